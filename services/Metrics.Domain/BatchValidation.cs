@@ -1,0 +1,11 @@
+namespace Metrics.Domain;
+
+/// <summary>The outcome of validating a request: valid records, or every violation found.</summary>
+public sealed record BatchValidation(IReadOnlyList<ValidRecord> Records, IReadOnlyList<RecordViolation> Violations)
+{
+    public bool IsValid => Violations.Count == 0;
+
+    public string Summary =>
+        IsValid ? "valid" : $"{Violations.Count} invalid field(s): " + string.Join("; ", Violations.Take(5).Select(v => $"{v.Path}: {v.Description}"))
+            + (Violations.Count > 5 ? "; ..." : "");
+}

@@ -1,0 +1,8 @@
+namespace Metrics.Domain;
+
+/// <summary>Why a field of a request is invalid. <see cref="Index"/> is the record's position, or -1 for the request.</summary>
+public sealed record RecordViolation(int Index, string Field, string Description)
+{
+    /// <summary>The field path as a client names it: <c>metrics[3].id_type</c>, or <c>metrics</c>.</summary>
+    public string Path => Index < 0 ? Field : $"metrics[{Index}].{Field}";
+}

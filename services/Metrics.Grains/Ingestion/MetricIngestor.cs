@@ -1,0 +1,109 @@
+using Metrics.Domain;
+using Metrics.Grains.Logstream;
+using Metrics.Grains.MetricDays;
+using Metrics.Grains.Readiness;
+
+namespace Metrics.Grains.Ingestion;
+
+/// <summary>
+/// Applies an ingest request all or nothing: validates it, asks the readiness grain to admit its days, writes
+/// one slice per metric-day grain, and shows refused records in the Logstream as rejected.
+/// </summary>
+public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idempotency, ILogstreamWriter logstream, TimeProvider clock)
+{
+    public async Task<IngestOutcome> IngestAsync(IngestRequest request)
+    {
+        var now = clock.GetUtcNow();
+        if (IdempotencyKey.Check(request.IdempotencyKey) is { } badKey)
+            return new IngestOutcome.Invalid([badKey]);
+        var validation = new RecordValidator(request.IdTypes).Validate(request.Records, now);
+        if (!validation.IsValid)
+        {
+            await PublishRejectedAsync(request, now, i => RejectionReason(validation, i));
+            return new IngestOutcome.Invalid(validation.Violations);
+        }
+
+        var key = request.IdempotencyKey.Length == 0 ? null : request.IdempotencyKey;
+        if (key is not null && await idempotency.IsAppliedAsync(request.Project, key))
+            return new IngestOutcome.Applied(0, Duplicate: true);
+
+        var slices = validation.Records
+            .GroupBy(r => (r.MetricName, r.Day))
+            .Select(g => (MetricDay: new MetricDayRef(g.Key.MetricName, g.Key.Day.Date),
+                Slice: new MetricSlice(key, request.IsTest, now, g.Select(ToRow).ToArray())))
+            .ToArray();
+        var intent = new WriteIntent(Guid.NewGuid(), slices.Select(s => s.MetricDay).ToArray(),
+            request.IsTest ? [] : CatalogEntries(validation.Records));
+
+        var readiness = grains.GetGrain<IReadinessGrain>(ReadinessKey(request.Project));
+        var admission = await readiness.BeginWrite(intent);
+        if (!admission.Admitted)
+            return await RefuseAsync(request, now, admission.SealedDays.Select(d => new PacificDay(d)).ToList(), readiness);
+
+        SliceOutcome[] outcomes;
+        try
+        {
+            outcomes = await Task.WhenAll(slices.Select(s => grains
+                .GetGrain<IMetricDayGrain>(new MetricDayId(request.Project, s.MetricDay.MetricName, new PacificDay(s.MetricDay.Day)).Key)
+                .Apply(s.Slice)));
+        }
+        finally
+        {
+            await readiness.EndWrite(intent.LeaseId);
+        }
+
+        // Only when a writer outlived its lease can a slice meet a sealed day here.
+        var late = slices.Zip(outcomes).Where(x => x.Second == SliceOutcome.Sealed).Select(x => new PacificDay(x.First.MetricDay.Day)).Distinct().Order().ToList();
+        if (late.Count > 0)
+            return new IngestOutcome.DaysSealed(late, (await readiness.Get()).Watermark);
+        if (key is not null)
+            await idempotency.MarkAppliedAsync(request.Project, key);
+        var accepted = slices.Zip(outcomes).Where(x => x.Second == SliceOutcome.Applied).Sum(x => x.First.Slice.Rows.Length);
+        var duplicate = key is not null && outcomes.All(o => o == SliceOutcome.AlreadyApplied);
+        return new IngestOutcome.Applied(accepted, duplicate);
+    }
+
+    public static string ReadinessKey(string project) => $"{project}/{ReadinessType.Metrics}";
+
+    private async Task<IngestOutcome> RefuseAsync(IngestRequest request, DateTimeOffset now, List<PacificDay> sealedDays, IReadinessGrain readiness)
+    {
+        var refusal = new IngestOutcome.DaysSealed(sealedDays, (await readiness.Get()).Watermark);
+        await PublishRejectedAsync(request, now, _ => refusal.Reason);
+        return refusal;
+    }
+
+    private async Task PublishRejectedAsync(IngestRequest request, DateTimeOffset now, Func<int, string> reason)
+    {
+        if (request.Records.Count is 0 or > RecordValidator.MaxRecords)
+            return;
+        var today = PacificDay.Of(now).ToString();
+        var batches = request.Records
+            .Select((r, i) => (Record: r, Reason: reason(i)))
+            .GroupBy(x => (x.Record.MetricName, Date: x.Record.Date.Length == 0 ? today : x.Record.Date, x.Reason))
+            .Select(g => new LogstreamBatch(request.Project, g.Key.MetricName, g.Key.Date, request.IsTest, now, g.Key.Reason,
+                g.Select(x => new UnitRow(x.Record.IdType, x.Record.UserId, x.Record.MetricValue, x.Record.Numerator, x.Record.Denominator)).ToArray()));
+        foreach (var batch in batches)
+            await logstream.AppendAsync(batch);
+    }
+
+    private static string RejectionReason(BatchValidation validation, int index)
+    {
+        var own = validation.Violations.Where(v => v.Index == index).Select(v => $"{v.Path}: {v.Description}").ToList();
+        return own.Count > 0
+            ? string.Join("; ", own)
+            : "not applied: other records in the request are invalid";
+    }
+
+    private static UnitRow ToRow(ValidRecord r) =>
+        new(r.Unit.IdType, r.Unit.UserId, r.Measurement.Value, r.Measurement.Numerator, r.Measurement.Denominator);
+
+    private static CatalogEntry[] CatalogEntries(IEnumerable<ValidRecord> records) => records
+        .GroupBy(r => r.MetricName)
+        .Select(g => new CatalogEntry(
+            g.Key,
+            g.Any(r => r.Measurement.IsRatio),
+            g.Select(r => r.Unit.IdType).Distinct().Order(StringComparer.Ordinal).ToArray(),
+            g.Min(r => r.Day).Date,
+            g.Max(r => r.Day).Date))
+        .ToArray();
+}

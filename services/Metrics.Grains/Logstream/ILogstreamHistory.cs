@@ -1,0 +1,14 @@
+namespace Metrics.Grains.Logstream;
+
+/// <summary>The retained part of a project's Logstream, for backlog replay and resuming from a cursor.</summary>
+public interface ILogstreamHistory
+{
+    /// <summary>Retained batches, newest first.</summary>
+    IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, CancellationToken cancellationToken);
+
+    /// <summary>Retained batches from <paramref name="from"/> (inclusive) on, oldest first.</summary>
+    IAsyncEnumerable<StoredBatch> ReadForwardAsync(string project, StreamId from, CancellationToken cancellationToken);
+
+    /// <summary>The oldest retained position, or null while the project's Logstream is empty.</summary>
+    Task<StreamId?> OldestAsync(string project);
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Grains.Logstream;
+
+/// <summary>The embedded mode's Logstream: a bounded window per project in process memory.</summary>
+public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOptions> options, TimeProvider clock)
+    : ILogstreamWriter, ILogstreamHistory
+{
+    private sealed class ProjectStream
+    {
+        public readonly Lock Gate = new();
+        public readonly Queue<StoredBatch> Batches = new();
+        public StreamId Last;
+    }
+
+    private readonly ConcurrentDictionary<string, ProjectStream> _projects = new();
+
+    public Task AppendAsync(LogstreamBatch batch)
+    {
+        var stream = _projects.GetOrAdd(batch.Project, _ => new ProjectStream());
+        lock (stream.Gate)
+        {
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            stream.Last = now > stream.Last.Milliseconds ? new StreamId(now, 0) : stream.Last with { Sequence = stream.Last.Sequence + 1 };
+            var stored = new StoredBatch(stream.Last, batch);
+            stream.Batches.Enqueue(stored);
+            while (stream.Batches.Count > options.Value.MaxEntries)
+                stream.Batches.Dequeue();
+            // Delivered under the lock so that every subscriber sees a project's batches in stream order.
+            hub.Deliver(stored);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var batches = Snapshot(project);
+        for (var i = batches.Length - 1; i >= 0; i--)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return batches[i];
+        }
+        await Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<StoredBatch> ReadForwardAsync(string project, StreamId from, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var stored in Snapshot(project))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (stored.Id >= from)
+                yield return stored;
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task<StreamId?> OldestAsync(string project)
+    {
+        var batches = Snapshot(project);
+        return Task.FromResult<StreamId?>(batches.Length == 0 ? null : batches[0].Id);
+    }
+
+    private StoredBatch[] Snapshot(string project)
+    {
+        if (!_projects.TryGetValue(project, out var stream))
+            return [];
+        lock (stream.Gate)
+            return stream.Batches.ToArray();
+    }
+}

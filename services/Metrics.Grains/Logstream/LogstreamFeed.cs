@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+
+namespace Metrics.Grains.Logstream;
+
+/// <summary>
+/// What one subscriber reads: retained entries first (the most recent <c>backlog</c> matches, or everything after
+/// a cursor), then live entries, with no gap and no repeat between the two.
+/// </summary>
+public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history)
+{
+    /// <summary>Starts receiving live entries at once; <see cref="ReadAsync"/> then replays and follows.</summary>
+    public LogstreamSubscription Subscribe(string project, LogstreamFilter filter) => hub.Subscribe(project, filter);
+
+    public async IAsyncEnumerable<LogstreamItem> ReadAsync(
+        LogstreamSubscription live,
+        int backlog,
+        LogstreamCursor? after,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Live entries buffered since Subscribe that the replay also holds are skipped below.
+        var (project, filter) = (live.Project, live.Filter);
+        LogstreamCursor? last = after;
+
+        var replay = after is { } cursor
+            ? ReplayAfterAsync(project, filter, cursor, cancellationToken)
+            : ReplayLatestAsync(project, filter, backlog, cancellationToken);
+        await foreach (var item in replay)
+        {
+            last = item.Cursor;
+            yield return item;
+        }
+
+        await foreach (var item in live.Items.ReadAllAsync(cancellationToken))
+            if (last is not { } seen || item.Cursor > seen)
+                yield return item;
+    }
+
+    private async IAsyncEnumerable<LogstreamItem> ReplayAfterAsync(
+        string project, LogstreamFilter filter, LogstreamCursor cursor, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (await history.OldestAsync(project) is { } oldest && cursor.Batch < oldest)
+            throw new CursorExpiredException(cursor, oldest);
+        await foreach (var stored in history.ReadForwardAsync(project, cursor.Batch, cancellationToken))
+            foreach (var index in filter.Matches(stored.Batch))
+                if (new LogstreamCursor(stored.Id, index) > cursor)
+                    yield return new LogstreamItem(stored, index, 0);
+    }
+
+    private async IAsyncEnumerable<LogstreamItem> ReplayLatestAsync(
+        string project, LogstreamFilter filter, int backlog, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (backlog == 0)
+            yield break;
+        var items = new List<LogstreamItem>(backlog);
+        await foreach (var stored in history.ReadBackwardAsync(project, cancellationToken))
+        {
+            foreach (var index in filter.Matches(stored.Batch).Reverse())
+            {
+                items.Add(new LogstreamItem(stored, index, 0));
+                if (items.Count == backlog)
+                    break;
+            }
+            if (items.Count == backlog)
+                break;
+        }
+        items.Reverse();
+        foreach (var item in items)
+            yield return item;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Grains.Logstream;
+
+/// <summary>This node's fan-out of Logstream batches to its local subscribers, per project.</summary>
+public sealed class LogstreamHub(IOptions<LogstreamOptions> options)
+{
+    private ImmutableDictionary<string, ImmutableList<LogstreamSubscription>> _subscribers =
+        ImmutableDictionary<string, ImmutableList<LogstreamSubscription>>.Empty;
+
+    public LogstreamSubscription Subscribe(string project, LogstreamFilter filter)
+    {
+        var subscription = new LogstreamSubscription(project, filter, options.Value.SubscriberBuffer, Unsubscribe);
+        ImmutableInterlocked.AddOrUpdate(ref _subscribers, project, [subscription], (_, list) => list.Add(subscription));
+        return subscription;
+    }
+
+    public void Deliver(StoredBatch stored)
+    {
+        if (_subscribers.TryGetValue(stored.Batch.Project, out var subscribers))
+            foreach (var subscriber in subscribers)
+                subscriber.Offer(stored);
+    }
+
+    private void Unsubscribe(LogstreamSubscription subscription) =>
+        ImmutableInterlocked.Update(ref _subscribers, all =>
+            all.TryGetValue(subscription.Project, out var list) ? all.SetItem(subscription.Project, list.Remove(subscription)) : all);
+}

@@ -1,0 +1,16 @@
+namespace Metrics.Grains.MetricDays;
+
+/// <summary>One metric on one Pacific day in one project; keyed by <see cref="MetricDayId.Key"/>.</summary>
+public interface IMetricDayGrain : IGrainWithStringKey
+{
+    /// <summary>Durably applies a slice, and announces it in the Logstream, unless the day is sealed.</summary>
+    Task<SliceOutcome> Apply(MetricSlice slice);
+
+    /// <summary>Computes and stores the final aggregates; no later write changes them. Idempotent.</summary>
+    Task Seal();
+
+    /// <summary>The detail view, or null when the day holds no data.</summary>
+    Task<MetricDayView?> View(bool includeTest);
+
+    Task<ExportPage> Export(int offset, int count);
+}

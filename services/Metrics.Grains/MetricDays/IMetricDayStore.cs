@@ -1,0 +1,18 @@
+using Metrics.Grains.Logstream;
+
+namespace Metrics.Grains.MetricDays;
+
+/// <summary>
+/// Durable storage of metric-days as appends: a write costs the size of the slice, never of the day. Each write
+/// names the version it expects and fails with <see cref="StoreConflictException"/> when another writer moved it.
+/// </summary>
+public interface IMetricDayStore
+{
+    Task<MetricDayLog> LoadAsync(MetricDayId id);
+
+    /// <summary>Appends the slice and its Logstream entry together: both are stored, or neither.</summary>
+    Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice, LogstreamBatch entry);
+
+    /// <summary>Replaces the journal with the sealed snapshot.</summary>
+    Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay);
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Metrics.Grains.Logstream;
+
+namespace Metrics.Grains.MetricDays;
+
+/// <summary>The embedded mode's metric-day store: process memory, lost when the process ends.</summary>
+public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream) : IMetricDayStore
+{
+    private sealed class Entry
+    {
+        public long Version;
+        public SealedMetricDay? Sealed;
+        public List<MetricSlice> Slices = [];
+    }
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new();
+
+    public Task<MetricDayLog> LoadAsync(MetricDayId id)
+    {
+        if (!_entries.TryGetValue(id.Key, out var entry))
+            return Task.FromResult(MetricDayLog.Empty);
+        lock (entry)
+            return Task.FromResult(new MetricDayLog(entry.Version, entry.Sealed, entry.Slices.ToArray()));
+    }
+
+    public async Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice, LogstreamBatch entry)
+    {
+        Write(id, expectedVersion, e => e.Slices.Add(slice));
+        await logstream.AppendAsync(entry);
+    }
+
+    public Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay)
+    {
+        Write(id, expectedVersion, e =>
+        {
+            e.Sealed = sealedDay;
+            e.Slices = [];
+        });
+        return Task.CompletedTask;
+    }
+
+    private void Write(MetricDayId id, long expectedVersion, Action<Entry> change)
+    {
+        var entry = _entries.GetOrAdd(id.Key, _ => new Entry());
+        lock (entry)
+        {
+            if (entry.Version != expectedVersion)
+                throw new StoreConflictException($"{id}: expected version {expectedVersion}, found {entry.Version}");
+            change(entry);
+            entry.Version++;
+        }
+    }
+}

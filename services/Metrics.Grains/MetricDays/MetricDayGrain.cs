@@ -1,0 +1,109 @@
+using Metrics.Domain;
+using Metrics.Grains.Logstream;
+
+namespace Metrics.Grains.MetricDays;
+
+/// <summary>
+/// Collects one metric's values for one Pacific day: per-unit totals in memory, each accepted slice appended to
+/// the store before the call answers. Once sealed, the final aggregates never change.
+/// </summary>
+public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : Grain, IMetricDayGrain
+{
+    private MetricDayId _id;
+    private long _version;
+    private MetricDayTotals _production = new();
+    private MetricDayTotals _test = new();
+    private readonly HashSet<string> _appliedKeys = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastIngestedAt;
+    private Sealed? _sealed;
+
+    private sealed record Sealed(DateTimeOffset FinalizedAt, DayAggregates Production, UnitValueRow[] Export);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = MetricDayId.Parse(this.GetPrimaryKeyString());
+        var log = await store.LoadAsync(_id);
+        _version = log.Version;
+        if (log.Sealed is { } snapshot)
+        {
+            _production = snapshot.Production.ToTotals();
+            _test = snapshot.Test.ToTotals();
+            _lastIngestedAt = snapshot.LastIngestedAt;
+            _sealed = Finalize(snapshot.FinalizedAt);
+        }
+        foreach (var slice in log.Slices)
+            Accumulate(slice);
+    }
+
+    public async Task<SliceOutcome> Apply(MetricSlice slice)
+    {
+        if (_sealed is not null)
+            return SliceOutcome.Sealed;
+        if (slice.IdempotencyKey is { } key && _appliedKeys.Contains(key))
+            return SliceOutcome.AlreadyApplied;
+
+        var entry = new LogstreamBatch(_id.Project, _id.MetricName, _id.Day.ToString(), slice.IsTest, slice.IngestedAt, null, slice.Rows);
+        await store.AppendAsync(_id, _version, slice, entry);
+        _version++;
+        Accumulate(slice);
+        return SliceOutcome.Applied;
+    }
+
+    public async Task Seal()
+    {
+        if (_sealed is not null)
+            return;
+        var finalizedAt = clock.GetUtcNow();
+        var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_production), UnitSnapshot.Of(_test));
+        await store.SealAsync(_id, _version, snapshot);
+        _version++;
+        _appliedKeys.Clear();
+        _sealed = Finalize(finalizedAt);
+    }
+
+    public Task<MetricDayView?> View(bool includeTest)
+    {
+        if (_production.Rows == 0 && _test.Rows == 0)
+            return Task.FromResult<MetricDayView?>(null);
+        var totals = includeTest ? _production.Merge(_test) : _production;
+        var aggregates = !includeTest && _sealed is not null ? _sealed.Production : totals.Aggregate();
+        return Task.FromResult<MetricDayView?>(new MetricDayView(
+            _sealed is not null,
+            totals.IsRatio,
+            aggregates.Overall,
+            aggregates.ByIdType.ToArray(),
+            _sealed?.FinalizedAt,
+            _lastIngestedAt));
+    }
+
+    public Task<ExportPage> Export(int offset, int count)
+    {
+        if (_production.Rows == 0 && _test.Rows == 0)
+            return Task.FromResult(new ExportPage(ExportStatus.NoData, []));
+        if (_sealed is null)
+            return Task.FromResult(new ExportPage(ExportStatus.Open, []));
+        var page = _sealed.Export.AsSpan(Math.Min(offset, _sealed.Export.Length));
+        return Task.FromResult(new ExportPage(ExportStatus.Finalized, page[..Math.Min(count, page.Length)].ToArray()));
+    }
+
+    private void Accumulate(MetricSlice slice)
+    {
+        var totals = slice.IsTest ? _test : _production;
+        foreach (var row in slice.Rows)
+            totals.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator));
+        if (slice.IdempotencyKey is { } key)
+            _appliedKeys.Add(key);
+        if (_lastIngestedAt is null || slice.IngestedAt > _lastIngestedAt)
+            _lastIngestedAt = slice.IngestedAt;
+    }
+
+    private Sealed Finalize(DateTimeOffset finalizedAt)
+    {
+        var export = _production.Units
+            .OrderBy(u => u.Key.IdType, StringComparer.Ordinal)
+            .ThenBy(u => u.Key.UserId, StringComparer.Ordinal)
+            .Select(u => new UnitValueRow(u.Key.IdType, u.Key.UserId, u.Value.Value, u.Value.Numerator, u.Value.Denominator, u.Value.Rows))
+            .ToArray();
+        return new Sealed(finalizedAt, _production.Aggregate(), export);
+    }
+}

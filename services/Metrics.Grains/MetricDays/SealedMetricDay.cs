@@ -1,0 +1,24 @@
+using Metrics.Domain;
+
+namespace Metrics.Grains.MetricDays;
+
+/// <summary>The compact snapshot that replaces a metric-day's journal once the day is sealed.</summary>
+public sealed record SealedMetricDay(
+    DateTimeOffset FinalizedAt,
+    DateTimeOffset? LastIngestedAt,
+    UnitSnapshot Production,
+    UnitSnapshot Test);
+
+/// <summary>Per-unit totals as stored; <see cref="ToTotals"/> rebuilds the live form.</summary>
+public sealed record UnitSnapshot(bool IsRatio, KeyValuePair<UnitKey, UnitTotals>[] Units)
+{
+    public static UnitSnapshot Of(MetricDayTotals totals) => new(totals.IsRatio, totals.Units.ToArray());
+
+    public MetricDayTotals ToTotals()
+    {
+        var totals = new MetricDayTotals();
+        foreach (var (unit, unitTotals) in Units)
+            totals.Add(unit, unitTotals, IsRatio);
+        return totals;
+    }
+}

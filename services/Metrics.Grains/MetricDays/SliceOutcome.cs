@@ -1,0 +1,9 @@
+namespace Metrics.Grains.MetricDays;
+
+[GenerateSerializer]
+public enum SliceOutcome
+{
+    Applied,
+    AlreadyApplied,
+    Sealed,
+}

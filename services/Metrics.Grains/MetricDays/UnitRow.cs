@@ -1,0 +1,5 @@
+namespace Metrics.Grains.MetricDays;
+
+/// <summary>One row for one unit, as a metric-day grain receives it.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct UnitRow(string IdType, string UserId, double? Value, double? Numerator, double? Denominator);

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using System.Text;
+using Metrics.Domain;
+using Metrics.Server.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Server.Authentication;
+
+/// <summary>
+/// Every configured key, each belonging to one project. Lookups compare SHA-256 digests in constant time and
+/// always visit every key, so neither a key's length nor its position can be learned from timing.
+/// </summary>
+public sealed class ApiKeyRing
+{
+    private readonly (byte[] Digest, ProjectAccess Access)[] _keys;
+
+    public ApiKeyRing(IOptions<MetricsOptions> options)
+    {
+        var keys = new List<(byte[], ProjectAccess)>();
+        foreach (var (project, settings) in options.Value.Projects)
+        {
+            if (project.Length == 0 || project.Contains('/'))
+                throw new InvalidOperationException($"Metrics:Projects: project name \"{project}\" must be non-empty and hold no '/'");
+            var idTypes = new ProjectIdTypes(settings.IdTypes);
+            keys.AddRange(settings.ServerSecrets.Select(k => (Digest(k), new ProjectAccess(project, KeyKind.ServerSecret, idTypes))));
+            keys.AddRange(settings.IngestKeys.Select(k => (Digest(k), new ProjectAccess(project, KeyKind.Ingest, idTypes))));
+        }
+        var duplicate = keys.GroupBy(k => Convert.ToHexString(k.Item1)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new InvalidOperationException("Metrics:Projects: the same key is configured twice; a key belongs to exactly one project");
+        _keys = keys.ToArray();
+    }
+
+    public ProjectAccess? Find(string presented)
+    {
+        var digest = Digest(presented);
+        ProjectAccess? found = null;
+        foreach (var (candidate, access) in _keys)
+            if (CryptographicOperations.FixedTimeEquals(candidate, digest))
+                found = access;
+        return found;
+    }
+
+    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

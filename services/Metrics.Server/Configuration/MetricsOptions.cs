@@ -1,0 +1,34 @@
+namespace Metrics.Server.Configuration;
+
+/// <summary>The <c>Metrics</c> configuration section.</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Metrics";
+
+    /// <summary>Projects by name, each with its keys and ID types.</summary>
+    public Dictionary<string, ProjectOptions> Projects { get; set; } = [];
+
+    /// <summary>A StackExchange.Redis connection string; absent means the embedded, in-memory mode.</summary>
+    public string? Redis { get; set; }
+
+    public OrleansOptions Orleans { get; set; } = new();
+}
+
+public sealed class ProjectOptions
+{
+    public string[] ServerSecrets { get; set; } = [];
+
+    public string[] IngestKeys { get; set; } = [];
+
+    /// <summary>Empty means the defaults, user_id and stable_id.</summary>
+    public string[] IdTypes { get; set; } = [];
+}
+
+public sealed class OrleansOptions
+{
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    public string ClusterId { get; set; } = "metrics";
+}

@@ -1,0 +1,69 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Grains.Logstream;
+using Metrics.Server.Authentication;
+
+namespace Metrics.Server.Endpoints;
+
+/// <summary><c>metrics.v1.LogstreamService</c>.</summary>
+public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.LogstreamServiceBase
+{
+    public const int MaxBacklog = 1000;
+
+    public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<LogstreamEntry> responseStream, ServerCallContext context)
+    {
+        if (request.Backlog is < 0 or > MaxBacklog)
+            throw RpcErrors.InvalidArgument("backlog", $"backlog must be between 0 and {MaxBacklog}, got {request.Backlog}");
+        LogstreamCursor? after = null;
+        if (request.AfterCursor.Length > 0)
+            after = LogstreamCursor.TryParse(request.AfterCursor, out var cursor)
+                ? cursor
+                : throw RpcErrors.InvalidArgument("after_cursor", $"\"{request.AfterCursor}\" is not a Logstream cursor");
+
+        var filter = new LogstreamFilter(
+            request.IncludeTest,
+            request.IncludeRejected,
+            request.MetricNames.ToHashSet(StringComparer.Ordinal),
+            request.IdTypes.ToHashSet(StringComparer.Ordinal),
+            request.UserId);
+        using var live = feed.Subscribe(context.Caller().Project, filter);
+        // Headers tell the client that it is subscribed: every entry appended after this point reaches it.
+        await context.WriteResponseHeadersAsync([]);
+        try
+        {
+            await foreach (var item in feed.ReadAsync(live, request.Backlog, after, context.CancellationToken))
+                await responseStream.WriteAsync(ToEntry(item), context.CancellationToken);
+        }
+        catch (CursorExpiredException expired)
+        {
+            throw RpcErrors.OutOfRange(expired.Message);
+        }
+    }
+
+    private static LogstreamEntry ToEntry(LogstreamItem item)
+    {
+        var batch = item.Stored.Batch;
+        var row = batch.Rows[item.Index];
+        var entry = new LogstreamEntry
+        {
+            Cursor = item.Cursor.ToString(),
+            MetricName = batch.MetricName,
+            UserId = row.UserId,
+            IdType = row.IdType,
+            Date = batch.Date,
+            IngestedAt = Timestamp.FromDateTimeOffset(batch.IngestedAt),
+            IsTest = batch.IsTest,
+            Status = batch.Rejected ? EntryStatus.Rejected : EntryStatus.Accepted,
+            Reason = batch.RejectReason ?? "",
+            DroppedBefore = item.DroppedBefore,
+        };
+        if (row.Value is { } value)
+            entry.MetricValue = value;
+        if (row.Numerator is { } numerator)
+            entry.Numerator = numerator;
+        if (row.Denominator is { } denominator)
+            entry.Denominator = denominator;
+        return entry;
+    }
+}

@@ -1,0 +1,105 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Domain;
+using Metrics.Grains.Ingestion;
+using Metrics.Grains.MetricDays;
+using Metrics.Grains.Readiness;
+using Metrics.Server.Authentication;
+using Aggregate = Metrics.Contracts.V1.Aggregate;
+
+namespace Metrics.Server.Endpoints;
+
+/// <summary><c>metrics.v1.MetricsService</c>: the catalog, the detail view and the export of finalized days.</summary>
+public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.MetricsServiceBase
+{
+    private const int ExportPageSize = 10_000;
+
+    public override async Task<ListMetricsResponse> ListMetrics(ListMetricsRequest request, ServerCallContext context)
+    {
+        var catalog = await grains.GetGrain<IReadinessGrain>(MetricIngestor.ReadinessKey(context.Caller().Project)).ListMetrics();
+        return new ListMetricsResponse
+        {
+            Metrics =
+            {
+                catalog.OrderBy(e => e.MetricName, StringComparer.Ordinal).Select(e => new MetricSummary
+                {
+                    MetricName = e.MetricName,
+                    Kind = e.IsRatio ? MetricKind.Ratio : MetricKind.Value,
+                    IdTypes = { e.IdTypes },
+                    FirstDate = new PacificDay(e.FirstDate).ToString(),
+                    LastDate = new PacificDay(e.LastDate).ToString(),
+                }),
+            },
+        };
+    }
+
+    public override async Task<MetricDay> GetMetricDay(GetMetricDayRequest request, ServerCallContext context)
+    {
+        var view = await MetricDayGrain(request.MetricName, request.Date, context).View(request.IncludeTest)
+            ?? throw NoData(request.MetricName, request.Date);
+        var day = new MetricDay
+        {
+            MetricName = request.MetricName,
+            Date = request.Date,
+            Status = view.Finalized ? DayStatus.Finalized : DayStatus.Open,
+            Kind = view.IsRatio ? MetricKind.Ratio : MetricKind.Value,
+            Overall = ToProto(view.Overall),
+            ByIdType = { view.ByIdType.Select(ToProto) },
+        };
+        if (view.FinalizedAt is { } finalizedAt)
+            day.FinalizedAt = Timestamp.FromDateTimeOffset(finalizedAt);
+        if (view.LastIngestedAt is { } lastIngestedAt)
+            day.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
+        return day;
+    }
+
+    public override async Task ExportMetricDay(ExportMetricDayRequest request, IServerStreamWriter<UnitValue> responseStream, ServerCallContext context)
+    {
+        var grain = MetricDayGrain(request.MetricName, request.Date, context);
+        for (var offset = 0; ; offset += ExportPageSize)
+        {
+            var page = await grain.Export(offset, ExportPageSize);
+            if (page.Status == ExportStatus.NoData)
+                throw NoData(request.MetricName, request.Date);
+            if (page.Status == ExportStatus.Open)
+                throw RpcErrors.FailedPrecondition($"{request.MetricName} on {request.Date} is still open; only finalized days can be exported");
+            foreach (var unit in page.Units)
+                await responseStream.WriteAsync(new UnitValue
+                {
+                    UserId = unit.UserId,
+                    IdType = unit.IdType,
+                    Value = unit.Value,
+                    Numerator = unit.Numerator,
+                    Denominator = unit.Denominator,
+                    RowCount = unit.Rows,
+                }, context.CancellationToken);
+            if (page.Units.Length < ExportPageSize)
+                return;
+        }
+    }
+
+    private IMetricDayGrain MetricDayGrain(string metricName, string date, ServerCallContext context)
+    {
+        if (metricName.Length == 0)
+            throw RpcErrors.InvalidArgument("metric_name", "metric_name is required");
+        var day = RpcErrors.RequireDate(date);
+        return grains.GetGrain<IMetricDayGrain>(new MetricDayId(context.Caller().Project, metricName, day).Key);
+    }
+
+    private static RpcException NoData(string metricName, string date) =>
+        RpcErrors.NotFound($"metric {metricName} has no data on {date}");
+
+    private static Aggregate ToProto(Domain.Aggregate a) => new()
+    {
+        IdType = a.IdType,
+        UnitCount = a.UnitCount,
+        RowCount = a.RowCount,
+        Sum = a.Sum,
+        Mean = a.Mean,
+        Variance = a.Variance,
+        NumeratorSum = a.NumeratorSum,
+        DenominatorSum = a.DenominatorSum,
+        Ratio = a.Ratio,
+    };
+}

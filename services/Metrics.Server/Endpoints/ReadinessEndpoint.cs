@@ -1,0 +1,60 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Domain;
+using Metrics.Grains.Ingestion;
+using Metrics.Grains.Readiness;
+using Metrics.Server.Authentication;
+
+namespace Metrics.Server.Endpoints;
+
+/// <summary><c>metrics.v1.ReadinessService</c>.</summary>
+public sealed class ReadinessEndpoint(IGrainFactory grains, IReadinessFeed feed, TimeProvider clock) : ReadinessService.ReadinessServiceBase
+{
+    public override async Task<MarkDataReadyResponse> MarkDataReady(MarkDataReadyRequest request, ServerCallContext context)
+    {
+        RpcErrors.RequireReadinessType(request.Type);
+        if (Watermark.Invalid(request.Timestamp, clock.GetUtcNow()) is { } invalid)
+            throw RpcErrors.InvalidArgument("timestamp", invalid);
+        var result = await Readiness(context).MarkDataReady(request.Timestamp);
+        if (result.Refusal is { } refusal)
+            throw RpcErrors.FailedPrecondition(refusal);
+        return new MarkDataReadyResponse
+        {
+            Success = true,
+            Watermark = result.Watermark,
+            FinalizedDates = { result.FinalizedDates.Select(d => new PacificDay(d).ToString()) },
+        };
+    }
+
+    public override async Task<Readiness> GetReadiness(GetReadinessRequest request, ServerCallContext context)
+    {
+        RpcErrors.RequireReadinessType(request.Type);
+        var view = await Readiness(context).Get();
+        return new Readiness
+        {
+            Watermark = view.Watermark,
+            LastFinalizedDate = view.LastFinalizedDate is { } last ? new PacificDay(last).ToString() : "",
+            OpenDates = { view.OpenDates.Select(d => new PacificDay(d).ToString()) },
+        };
+    }
+
+    public override async Task WatchReadiness(WatchReadinessRequest request, IServerStreamWriter<ReadinessEvent> responseStream, ServerCallContext context)
+    {
+        RpcErrors.RequireReadinessType(request.Type);
+        using var watch = feed.Watch(context.Caller().Project);
+        // Headers tell the client that it is watching: no seal after this point is missed.
+        await context.WriteResponseHeadersAsync([]);
+        await foreach (var sealedDay in watch.Events.ReadAllAsync(context.CancellationToken))
+            await responseStream.WriteAsync(new ReadinessEvent
+            {
+                Date = new PacificDay(sealedDay.Date).ToString(),
+                Watermark = sealedDay.Watermark,
+                MetricCount = sealedDay.MetricCount,
+                FinalizedAt = Timestamp.FromDateTimeOffset(sealedDay.FinalizedAt),
+            }, context.CancellationToken);
+    }
+
+    private IReadinessGrain Readiness(ServerCallContext context) =>
+        grains.GetGrain<IReadinessGrain>(MetricIngestor.ReadinessKey(context.Caller().Project));
+}

@@ -1,0 +1,40 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Metrics.Domain;
+
+namespace Metrics.Server.Endpoints;
+
+/// <summary>The errors the services answer with; invalid fields travel as <c>google.rpc.BadRequest</c> details.</summary>
+public static class RpcErrors
+{
+    public static RpcException InvalidArgument(IReadOnlyList<RecordViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(violations.Select(v =>
+            new BadRequest.Types.FieldViolation { Field = v.Path, Description = v.Description }));
+        var message = new BatchValidation([], violations).Summary;
+        return new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = message,
+            Details = { Any.Pack(badRequest) },
+        }.ToRpcException();
+    }
+
+    public static RpcException InvalidArgument(string field, string description) =>
+        InvalidArgument([new RecordViolation(-1, field, description)]);
+
+    public static RpcException FailedPrecondition(string message) => new(new Grpc.Core.Status(StatusCode.FailedPrecondition, message));
+
+    public static RpcException NotFound(string message) => new(new Grpc.Core.Status(StatusCode.NotFound, message));
+
+    public static RpcException OutOfRange(string message) => new(new Grpc.Core.Status(StatusCode.OutOfRange, message));
+
+    /// <summary>The watermark type of a readiness call, or INVALID_ARGUMENT for an unknown one.</summary>
+    public static string RequireReadinessType(string type) =>
+        ReadinessType.TryNormalize(type, out var normalized) ? normalized : throw InvalidArgument("type", ReadinessType.Unknown(type));
+
+    public static PacificDay RequireDate(string date) =>
+        PacificDay.TryParse(date, out var day) ? day : throw InvalidArgument("date", $"date \"{date}\" is not a YYYY-MM-DD date");
+}

@@ -1,0 +1,238 @@
+using Metrics.Domain;
+
+namespace Metrics.Domain.Tests;
+
+public class MetricDayTotalsTests
+{
+    private static readonly UnitKey Alice = new("user_id", "alice");
+    private static readonly UnitKey Bob = new("user_id", "bob");
+    private static readonly UnitKey AliceStable = new("stable_id", "alice");
+
+    private static Measurement Value(double v) => new(v, null, null);
+    private static Measurement Ratio(double n, double d) => new(null, n, d);
+
+    [Fact]
+    public void New_IsEmpty()
+    {
+        var totals = new MetricDayTotals();
+        Assert.Equal(0, totals.UnitCount);
+        Assert.Equal(0, totals.Rows);
+        Assert.False(totals.IsRatio);
+        Assert.Empty(totals.Units);
+        var aggregates = totals.Aggregate();
+        Assert.Equal(0, aggregates.Overall.UnitCount);
+        Assert.Empty(aggregates.ByIdType);
+    }
+
+    [Fact]
+    public void RowsForTheSameUnit_AddUp()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(Alice, Value(2));
+        totals.Add(Alice, Value(3));
+        totals.Add(Alice, Value(-1));
+
+        Assert.Equal(1, totals.UnitCount);
+        Assert.Equal(3, totals.Rows);
+        Assert.Equal(new UnitTotals(4, 0, 0, 3), totals.Units[Alice]);
+    }
+
+    [Fact]
+    public void SameUserIdUnderTwoIdTypes_IsTwoUnits()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(Alice, Value(1));
+        totals.Add(AliceStable, Value(10));
+
+        Assert.Equal(2, totals.UnitCount);
+        Assert.Equal(1, totals.Units[Alice].Value);
+        Assert.Equal(10, totals.Units[AliceStable].Value);
+    }
+
+    [Fact]
+    public void IsRatio_BecomesTrueOnceAnyRatioRowIsAdded()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(Alice, Value(1));
+        Assert.False(totals.IsRatio);
+
+        totals.Add(Bob, Ratio(1, 2));
+        Assert.True(totals.IsRatio);
+
+        totals.Add(Alice, Value(5));
+        Assert.True(totals.IsRatio); // never goes back
+    }
+
+    [Fact]
+    public void NumeratorsAndDenominators_AddUpPerUnit()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(Alice, Ratio(1, 2));
+        totals.Add(Alice, Ratio(3, 4));
+        Assert.Equal(new UnitTotals(0, 4, 6, 2), totals.Units[Alice]);
+    }
+
+    [Fact]
+    public void Aggregate_OverallAndByIdType()
+    {
+        var totals = new MetricDayTotals();
+        // user_id units: alice 1 + 3 = 4 (2 rows), bob 8 (1 row), carol 6 (3 rows).
+        totals.Add(Alice, Value(1));
+        totals.Add(Alice, Value(3));
+        totals.Add(Bob, Value(8));
+        var carol = new UnitKey("user_id", "carol");
+        totals.Add(carol, Value(2));
+        totals.Add(carol, Value(2));
+        totals.Add(carol, Value(2));
+        // stable_id unit: alice 2 (1 row).
+        totals.Add(AliceStable, Value(2));
+
+        var aggregates = totals.Aggregate();
+
+        // Overall: units 4, 8, 6, 2 -> sum 20, mean 5, squared deviations 1 + 9 + 1 + 9 = 20, variance 20 / 3.
+        var overall = aggregates.Overall;
+        Assert.Equal("", overall.IdType);
+        Assert.Equal(4, overall.UnitCount);
+        Assert.Equal(7, overall.RowCount);
+        Assert.Equal(20, overall.Sum);
+        Assert.Equal(5, overall.Mean, 12);
+        Assert.Equal(20.0 / 3, overall.Variance, 12);
+
+        // By id type, ordered: stable_id before user_id.
+        Assert.Equal(new[] { "stable_id", "user_id" }, aggregates.ByIdType.Select(a => a.IdType).ToArray());
+
+        var stable = aggregates.ByIdType[0];
+        Assert.Equal(1, stable.UnitCount);
+        Assert.Equal(1, stable.RowCount);
+        Assert.Equal(2, stable.Sum);
+        Assert.Equal(2, stable.Mean);
+        Assert.Equal(0, stable.Variance);
+
+        // user_id: 4, 8, 6 -> sum 18, mean 6, squared deviations 4 + 4 + 0 = 8, variance 4.
+        var user = aggregates.ByIdType[1];
+        Assert.Equal(3, user.UnitCount);
+        Assert.Equal(6, user.RowCount);
+        Assert.Equal(18, user.Sum);
+        Assert.Equal(6, user.Mean, 12);
+        Assert.Equal(4, user.Variance, 12);
+    }
+
+    [Fact]
+    public void Aggregate_ByIdTypeIsOrderedOrdinally()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(new UnitKey("zeta", "1"), Value(1));
+        totals.Add(new UnitKey("Alpha", "1"), Value(1));
+        totals.Add(new UnitKey("alpha", "1"), Value(1));
+        totals.Add(new UnitKey("beta", "1"), Value(1));
+
+        var ids = totals.Aggregate().ByIdType.Select(a => a.IdType).ToArray();
+        Assert.Equal(new[] { "Alpha", "alpha", "beta", "zeta" }, ids);
+    }
+
+    [Fact]
+    public void Aggregate_RatioMetric()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(Alice, Ratio(1, 2));
+        totals.Add(Alice, Ratio(1, 2));
+        totals.Add(Bob, Ratio(3, 6));
+        totals.Add(AliceStable, Ratio(0, 0));
+
+        var aggregates = totals.Aggregate();
+        Assert.True(totals.IsRatio);
+        Assert.Equal(5, aggregates.Overall.NumeratorSum);
+        Assert.Equal(10, aggregates.Overall.DenominatorSum);
+        Assert.Equal(0.5, aggregates.Overall.Ratio, 12);
+        Assert.Equal(4, aggregates.Overall.RowCount);
+
+        var stable = aggregates.ByIdType.Single(a => a.IdType == "stable_id");
+        Assert.Equal(0, stable.DenominatorSum);
+        Assert.Equal(0, stable.Ratio);
+
+        var user = aggregates.ByIdType.Single(a => a.IdType == "user_id");
+        Assert.Equal(5, user.NumeratorSum);
+        Assert.Equal(10, user.DenominatorSum);
+        Assert.Equal(0.5, user.Ratio, 12);
+    }
+
+    [Fact]
+    public void AddUnitTotals_AddsRowsAndRatioFlag()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(Alice, new UnitTotals(5, 0, 0, 3), isRatio: false);
+        totals.Add(Alice, new UnitTotals(1, 0, 0, 2), isRatio: false);
+        Assert.False(totals.IsRatio);
+        Assert.Equal(5, totals.Rows);
+        Assert.Equal(new UnitTotals(6, 0, 0, 5), totals.Units[Alice]);
+
+        totals.Add(Bob, new UnitTotals(0, 1, 2, 1), isRatio: true);
+        Assert.True(totals.IsRatio);
+        Assert.Equal(6, totals.Rows);
+    }
+
+    [Fact]
+    public void Merge_CombinesTwoTotals()
+    {
+        var a = new MetricDayTotals();
+        a.Add(Alice, Value(1));
+        a.Add(Alice, Value(2));
+        a.Add(Bob, Value(4));
+
+        var b = new MetricDayTotals();
+        b.Add(Alice, Value(10));
+        b.Add(AliceStable, Value(7));
+
+        var merged = a.Merge(b);
+
+        Assert.Equal(3, merged.UnitCount);
+        Assert.Equal(5, merged.Rows);
+        Assert.False(merged.IsRatio);
+        Assert.Equal(new UnitTotals(13, 0, 0, 3), merged.Units[Alice]);
+        Assert.Equal(new UnitTotals(4, 0, 0, 1), merged.Units[Bob]);
+        Assert.Equal(new UnitTotals(7, 0, 0, 1), merged.Units[AliceStable]);
+
+        // The inputs are unchanged.
+        Assert.Equal(2, a.UnitCount);
+        Assert.Equal(3, a.Rows);
+        Assert.Equal(new UnitTotals(3, 0, 0, 2), a.Units[Alice]);
+        Assert.Equal(2, b.Rows);
+        Assert.Equal(new UnitTotals(10, 0, 0, 1), b.Units[Alice]);
+    }
+
+    [Fact]
+    public void Merge_IsRatioIfEitherSideIs()
+    {
+        var values = new MetricDayTotals();
+        values.Add(Alice, Value(1));
+        var ratios = new MetricDayTotals();
+        ratios.Add(Bob, Ratio(1, 2));
+
+        Assert.True(values.Merge(ratios).IsRatio);
+        Assert.True(ratios.Merge(values).IsRatio);
+        Assert.False(values.Merge(values).IsRatio);
+    }
+
+    [Fact]
+    public void Merge_MatchesAddingAllRowsToOneTotals()
+    {
+        var rows = new (UnitKey Unit, Measurement M)[]
+        {
+            (Alice, Value(1)), (Bob, Value(2)), (Alice, Value(3)), (AliceStable, Value(4)), (Bob, Value(5)),
+        };
+        var all = new MetricDayTotals();
+        var first = new MetricDayTotals();
+        var second = new MetricDayTotals();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            all.Add(rows[i].Unit, rows[i].M);
+            (i < 2 ? first : second).Add(rows[i].Unit, rows[i].M);
+        }
+
+        var merged = first.Merge(second);
+        Assert.Equal(all.Rows, merged.Rows);
+        Assert.Equal(all.Units.OrderBy(u => u.Key.ToString()), merged.Units.OrderBy(u => u.Key.ToString()));
+        Assert.Equal(all.Aggregate().Overall, merged.Aggregate().Overall);
+        Assert.Equal(all.Aggregate().ByIdType, merged.Aggregate().ByIdType);
+    }
+}

@@ -1,0 +1,75 @@
+using Metrics.Domain;
+
+namespace Metrics.Domain.Tests;
+
+public class ProjectIdTypesTests
+{
+    private static readonly ProjectIdTypes Defaults = new(ProjectIdTypes.Defaults);
+
+    [Theory]
+    [InlineData("userID", "user_id")]
+    [InlineData("UserId", "user_id")]
+    [InlineData("user-id", "user_id")]
+    [InlineData("User_Id", "user_id")]
+    [InlineData("StableID", "stable_id")]
+    [InlineData("stable-id", "stable_id")]
+    [InlineData("user_idd", "user_id")]
+    [InlineData("usr_id", "user_id")]
+    [InlineData("stabel_id", "stable_id")]
+    public void Suggest_FindsClosestDefinedType(string input, string expected)
+    {
+        Assert.Equal(expected, Defaults.Suggest(input));
+    }
+
+    [Theory]
+    [InlineData("zzzzzzzz")]
+    [InlineData("device_fingerprint")]
+    public void Suggest_NullWhenNothingIsClose(string input)
+    {
+        Assert.Null(Defaults.Suggest(input));
+    }
+
+    [Fact]
+    public void Defaults_AreUserIdAndStableId()
+    {
+        Assert.Equal(new[] { "user_id", "stable_id" }, ProjectIdTypes.Defaults);
+        Assert.Equal(new[] { "stable_id", "user_id" }, Defaults.All); // ordinal order
+    }
+
+    [Fact]
+    public void Contains_IsCaseSensitive()
+    {
+        Assert.True(Defaults.Contains("user_id"));
+        Assert.True(Defaults.Contains("stable_id"));
+        Assert.False(Defaults.Contains("User_Id"));
+        Assert.False(Defaults.Contains("USER_ID"));
+        Assert.False(Defaults.Contains("userID"));
+        Assert.False(Defaults.Contains(""));
+    }
+
+    [Fact]
+    public void CustomTypes_ReplaceTheDefaults()
+    {
+        var types = new ProjectIdTypes(["company_id", "user_id"]);
+        Assert.True(types.Contains("company_id"));
+        Assert.False(types.Contains("stable_id"));
+        Assert.Equal("company_id", types.Suggest("CompanyID"));
+    }
+
+    [Fact]
+    public void Describe_SuggestsClosestAndListsDefined()
+    {
+        var message = Defaults.Describe("userID");
+        Assert.Contains("\"userID\"", message);
+        Assert.Contains("did you mean \"user_id\"", message);
+        Assert.Contains("stable_id", message);
+    }
+
+    [Fact]
+    public void Describe_WithoutSuggestion_HasNoHint()
+    {
+        var message = Defaults.Describe("zzzzzzzz");
+        Assert.Contains("\"zzzzzzzz\"", message);
+        Assert.DoesNotContain("did you mean", message);
+    }
+}

@@ -1,0 +1,55 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The server all end-to-end tests share, started once per test run. Each test takes fresh projects with
+/// <see cref="NewProject"/>, so tests run in parallel without seeing each other's data or watermark.
+/// </summary>
+public sealed class SharedServer
+{
+    private static readonly Lazy<Task<SharedServer>> Instance = new(StartAsync);
+    private static int _nextProject;
+
+    private SharedServer(MetricsServerProcess process)
+    {
+        Process = process;
+        Channel = process.CreateChannel();
+        Http = process.CreateHttpClient();
+    }
+
+    public MetricsServerProcess Process { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public HttpClient Http { get; }
+
+    public static Task<SharedServer> GetAsync() => Instance.Value;
+
+    public TestProject NewProject()
+    {
+        var index = Interlocked.Increment(ref _nextProject) - 1;
+        if (index >= MetricsServerProcess.ProjectCount)
+            throw new InvalidOperationException($"raise MetricsServerProcess.ProjectCount: more than {MetricsServerProcess.ProjectCount} projects taken");
+        return TestProject.Of(index);
+    }
+
+    public IngestService.IngestServiceClient Ingest => new(Channel);
+
+    public ReadinessService.ReadinessServiceClient Readiness => new(Channel);
+
+    public LogstreamService.LogstreamServiceClient Logstream => new(Channel);
+
+    public MetricsService.MetricsServiceClient Metrics => new(Channel);
+
+    public static Metadata Key(string key) => new() { { "statsig-api-key", key } };
+
+    private static async Task<SharedServer> StartAsync()
+    {
+        var process = await MetricsServerProcess.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => process.DisposeAsync().AsTask().Wait();
+        return new SharedServer(process);
+    }
+}
