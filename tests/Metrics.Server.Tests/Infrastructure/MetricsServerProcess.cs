@@ -13,7 +13,7 @@ namespace Metrics.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class MetricsServerProcess : IAsyncDisposable
 {
-    public const int ProjectCount = 200;
+    public const int ProjectCount = 1000;
 
     /// <summary>Small, so a stalled Logstream subscriber overflows quickly.</summary>
     public const int SubscriberBuffer = 500;

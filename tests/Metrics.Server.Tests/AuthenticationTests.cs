@@ -1,0 +1,376 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Server.Tests.Infrastructure;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>
+/// SPEC §2 "Authentication": missing or unknown key is UNAUTHENTICATED (401); an ingest key may only call
+/// IngestService (else PERMISSION_DENIED, 403); a server secret may do everything; no key ever reads or
+/// changes another project's data.
+/// </summary>
+public sealed class AuthenticationTests
+{
+    private const string Day = "2026-05-10";
+    private const string Metric = "auth_metric";
+
+    /// <summary>A day the seeding does not seal, for writes after it.</summary>
+    private const string OpenDay = "2026-05-12";
+
+    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+
+    public enum KeyUsed
+    {
+        None,
+        Unknown,
+        Ingest,
+        ServerSecret,
+    }
+
+    public static readonly string[] Rpcs =
+    [
+        "LogCustomMetric", "MarkDataReady", "GetReadiness", "WatchReadiness", "Subscribe", "ListMetrics", "GetMetricDay", "ExportMetricDay",
+    ];
+
+    private static readonly HashSet<string> StreamsThatStayOpen = ["WatchReadiness", "Subscribe"];
+
+    public static TheoryData<string, KeyUsed> Matrix()
+    {
+        var data = new TheoryData<string, KeyUsed>();
+        foreach (var rpc in Rpcs)
+            foreach (var key in Enum.GetValues<KeyUsed>())
+                data.Add(rpc, key);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task GrpcKeyMatrix(string rpc, KeyUsed key)
+    {
+        var server = await SharedServer.GetAsync();
+        Metadata? headers;
+        switch (key)
+        {
+            case KeyUsed.None:
+                headers = null;
+                break;
+            case KeyUsed.Unknown:
+                headers = SharedServer.Key("no-such-key-" + Guid.NewGuid().ToString("N"));
+                break;
+            case KeyUsed.Ingest:
+                headers = SharedServer.Key(server.NewProject().IngestKey);
+                break;
+            default:
+                var project = server.NewProject();
+                await SeedFinalizedDayAsync(server, project);
+                headers = SharedServer.Key(project.ServerSecret);
+                break;
+        }
+
+        var actual = await CallAsync(server, rpc, headers);
+
+        var expected = key switch
+        {
+            KeyUsed.None or KeyUsed.Unknown => StatusCode.Unauthenticated,
+            KeyUsed.Ingest => rpc == "LogCustomMetric" ? StatusCode.OK : StatusCode.PermissionDenied,
+            // Live streams stay open until the client's deadline; every other call succeeds on the seeded data.
+            _ => StreamsThatStayOpen.Contains(rpc) ? StatusCode.DeadlineExceeded : StatusCode.OK,
+        };
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task EmptyKeyHeaderIsUnauthenticated()
+    {
+        var server = await SharedServer.GetAsync();
+        var ex = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Readiness.GetReadinessAsync(new GetReadinessRequest(), SharedServer.Key("")).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task KeyInDifferentCaseOrWithExtraCharactersIsUnknown()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        foreach (var wrong in new[] { project.ServerSecret.ToUpperInvariant(), "x" + project.ServerSecret, project.ServerSecret + "x" })
+        {
+            var ex = await Assert.ThrowsAsync<RpcException>(() =>
+                server.Readiness.GetReadinessAsync(new GetReadinessRequest(), SharedServer.Key(wrong)).ResponseAsync);
+            Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        }
+    }
+
+    public static TheoryData<string, string, KeyUsed> JsonMatrix()
+    {
+        string[][] routes =
+        [
+            ["POST", "v1/log_custom_metric"],
+            ["POST", "v1/mark_data_ready"],
+            ["GET", "v1/readiness"],
+            ["GET", "v1/metrics"],
+            ["GET", $"v1/metrics/{Metric}/days/{Day}"],
+        ];
+        var data = new TheoryData<string, string, KeyUsed>();
+        foreach (var route in routes)
+            foreach (var key in Enum.GetValues<KeyUsed>())
+                data.Add(route[0], route[1], key);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonMatrix))]
+    public async Task JsonKeyMatrix(string method, string path, KeyUsed key)
+    {
+        var server = await SharedServer.GetAsync();
+        string? apiKey;
+        switch (key)
+        {
+            case KeyUsed.None:
+                apiKey = null;
+                break;
+            case KeyUsed.Unknown:
+                apiKey = "no-such-key-" + Guid.NewGuid().ToString("N");
+                break;
+            case KeyUsed.Ingest:
+                apiKey = server.NewProject().IngestKey;
+                break;
+            default:
+                var project = server.NewProject();
+                await SeedFinalizedDayAsync(server, project);
+                apiKey = project.ServerSecret;
+                break;
+        }
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            var body = path.EndsWith("log_custom_metric", StringComparison.Ordinal)
+                ? $$"""{"metrics": [{"user_id": "u1", "id_type": "user_id", "metric_name": "{{Metric}}", "metric_value": 1, "date": "{{OpenDay}}"}]}"""
+                : $$"""{"timestamp": {{DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60}}, "type": "metrics"}""";
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+        if (apiKey is not null)
+            request.Headers.Add("statsig-api-key", apiKey);
+
+        using var response = await server.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        var expected = key switch
+        {
+            KeyUsed.None or KeyUsed.Unknown => HttpStatusCode.Unauthorized,
+            KeyUsed.Ingest => path == "v1/log_custom_metric" ? HttpStatusCode.OK : HttpStatusCode.Forbidden,
+            _ => HttpStatusCode.OK,
+        };
+        Assert.True(expected == response.StatusCode, $"{method} {path} with {key}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+    }
+
+    [Fact]
+    public async Task ProjectsAreIsolated()
+    {
+        var server = await SharedServer.GetAsync();
+        var a = server.NewProject();
+        var b = server.NewProject();
+        var aSecret = SharedServer.Key(a.ServerSecret);
+        var bSecret = SharedServer.Key(b.ServerSecret);
+        const string metric = "isolated_metric";
+        string[] aUsers = ["a-user-1", "a-user-2", "a-user-3"];
+
+        // Live subscribers of both projects, subscribed before A ingests.
+        using var aLive = server.Logstream.Subscribe(new SubscribeRequest { IncludeTest = true, IncludeRejected = true }, aSecret);
+        using var bLive = server.Logstream.Subscribe(new SubscribeRequest { IncludeTest = true, IncludeRejected = true }, bSecret);
+        await aLive.ResponseHeadersAsync;
+        await bLive.ResponseHeadersAsync;
+
+        var ingest = new LogCustomMetricRequest();
+        foreach (var user in aUsers)
+            ingest.Metrics.Add(new MetricRecord { UserId = user, IdType = "user_id", MetricName = metric, MetricValue = 5, Date = Day });
+        Assert.Equal(3, (await server.Ingest.LogCustomMetricAsync(ingest, SharedServer.Key(a.IngestKey))).Accepted);
+        var testIngest = new LogCustomMetricRequest
+        {
+            IsTest = true,
+            Metrics = { new MetricRecord { UserId = "a-test-user", IdType = "user_id", MetricName = metric, MetricValue = 1, Date = Day } },
+        };
+        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(testIngest, SharedServer.Key(a.IngestKey))).Accepted);
+        var sealedA = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day) }, aSecret);
+        Assert.Contains(Day, sealedA.FinalizedDates);
+        Assert.Equal(DayStatus.Finalized, (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day }, aSecret)).Status);
+
+        // B sees none of A's data.
+        var notFound = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day, IncludeTest = true }, bSecret).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
+        Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), bSecret)).Metrics);
+        var exportError = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var export = server.Metrics.ExportMetricDay(new ExportMetricDayRequest { MetricName = metric, Date = Day }, bSecret);
+            while (await export.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+        });
+        Assert.Equal(StatusCode.NotFound, exportError.StatusCode);
+
+        // B's watermark is its own: A's MarkDataReady moved nothing, and B's day is still open for writes.
+        var bReadiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), bSecret);
+        Assert.Equal(0, bReadiness.Watermark);
+        Assert.Equal("", bReadiness.LastFinalizedDate);
+        Assert.Empty(bReadiness.OpenDates);
+        var marker = new LogCustomMetricRequest
+        {
+            Metrics = { new MetricRecord { UserId = "b-marker", IdType = "user_id", MetricName = metric, MetricValue = 7, Date = Day } },
+        };
+        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(marker, SharedServer.Key(b.IngestKey))).Accepted);
+        var bDay = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day }, bSecret);
+        Assert.Equal(DayStatus.Open, bDay.Status);
+        Assert.Equal(1, bDay.Overall.UnitCount);
+        Assert.Equal(7.0, bDay.Overall.Sum);
+        // ... and B writing to that day did not reach A's finalized aggregate.
+        var aDay = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day }, aSecret);
+        Assert.Equal(3, aDay.Overall.UnitCount);
+        Assert.Equal(15.0, aDay.Overall.Sum);
+
+        // Logstream: A's live subscriber receives A's records; B's receives only B's marker.
+        var aEntries = await ReadUntilAsync(aLive, e => e.Count >= 4, TimeSpan.FromSeconds(15));
+        Assert.Equal(aUsers.Append("a-test-user").Order(), aEntries.Select(e => e.UserId).Order());
+        var bEntries = await ReadUntilAsync(bLive, e => e.Any(x => x.UserId == "b-marker"), TimeSpan.FromSeconds(15));
+        Assert.Equal(["b-marker"], bEntries.Select(e => e.UserId));
+
+        // Backlog replay (1000) is per project too.
+        using var bBacklog = server.Logstream.Subscribe(new SubscribeRequest { Backlog = 1000, IncludeTest = true, IncludeRejected = true }, bSecret);
+        var bReplay = await ReadUntilAsync(bBacklog, e => e.Any(x => x.UserId == "b-marker"), TimeSpan.FromSeconds(15));
+        Assert.Equal(["b-marker"], bReplay.Select(e => e.UserId));
+        using var aBacklog = server.Logstream.Subscribe(new SubscribeRequest { Backlog = 1000, IncludeTest = true, IncludeRejected = true }, aSecret);
+        var aReplay = await ReadUntilAsync(aBacklog, e => e.Count >= 4, TimeSpan.FromSeconds(15));
+        Assert.Equal(aUsers.Append("a-test-user").Order(), aReplay.Select(e => e.UserId).Order());
+        Assert.DoesNotContain(aReplay, e => e.UserId == "b-marker");
+    }
+
+    [Fact]
+    public async Task IngestKeyWritesOnlyItsOwnProject()
+    {
+        var server = await SharedServer.GetAsync();
+        var a = server.NewProject();
+        var b = server.NewProject();
+        var request = new LogCustomMetricRequest
+        {
+            Metrics = { new MetricRecord { UserId = "u1", IdType = "user_id", MetricName = "own_metric", MetricValue = 1, Date = Day } },
+        };
+
+        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(a.IngestKey))).Accepted);
+
+        var lookup = new GetMetricDayRequest { MetricName = "own_metric", Date = Day };
+        Assert.Equal(1, (await server.Metrics.GetMetricDayAsync(lookup, SharedServer.Key(a.ServerSecret))).Overall.RowCount);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Metrics.GetMetricDayAsync(lookup, SharedServer.Key(b.ServerSecret)).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+
+    /// <summary>Calls one RPC and returns its status: OK, the error, or DeadlineExceeded for a stream still open after 2 s.</summary>
+    private static async Task<StatusCode> CallAsync(SharedServer server, string rpc, Metadata? headers)
+    {
+        var unaryDeadline = DateTime.UtcNow.AddSeconds(30);
+        var streamDeadline = DateTime.UtcNow.AddSeconds(2);
+        try
+        {
+            switch (rpc)
+            {
+                case "LogCustomMetric":
+                    var ingested = await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest
+                    {
+                        Metrics = { new MetricRecord { UserId = "u-auth", IdType = "user_id", MetricName = "auth_written", MetricValue = 1, Date = OpenDay } },
+                    }, headers, unaryDeadline);
+                    Assert.Equal(1, ingested.Accepted);
+                    return StatusCode.OK;
+                case "MarkDataReady":
+                    await server.Readiness.MarkDataReadyAsync(
+                        new MarkDataReadyRequest { Timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, Type = "metrics" }, headers, unaryDeadline);
+                    return StatusCode.OK;
+                case "GetReadiness":
+                    var readiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), headers, unaryDeadline);
+                    Assert.Equal(EndOfPacificDay(Day), readiness.Watermark);
+                    Assert.Equal(Day, readiness.LastFinalizedDate);
+                    return StatusCode.OK;
+                case "WatchReadiness":
+                    return await DrainAsync(server.Readiness.WatchReadiness(new WatchReadinessRequest(), headers, streamDeadline));
+                case "Subscribe":
+                    return await DrainAsync(server.Logstream.Subscribe(new SubscribeRequest { Backlog = 10 }, headers, streamDeadline));
+                case "ListMetrics":
+                    var list = await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), headers, unaryDeadline);
+                    Assert.Contains(list.Metrics, m => m.MetricName == Metric);
+                    return StatusCode.OK;
+                case "GetMetricDay":
+                    var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = Metric, Date = Day }, headers, unaryDeadline);
+                    Assert.Equal(2, day.Overall.UnitCount);
+                    return StatusCode.OK;
+                case "ExportMetricDay":
+                    using (var export = server.Metrics.ExportMetricDay(new ExportMetricDayRequest { MetricName = Metric, Date = Day }, headers, unaryDeadline))
+                    {
+                        var units = 0;
+                        while (await export.ResponseStream.MoveNext(CancellationToken.None))
+                            units++;
+                        Assert.Equal(2, units);
+                    }
+                    return StatusCode.OK;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(rpc), rpc, null);
+            }
+        }
+        catch (RpcException ex)
+        {
+            return ex.StatusCode;
+        }
+    }
+
+    private static async Task<StatusCode> DrainAsync<T>(AsyncServerStreamingCall<T> call)
+    {
+        using (call)
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+            return StatusCode.OK;
+        }
+    }
+
+    /// <summary>Two units of <see cref="Metric"/> on <see cref="Day"/>, sealed.</summary>
+    private static async Task SeedFinalizedDayAsync(SharedServer server, TestProject project)
+    {
+        var seed = new LogCustomMetricRequest
+        {
+            Metrics =
+            {
+                new MetricRecord { UserId = "seed-1", IdType = "user_id", MetricName = Metric, MetricValue = 1, Date = Day },
+                new MetricRecord { UserId = "seed-2", IdType = "stable_id", MetricName = Metric, MetricValue = 2, Date = Day },
+            },
+        };
+        Assert.Equal(2, (await server.Ingest.LogCustomMetricAsync(seed, SharedServer.Key(project.ServerSecret))).Accepted);
+        var sealedDays = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day) }, SharedServer.Key(project.ServerSecret));
+        Assert.Contains(Day, sealedDays.FinalizedDates);
+    }
+
+    private static async Task<List<LogstreamEntry>> ReadUntilAsync(
+        AsyncServerStreamingCall<LogstreamEntry> call, Func<List<LogstreamEntry>, bool> done, TimeSpan timeout)
+    {
+        var entries = new List<LogstreamEntry>();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (!done(entries) && await call.ResponseStream.MoveNext(cts.Token))
+                entries.Add(call.ResponseStream.Current);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Cancelled or StatusCode.DeadlineExceeded)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return entries;
+    }
+
+    private static long EndOfPacificDay(string date)
+    {
+        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(next, Pacific.GetUtcOffset(next)).ToUnixTimeSeconds();
+    }
+}
