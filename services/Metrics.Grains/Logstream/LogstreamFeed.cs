@@ -30,7 +30,7 @@ public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history)
             yield return item;
         }
 
-        await foreach (var item in live.Items.ReadAllAsync(cancellationToken))
+        await foreach (var item in live.ReadAllAsync(cancellationToken))
             if (last is not { } seen || item.Cursor > seen)
                 yield return item;
     }

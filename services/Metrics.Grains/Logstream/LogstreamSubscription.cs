@@ -1,47 +1,63 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Metrics.Grains.Logstream;
 
 /// <summary>
-/// One subscriber's live feed on this node. Delivery never waits: when the subscriber's buffer is full, entries
-/// are dropped and the next entry that gets through carries the number lost before it.
+/// One subscriber's live feed on this node. Delivery never waits: batches queue whole, and a batch that would
+/// take the queue past its capacity (in entries) is dropped, unless the queue is empty — so a subscriber that
+/// keeps up never loses an entry, however large a batch. The next entry that gets through carries the number
+/// lost before it.
 /// </summary>
 public sealed class LogstreamSubscription : IDisposable
 {
-    private readonly Channel<LogstreamItem> _items;
+    private sealed record Pending(StoredBatch Stored, int[] Indexes, ulong DroppedBefore);
+
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Action<LogstreamSubscription> _unsubscribe;
+    private readonly int _capacity;
     private readonly Lock _gate = new();
+    private int _queued;
     private ulong _dropped;
 
     internal LogstreamSubscription(string project, LogstreamFilter filter, int capacity, Action<LogstreamSubscription> unsubscribe)
     {
         Project = project;
         Filter = filter;
+        _capacity = capacity;
         _unsubscribe = unsubscribe;
-        _items = Channel.CreateBounded<LogstreamItem>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public string Project { get; }
 
     public LogstreamFilter Filter { get; }
 
-    public ChannelReader<LogstreamItem> Items => _items.Reader;
+    public async IAsyncEnumerable<LogstreamItem> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var pending in _pending.Reader.ReadAllAsync(cancellationToken))
+        {
+            lock (_gate)
+                _queued -= pending.Indexes.Length;
+            for (var i = 0; i < pending.Indexes.Length; i++)
+                yield return new LogstreamItem(pending.Stored, pending.Indexes[i], i == 0 ? pending.DroppedBefore : 0);
+        }
+    }
 
     internal void Offer(StoredBatch stored)
     {
+        var indexes = Filter.Matches(stored.Batch).ToArray();
+        if (indexes.Length == 0)
+            return;
         lock (_gate)
         {
-            foreach (var index in Filter.Matches(stored.Batch))
+            if (_queued > 0 && _queued + indexes.Length > _capacity)
             {
-                if (_items.Writer.TryWrite(new LogstreamItem(stored, index, _dropped)))
-                    _dropped = 0;
-                else
-                    _dropped++;
+                _dropped += (ulong)indexes.Length;
+                return;
             }
+            _pending.Writer.TryWrite(new Pending(stored, indexes, _dropped));
+            _queued += indexes.Length;
+            _dropped = 0;
         }
     }
 
