@@ -5,7 +5,5 @@ public sealed record BatchValidation(IReadOnlyList<ValidRecord> Records, IReadOn
 {
     public bool IsValid => Violations.Count == 0;
 
-    public string Summary =>
-        IsValid ? "valid" : $"{Violations.Count} invalid field(s): " + string.Join("; ", Violations.Take(5).Select(v => $"{v.Path}: {v.Description}"))
-            + (Violations.Count > 5 ? "; ..." : "");
+    public string Summary => IsValid ? "valid" : RecordViolation.Summarize(Violations);
 }

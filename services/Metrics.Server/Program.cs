@@ -43,8 +43,7 @@ app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
-    "Embedded mode: a single node keeping everything in memory; data is lost when the process stops. "
-    + "Set Metrics:Redis for the durable, multi-node deployment. Listening on {Urls}",
+    "Embedded mode: a single node keeping everything in memory; data is lost when the process stops. Listening on {Urls}",
     string.Join(", ", app.Urls)));
 
 app.Run();

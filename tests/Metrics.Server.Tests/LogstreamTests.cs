@@ -294,7 +294,7 @@ public sealed class LogstreamTests
     [Fact]
     public async Task StalledSubscriberLosesEntriesAndIsToldHowManyWithoutSlowingOthers()
     {
-        const int calls = 20;
+        const int calls = 50;
         const int perCall = 1000;
         const int total = calls * perCall;
         var (server, project, headers) = await StartAsync();

@@ -7,6 +7,7 @@ namespace Metrics.Grains.Ingestion;
 public sealed class InMemoryIdempotencyStore(TimeProvider clock) : IIdempotencyStore
 {
     private readonly ConcurrentDictionary<(string Project, string Key), DateTimeOffset> _applied = new();
+    private readonly Lock _sweepGate = new();
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     public Task<bool> IsAppliedAsync(string project, string key) =>
@@ -16,13 +17,15 @@ public sealed class InMemoryIdempotencyStore(TimeProvider clock) : IIdempotencyS
     {
         var now = clock.GetUtcNow();
         _applied[(project, key)] = now + IdempotencyKey.Retention;
-        if (now >= _nextSweep)
+        lock (_sweepGate)
         {
+            if (now < _nextSweep)
+                return Task.CompletedTask;
             _nextSweep = now + TimeSpan.FromHours(1);
-            foreach (var (entry, expires) in _applied)
-                if (expires <= now)
-                    _applied.TryRemove(entry, out _);
         }
+        foreach (var (entry, expires) in _applied)
+            if (expires <= now)
+                _applied.TryRemove(entry, out _);
         return Task.CompletedTask;
     }
 }

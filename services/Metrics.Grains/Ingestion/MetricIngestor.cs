@@ -38,7 +38,7 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         var readiness = grains.GetGrain<IReadinessGrain>(ReadinessKey(request.Project));
         var admission = await readiness.BeginWrite(intent);
         if (!admission.Admitted)
-            return await RefuseAsync(request, now, admission.SealedDays.Select(d => new PacificDay(d)).ToList(), readiness);
+            return await RefuseAsync(request, now, new IngestOutcome.DaysSealed(admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark));
 
         SliceOutcome[] outcomes;
         try
@@ -65,9 +65,8 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
 
     public static string ReadinessKey(string project) => $"{project}/{ReadinessType.Metrics}";
 
-    private async Task<IngestOutcome> RefuseAsync(IngestRequest request, DateTimeOffset now, List<PacificDay> sealedDays, IReadinessGrain readiness)
+    private async Task<IngestOutcome> RefuseAsync(IngestRequest request, DateTimeOffset now, IngestOutcome.DaysSealed refusal)
     {
-        var refusal = new IngestOutcome.DaysSealed(sealedDays, (await readiness.Get()).Watermark);
         await PublishRejectedAsync(request, now, _ => refusal.Reason);
         return refusal;
     }

@@ -58,8 +58,10 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
 
     public Task<StreamId?> OldestAsync(string project)
     {
-        var batches = Snapshot(project);
-        return Task.FromResult<StreamId?>(batches.Length == 0 ? null : batches[0].Id);
+        if (!_projects.TryGetValue(project, out var stream))
+            return Task.FromResult<StreamId?>(null);
+        lock (stream.Gate)
+            return Task.FromResult<StreamId?>(stream.Batches.TryPeek(out var oldest) ? oldest.Id : null);
     }
 
     private StoredBatch[] Snapshot(string project)

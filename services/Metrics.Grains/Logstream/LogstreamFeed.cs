@@ -8,6 +8,13 @@ namespace Metrics.Grains.Logstream;
 /// </summary>
 public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history)
 {
+    /// <summary>Throws <see cref="CursorExpiredException"/> when entries after the cursor are no longer retained.</summary>
+    public async Task EnsureRetainedAsync(string project, LogstreamCursor cursor)
+    {
+        if (await history.OldestAsync(project) is { } oldest && cursor.Batch < oldest)
+            throw new CursorExpiredException(cursor, oldest);
+    }
+
     /// <summary>Starts receiving live entries at once; <see cref="ReadAsync"/> then replays and follows.</summary>
     public LogstreamSubscription Subscribe(string project, LogstreamFilter filter) => hub.Subscribe(project, filter);
 
@@ -38,8 +45,6 @@ public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history)
     private async IAsyncEnumerable<LogstreamItem> ReplayAfterAsync(
         string project, LogstreamFilter filter, LogstreamCursor cursor, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (await history.OldestAsync(project) is { } oldest && cursor.Batch < oldest)
-            throw new CursorExpiredException(cursor, oldest);
         await foreach (var stored in history.ReadForwardAsync(project, cursor.Batch, cancellationToken))
             foreach (var index in filter.Matches(stored.Batch))
                 if (new LogstreamCursor(stored.Id, index) > cursor)

@@ -4,8 +4,8 @@ using System.Threading.Channels;
 namespace Metrics.Grains.Logstream;
 
 /// <summary>
-/// One subscriber's live feed on this node. Delivery never waits: batches queue whole, and a batch that would
-/// take the queue past its capacity (in entries) is dropped, unless the queue is empty — so a subscriber that
+/// One subscriber's live feed on this node. Delivery never waits: batches queue whole while fewer entries than
+/// the capacity wait to be read, and are dropped once the subscriber is that far behind — so a subscriber that
 /// keeps up never loses an entry, however large a batch. The next entry that gets through carries the number
 /// lost before it.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed class LogstreamSubscription : IDisposable
             return;
         lock (_gate)
         {
-            if (_queued > 0 && _queued + indexes.Length > _capacity)
+            if (_queued >= _capacity)
             {
                 _dropped += (ulong)indexes.Length;
                 return;

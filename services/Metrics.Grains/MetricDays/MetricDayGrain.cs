@@ -29,7 +29,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             _production = snapshot.Production.ToTotals();
             _test = snapshot.Test.ToTotals();
             _lastIngestedAt = snapshot.LastIngestedAt;
-            _sealed = Finalize(snapshot.FinalizedAt);
+            _sealed = SealedView(snapshot.FinalizedAt);
         }
         foreach (var slice in log.Slices)
             Accumulate(slice);
@@ -43,7 +43,16 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             return SliceOutcome.AlreadyApplied;
 
         var entry = new LogstreamBatch(_id.Project, _id.MetricName, _id.Day.ToString(), slice.IsTest, slice.IngestedAt, null, slice.Rows);
-        await store.AppendAsync(_id, _version, slice, entry);
+        try
+        {
+            await store.AppendAsync(_id, _version, slice, entry);
+        }
+        catch (StoreConflictException)
+        {
+            // Another activation wrote this day: this one's totals are stale, so the next call reloads them.
+            DeactivateOnIdle();
+            throw;
+        }
         _version++;
         Accumulate(slice);
         return SliceOutcome.Applied;
@@ -58,7 +67,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         await store.SealAsync(_id, _version, snapshot);
         _version++;
         _appliedKeys.Clear();
-        _sealed = Finalize(finalizedAt);
+        _sealed = SealedView(finalizedAt);
     }
 
     public Task<MetricDayView?> View(bool includeTest)
@@ -97,7 +106,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             _lastIngestedAt = slice.IngestedAt;
     }
 
-    private Sealed Finalize(DateTimeOffset finalizedAt)
+    private Sealed SealedView(DateTimeOffset finalizedAt)
     {
         var export = _production.Units
             .OrderBy(u => u.Key.IdType, StringComparer.Ordinal)

@@ -34,9 +34,8 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         _state = await store.LoadAsync(key);
         _admissionWatermark = _state.Watermark;
         // A seal interrupted by a crash: the watermark was stored, the days it reached are sealed now.
-        var due = _state.DueDays(_state.Watermark).ToArray();
-        if (due.Length > 0)
-            await SealAsync(due);
+        if (_state.DueDays(_state.Watermark).Any())
+            await SealAsync(_state.Watermark);
     }
 
     public async Task<WriteAdmission> BeginWrite(WriteIntent intent)
@@ -44,7 +43,7 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         var days = intent.Days;
         var sealedDays = days.Where(d => Watermark.Seals(_admissionWatermark, new PacificDay(d))).Order().ToArray();
         if (sealedDays.Length > 0)
-            return new WriteAdmission(false, sealedDays);
+            return new WriteAdmission(false, sealedDays, _admissionWatermark);
 
         _leases[intent.LeaseId] = new Lease(days, clock.GetUtcNow() + LeaseTimeout);
         try
@@ -56,7 +55,7 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
             await EndWrite(intent.LeaseId);
             throw;
         }
-        return new WriteAdmission(true, []);
+        return new WriteAdmission(true, [], _admissionWatermark);
     }
 
     public Task EndWrite(Guid leaseId)
@@ -77,22 +76,22 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         {
             if (Watermark.Backward(_state.Watermark, timestamp) is { } refusal)
                 return new MarkReadyResult(refusal, _state.Watermark, []);
-            if (timestamp == _state.Watermark)
-                return new MarkReadyResult(null, timestamp, []);
-
-            _admissionWatermark = timestamp;
-            try
+            if (timestamp > _state.Watermark)
             {
-                await CommitAsync(s => s with { Watermark = timestamp });
+                _admissionWatermark = timestamp;
+                try
+                {
+                    await CommitAsync(s => s with { Watermark = timestamp });
+                }
+                catch
+                {
+                    _admissionWatermark = _state.Watermark;
+                    throw;
+                }
             }
-            catch
-            {
-                _admissionWatermark = _state.Watermark;
-                throw;
-            }
-            var due = _state.DueDays(timestamp).ToArray();
-            await SealAsync(due);
-            return new MarkReadyResult(null, timestamp, due);
+            // With an equal timestamp this completes a seal that failed half-way: the retry seals what is left.
+            var sealedDays = await SealAsync(timestamp);
+            return new MarkReadyResult(null, timestamp, sealedDays);
         }
         finally
         {
@@ -100,18 +99,24 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         }
     }
 
+    /// <summary>Days still being sealed count as open, and the last finalized day comes before them.</summary>
     public Task<ReadinessView> Get()
     {
-        var lastSealed = Watermark.LastSealedDay(_state.Watermark);
-        var open = _state.OpenDays.Keys.Except(_state.DueDays(_state.Watermark)).ToArray();
-        return Task.FromResult(new ReadinessView(_state.Watermark, lastSealed?.Date, open));
+        var lastSealed = Watermark.LastSealedDay(_state.Watermark)?.Date;
+        var firstUnfinished = _state.DueDays(_state.Watermark).Cast<DateOnly?>().FirstOrDefault();
+        if (firstUnfinished is { } unfinished && lastSealed >= unfinished)
+            lastSealed = unfinished.AddDays(-1);
+        return Task.FromResult(new ReadinessView(_state.Watermark, lastSealed, _state.OpenDays.Keys.ToArray()));
     }
 
     public Task<CatalogEntry[]> ListMetrics() => Task.FromResult(_state.Catalog.Values.ToArray());
 
-    private async Task SealAsync(DateOnly[] days)
+    /// <summary>Seals every open day the watermark reaches, once the writes admitted to them have ended.</summary>
+    private async Task<DateOnly[]> SealAsync(long watermark)
     {
-        await WritesEndedAsync(days);
+        await WritesEndedAsync(watermark);
+        // Computed after the wait: the writes waited for have registered their days by then.
+        var days = _state.DueDays(watermark).ToArray();
         var metricCounts = new List<(DateOnly Day, int Metrics)>();
         foreach (var day in days)
         {
@@ -124,17 +129,18 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         var finalizedAt = clock.GetUtcNow();
         foreach (var (day, metrics) in metricCounts)
             await feed.PublishAsync(new SealedDayEvent(_project, day, _state.Watermark, metrics, finalizedAt));
+        return days;
     }
 
-    /// <summary>Waits until no admitted write touches the days; leases of writers that died expire.</summary>
-    private async Task WritesEndedAsync(DateOnly[] days)
+    /// <summary>Waits until no admitted write touches a day the watermark seals; leases of writers that died expire.</summary>
+    private async Task WritesEndedAsync(long watermark)
     {
         while (true)
         {
             var now = clock.GetUtcNow();
             foreach (var (id, lease) in _leases.Where(l => l.Value.Expires < now).ToList())
                 await EndWrite(id);
-            if (!_leases.Values.Any(l => l.Days.Intersect(days).Any()))
+            if (!_leases.Values.Any(l => l.Days.Any(d => Watermark.Seals(watermark, new PacificDay(d)))))
                 return;
             await Task.WhenAny(_leaseEnded.Task, Task.Delay(TimeSpan.FromSeconds(1)));
         }

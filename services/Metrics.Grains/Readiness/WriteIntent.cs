@@ -14,4 +14,4 @@ public sealed record WriteIntent(Guid LeaseId, MetricDayRef[] MetricDays, Catalo
 public readonly record struct MetricDayRef(string MetricName, DateOnly Day);
 
 [GenerateSerializer, Immutable]
-public sealed record WriteAdmission(bool Admitted, DateOnly[] SealedDays);
+public sealed record WriteAdmission(bool Admitted, DateOnly[] SealedDays, long Watermark);

@@ -27,18 +27,23 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
             request.MetricNames.ToHashSet(StringComparer.Ordinal),
             request.IdTypes.ToHashSet(StringComparer.Ordinal),
             request.UserId);
-        using var live = feed.Subscribe(context.Caller().Project, filter);
+        var project = context.Caller().Project;
+        using var live = feed.Subscribe(project, filter);
+        if (after is { } resumeAfter)
+        {
+            try
+            {
+                await feed.EnsureRetainedAsync(project, resumeAfter);
+            }
+            catch (CursorExpiredException expired)
+            {
+                throw RpcErrors.OutOfRange(expired.Message);
+            }
+        }
         // Headers tell the client that it is subscribed: every entry appended after this point reaches it.
         await context.WriteResponseHeadersAsync([]);
-        try
-        {
-            await foreach (var item in feed.ReadAsync(live, request.Backlog, after, context.CancellationToken))
-                await responseStream.WriteAsync(ToEntry(item), context.CancellationToken);
-        }
-        catch (CursorExpiredException expired)
-        {
-            throw RpcErrors.OutOfRange(expired.Message);
-        }
+        await foreach (var item in feed.ReadAsync(live, request.Backlog, after, context.CancellationToken))
+            await responseStream.WriteAsync(ToEntry(item), context.CancellationToken);
     }
 
     private static LogstreamEntry ToEntry(LogstreamItem item)

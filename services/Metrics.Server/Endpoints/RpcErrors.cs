@@ -13,7 +13,7 @@ public static class RpcErrors
         var badRequest = new BadRequest();
         badRequest.FieldViolations.AddRange(violations.Select(v =>
             new BadRequest.Types.FieldViolation { Field = v.Path, Description = v.Description }));
-        var message = new BatchValidation([], violations).Summary;
+        var message = RecordViolation.Summarize(violations);
         return new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
@@ -31,9 +31,12 @@ public static class RpcErrors
 
     public static RpcException OutOfRange(string message) => new(new Grpc.Core.Status(StatusCode.OutOfRange, message));
 
-    /// <summary>The watermark type of a readiness call, or INVALID_ARGUMENT for an unknown one.</summary>
-    public static string RequireReadinessType(string type) =>
-        ReadinessType.TryNormalize(type, out var normalized) ? normalized : throw InvalidArgument("type", ReadinessType.Unknown(type));
+    /// <summary>INVALID_ARGUMENT for an unknown watermark type.</summary>
+    public static void RequireReadinessType(string type)
+    {
+        if (!ReadinessType.TryNormalize(type, out _))
+            throw InvalidArgument("type", ReadinessType.Unknown(type));
+    }
 
     public static PacificDay RequireDate(string date) =>
         PacificDay.TryParse(date, out var day) ? day : throw InvalidArgument("date", $"date \"{date}\" is not a YYYY-MM-DD date");

@@ -16,7 +16,7 @@ public sealed class MetricsServerProcess : IAsyncDisposable
     public const int ProjectCount = 1000;
 
     /// <summary>Small, so a stalled Logstream subscriber overflows quickly.</summary>
-    public const int SubscriberBuffer = 500;
+    public const int SubscriberBuffer = 4000;
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
