@@ -16,8 +16,6 @@ public sealed class AggregateTests
     private const string Day = "2026-05-10";
     private const double Tolerance = 1e-9;
 
-    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
-
     private static MetricRecord Value(string user, string metric, double value, string idType = "user_id", string date = Day) =>
         new() { UserId = user, IdType = idType, MetricName = metric, MetricValue = value, Date = date };
 
@@ -224,7 +222,7 @@ public sealed class AggregateTests
         Assert.Equal(12.0, stillOpen.Overall.Sum, Tolerance);
 
         // A watermark one second short of the day's end does not seal it.
-        var end = EndOfPacificDay(Day);
+        var end = PacificTime.EndOf(Day);
         var early = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = end - 1 }, SharedServer.Key(project.ServerSecret));
         Assert.DoesNotContain(Day, early.FinalizedDates);
         Assert.Equal(DayStatus.Open, (await GetDayAsync(server, project, "orders")).Status);
@@ -270,7 +268,7 @@ public sealed class AggregateTests
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
         await IngestAsync(server, project, false, Value("u1", "other", 1));
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day) }, SharedServer.Key(project.ServerSecret));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(server, project, "never_ingested"));
 
@@ -287,7 +285,7 @@ public sealed class AggregateTests
             Value("u1", metric, 2), Value("u2", metric, 5), Ratio("s1", metric, 1, 4, "stable_id"), Value("s2", metric, 7.5, "stable_id"));
         await IngestAsync(server, project, false, Value("u1", metric, 3), Ratio("s1", metric, 2, 6, "stable_id"));
         await IngestAsync(server, project, true, Value("t-only", metric, 1000), Value("u1", metric, 500), Ratio("t-ratio", metric, 9, 9));
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day) }, SharedServer.Key(project.ServerSecret));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
 
         var units = await ExportAsync(server, project, metric);
         var aggregate = (await GetDayAsync(server, project, metric)).Overall;
@@ -383,7 +381,7 @@ public sealed class AggregateTests
         using var withTestBody = JsonDocument.Parse(withTestText);
         Assert.Equal(4, Int64(withTestBody.RootElement.GetProperty("overall").GetProperty("unitCount")));
 
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day) }, SharedServer.Key(project.ServerSecret));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
         using var finalized = await GetJsonAsync(server, project, "v1/metrics/json_metric/days/2026-05-10");
         using var finalizedBody = JsonDocument.Parse(await finalized.Content.ReadAsStringAsync());
         Assert.Equal("FINALIZED", finalizedBody.RootElement.GetProperty("status").GetString());
@@ -435,11 +433,5 @@ public sealed class AggregateTests
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
             units.Add(call.ResponseStream.Current);
         return units;
-    }
-
-    private static long EndOfPacificDay(string date)
-    {
-        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(next, Pacific.GetUtcOffset(next)).ToUnixTimeSeconds();
     }
 }

@@ -20,8 +20,6 @@ public sealed class AuthenticationTests
     /// <summary>A day the seeding does not seal, for writes after it.</summary>
     private const string OpenDay = "2026-05-12";
 
-    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
-
     public enum KeyUsed
     {
         None,
@@ -194,7 +192,7 @@ public sealed class AuthenticationTests
             Metrics = { new MetricRecord { UserId = "a-test-user", IdType = "user_id", MetricName = metric, MetricValue = 1, Date = Day } },
         };
         Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(testIngest, SharedServer.Key(a.IngestKey))).Accepted);
-        var sealedA = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day) }, aSecret);
+        var sealedA = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, aSecret);
         Assert.Contains(Day, sealedA.FinalizedDates);
         Assert.Equal(DayStatus.Finalized, (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day }, aSecret)).Status);
 
@@ -288,7 +286,7 @@ public sealed class AuthenticationTests
                     return StatusCode.OK;
                 case "GetReadiness":
                     var readiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), headers, unaryDeadline);
-                    Assert.Equal(EndOfPacificDay(Day), readiness.Watermark);
+                    Assert.Equal(PacificTime.EndOf(Day), readiness.Watermark);
                     Assert.Equal(Day, readiness.LastFinalizedDate);
                     return StatusCode.OK;
                 case "WatchReadiness":
@@ -345,7 +343,7 @@ public sealed class AuthenticationTests
             },
         };
         Assert.Equal(2, (await server.Ingest.LogCustomMetricAsync(seed, SharedServer.Key(project.ServerSecret))).Accepted);
-        var sealedDays = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day) }, SharedServer.Key(project.ServerSecret));
+        var sealedDays = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
         Assert.Contains(Day, sealedDays.FinalizedDates);
     }
 
@@ -366,11 +364,5 @@ public sealed class AuthenticationTests
         {
         }
         return entries;
-    }
-
-    private static long EndOfPacificDay(string date)
-    {
-        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(next, Pacific.GetUtcOffset(next)).ToUnixTimeSeconds();
     }
 }

@@ -217,7 +217,7 @@ public sealed class IdempotencyTests
         var ingest = SharedServer.Key(project.IngestKey);
         await server.Ingest.LogCustomMetricAsync(Request("before-seal"), ingest);
         var sealing = await server.Readiness.MarkDataReadyAsync(
-            new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day) }, SharedServer.Key(project.ServerSecret));
+            new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
         Assert.Contains(Day, sealing.FinalizedDates);
 
         // The first attempt was applied (its answer may have been lost): the retry is answered as a duplicate.
@@ -229,13 +229,6 @@ public sealed class IdempotencyTests
         var day = await GetDayAsync(server, project, "idem_metric", Day);
         Assert.Equal(DayStatus.Finalized, day.Status);
         Assert.Equal(2, day.Overall.RowCount);
-    }
-
-    private static long EndOfPacificDay(string date)
-    {
-        var pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
-        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(next, pacific.GetUtcOffset(next)).ToUnixTimeSeconds();
     }
 
     private static async Task<MetricDay> GetDayAsync(SharedServer server, TestProject project, string metric, string date) =>

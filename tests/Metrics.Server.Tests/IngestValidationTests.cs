@@ -20,8 +20,6 @@ public sealed class IngestValidationTests
     private const string Day = "2026-05-10";
     private const string ValidMetric = "valid_metric";
 
-    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
-
     private static MetricRecord ValidRecord() => new()
     {
         UserId = "u-valid",
@@ -379,7 +377,7 @@ public sealed class IngestValidationTests
         await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { ValidRecord() } }, SharedServer.Key(project.IngestKey));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => server.Readiness.MarkDataReadyAsync(
-            new MarkDataReadyRequest { Timestamp = EndOfPacificDay(Day), Type = type }, secret).ResponseAsync);
+            new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day), Type = type }, secret).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         var badRequest = ex.GetRpcStatus()?.GetDetail<BadRequest>();
@@ -460,7 +458,7 @@ public sealed class IngestValidationTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var body = $$"""{"timestamp": {{EndOfPacificDay(Day)}}, "type": "events"}""";
+        var body = $$"""{"timestamp": {{PacificTime.EndOf(Day)}}, "type": "events"}""";
 
         var (status, error) = await PostJsonAsync(server, "v1/mark_data_ready", project.ServerSecret, body);
 
@@ -531,11 +529,5 @@ public sealed class IngestValidationTests
         string.Join(", ", badRequest.FieldViolations.Select(v => $"{v.Field}: {v.Description}"));
 
     private static DateOnly PacificToday() =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Pacific).DateTime);
-
-    private static long EndOfPacificDay(string date)
-    {
-        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(next, Pacific.GetUtcOffset(next)).ToUnixTimeSeconds();
-    }
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, PacificTime.Zone).DateTime);
 }

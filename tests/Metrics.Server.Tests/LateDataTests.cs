@@ -8,7 +8,6 @@ namespace Metrics.Server.Tests;
 /// <summary>Records for a sealed day are refused whole, never change the final aggregate, and show as REJECTED.</summary>
 public sealed class LateDataTests
 {
-    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
     private static readonly TimeSpan StreamTimeout = TimeSpan.FromSeconds(15);
 
     private const string SealedDay = "2026-04-02";
@@ -156,7 +155,7 @@ public sealed class LateDataTests
         var headers = SharedServer.Key(project.ServerSecret);
         await IngestAsync(server, project, Record("u1", metric, 2, SealedDay), Record("u2", metric, 4, SealedDay));
         await IngestAsync(server, project, Record("u1", metric, 3, SealedDay));
-        var sealing = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOf(SealedDay) }, headers);
+        var sealing = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(SealedDay) }, headers);
         Assert.Equal(new[] { SealedDay }, sealing.FinalizedDates);
         var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = SealedDay }, headers);
         Assert.Equal(DayStatus.Finalized, day.Status);
@@ -190,12 +189,5 @@ public sealed class LateDataTests
         var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
         Assert.True(reply.Success);
         Assert.Equal(records.Length, reply.Accepted);
-    }
-
-    /// <summary>The next Pacific midnight after the day starts, in unix seconds.</summary>
-    private static long EndOf(string date)
-    {
-        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(next, Pacific)).ToUnixTimeSeconds();
     }
 }

@@ -10,7 +10,6 @@ namespace Metrics.Server.Tests;
 /// <summary>The Logstream: filters, entry contents, backlog replay, resuming from a cursor, slow subscribers, JSON.</summary>
 public sealed class LogstreamTests
 {
-    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
     private static readonly TimeSpan StreamTimeout = TimeSpan.FromSeconds(15);
     private const string Date = "2026-06-01";
 
@@ -96,7 +95,7 @@ public sealed class LogstreamTests
         var (server, project, headers) = await StartAsync();
         const string sealedDay = "2026-03-20";
         await IngestAsync(server, project, Record("seed", "rj", 1, date: sealedDay));
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOf(sealedDay) }, headers);
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(sealedDay) }, headers);
 
         using var timeout = new CancellationTokenSource(StreamTimeout);
         using var plain = await SubscribeAsync(server, headers, new SubscribeRequest(), timeout.Token);
@@ -174,7 +173,7 @@ public sealed class LogstreamTests
         Assert.True(today.HasMetricValue);
         Assert.Equal(0, today.MetricValue);
         Assert.False(today.HasNumerator);
-        Assert.Contains(today.Date, new[] { PacificDate(before), PacificDate(after) });
+        Assert.Contains(today.Date, new[] { PacificTime.DateOf(before), PacificTime.DateOf(after) });
     }
 
     // ---- backlog ----
@@ -461,15 +460,5 @@ public sealed class LogstreamTests
         var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
         Assert.True(reply.Success);
         Assert.Equal(records.Length, reply.Accepted);
-    }
-
-    private static string PacificDate(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, Pacific).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>The next Pacific midnight after the day starts, in unix seconds.</summary>
-    private static long EndOf(string date)
-    {
-        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(next, Pacific)).ToUnixTimeSeconds();
     }
 }

@@ -12,7 +12,6 @@ namespace Metrics.Server.Tests;
 /// </summary>
 public sealed class SealRaceTests
 {
-    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
 
     private const int Rounds = 10;
     private const int Writers = 8;
@@ -76,7 +75,7 @@ public sealed class SealRaceTests
 
         var writers = Enumerable.Range(0, Writers).Select(WriteAsync).ToArray();
         await enoughWritten.Task.WaitAsync(timeout.Token);
-        var sealing = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOf(Date) }, secret, cancellationToken: timeout.Token);
+        var sealing = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Date) }, secret, cancellationToken: timeout.Token);
         Volatile.Write(ref sealReturned, 1);
         await Task.WhenAll(writers);
 
@@ -109,12 +108,5 @@ public sealed class SealRaceTests
             Assert.Equal(1, u.RowCount);
             Assert.Equal("user_id", u.IdType);
         });
-    }
-
-    /// <summary>The next Pacific midnight after the day starts, in unix seconds.</summary>
-    private static long EndOf(string date)
-    {
-        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(next, Pacific)).ToUnixTimeSeconds();
     }
 }

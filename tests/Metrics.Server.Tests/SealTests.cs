@@ -8,7 +8,6 @@ namespace Metrics.Server.Tests;
 /// <summary>Days are sealed exactly when the watermark reaches the next Pacific midnight, DST days included.</summary>
 public sealed class SealTests
 {
-    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
     private static readonly TimeSpan StreamTimeout = TimeSpan.FromSeconds(15);
 
     [Theory]
@@ -18,9 +17,9 @@ public sealed class SealTests
     [InlineData("2026-01-15", 1768550400L, 24)] // ends 2026-01-16T08:00:00Z
     public async Task DayIsSealedExactlyAtItsPacificEnd(string date, long expectedEnd, int expectedHours)
     {
-        var end = EndOf(date);
+        var end = PacificTime.EndOf(date);
         Assert.Equal(expectedEnd, end);
-        Assert.Equal(expectedHours * 3600L, end - StartOf(date));
+        Assert.Equal(expectedHours * 3600L, end - PacificTime.StartOf(date));
 
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
@@ -68,7 +67,7 @@ public sealed class SealTests
         await IngestAsync(server, project, Record("u1", "multi", 1, "2026-08-10"));
         await IngestAsync(server, project, Record("u1", "multi", 1, "2026-08-16")); // stays open
 
-        var reply = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOf("2026-08-14") }, headers);
+        var reply = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf("2026-08-14") }, headers);
         Assert.Equal(new[] { "2026-08-10", "2026-08-12", "2026-08-14" }, reply.FinalizedDates);
 
         foreach (var (metric, date) in new[] { ("multi", "2026-08-10"), ("multi", "2026-08-12"), ("multi_b", "2026-08-12"), ("multi", "2026-08-14") })
@@ -92,7 +91,7 @@ public sealed class SealTests
         }
 
         // A day with data whose end is not reached yet: later sealing lists only it.
-        var later = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOf("2026-08-20") }, headers);
+        var later = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf("2026-08-20") }, headers);
         Assert.Equal(new[] { "2026-08-16" }, later.FinalizedDates);
     }
 
@@ -112,7 +111,7 @@ public sealed class SealTests
         await IngestAsync(server, project, Record("u1", "w_c", 1, "2026-09-05"), Record("u1", "w_a", 1, "2026-09-05"), Record("u1", "w_b", 1, "2026-09-05"));
 
         var before = DateTimeOffset.UtcNow;
-        var watermark = EndOf("2026-09-03");
+        var watermark = PacificTime.EndOf("2026-09-03");
         var reply = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = watermark }, headers);
         var after = DateTimeOffset.UtcNow;
         Assert.Equal(new[] { "2026-09-01", "2026-09-03" }, reply.FinalizedDates);
@@ -130,7 +129,7 @@ public sealed class SealTests
         AssertBetween(second.FinalizedAt.ToDateTimeOffset(), before, after);
 
         // No event for the empty 2026-09-02 (nor 2026-09-04): the next event is the next day holding data.
-        var laterWatermark = EndOf("2026-09-05");
+        var laterWatermark = PacificTime.EndOf("2026-09-05");
         await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = laterWatermark }, headers);
         var third = await NextAsync(watch, timeout.Token);
         Assert.Equal("2026-09-05", third.Date);
@@ -149,11 +148,11 @@ public sealed class SealTests
         await watch.ResponseHeadersAsync;
 
         // Seals many empty days: no event, no finalized date.
-        var empty = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOf("2026-02-01") }, headers);
+        var empty = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf("2026-02-01") }, headers);
         Assert.Empty(empty.FinalizedDates);
 
         await IngestAsync(server, project, Record("u1", "only", 1, "2026-02-03"));
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = EndOf("2026-02-03") }, headers);
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf("2026-02-03") }, headers);
         var next = await NextAsync(watch, timeout.Token);
         Assert.Equal("2026-02-03", next.Date);
         Assert.Equal(1, next.MetricCount);
@@ -181,12 +180,4 @@ public sealed class SealTests
         Assert.True(reply.Success);
         Assert.Equal(records.Length, reply.Accepted);
     }
-
-    private static long StartOf(string date) => PacificMidnight(DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture));
-
-    /// <summary>The next Pacific midnight after the day starts, in unix seconds.</summary>
-    private static long EndOf(string date) => PacificMidnight(DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1));
-
-    private static long PacificMidnight(DateOnly day) =>
-        new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), Pacific)).ToUnixTimeSeconds();
 }

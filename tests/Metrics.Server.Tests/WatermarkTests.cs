@@ -11,7 +11,6 @@ namespace Metrics.Server.Tests;
 /// <summary>MarkDataReady and GetReadiness: the watermark only moves forward, and bad timestamps are refused.</summary>
 public sealed class WatermarkTests
 {
-    private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
 
     [Fact]
     public async Task ForwardMovesTheWatermark()
@@ -42,7 +41,7 @@ public sealed class WatermarkTests
         const string date = "2026-04-14";
         await IngestAsync(server, project, Record("u1", "eq_metric", 3, date));
 
-        var end = EndOf(date);
+        var end = PacificTime.EndOf(date);
         var sealing = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = end }, headers);
         Assert.Equal(new[] { date }, sealing.FinalizedDates);
 
@@ -164,7 +163,7 @@ public sealed class WatermarkTests
         Assert.Equal(0, beforeSeal.Watermark);
         Assert.Equal(new[] { "2026-05-10", "2026-05-12", "2026-05-20" }, beforeSeal.OpenDates);
 
-        var end = EndOf("2026-05-10");
+        var end = PacificTime.EndOf("2026-05-10");
         await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = end }, headers);
         var afterFirst = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), headers);
         Assert.Equal(end, afterFirst.Watermark);
@@ -172,7 +171,7 @@ public sealed class WatermarkTests
         Assert.Equal(new[] { "2026-05-12", "2026-05-20" }, afterFirst.OpenDates);
 
         // A watermark in the middle of 2026-05-15: the last sealed day is 2026-05-14, which holds no data.
-        var midDay = EndOf("2026-05-14") + 3600;
+        var midDay = PacificTime.EndOf("2026-05-14") + 3600;
         await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = midDay }, headers);
         var afterSecond = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), headers);
         Assert.Equal(midDay, afterSecond.Watermark);
@@ -188,7 +187,7 @@ public sealed class WatermarkTests
         const string date = "2026-07-04";
         await IngestAsync(server, project, Record("u1", "json_metric", 5, date));
         await IngestAsync(server, project, Record("u1", "json_metric", 5, "2026-07-06"));
-        var end = EndOf(date);
+        var end = PacificTime.EndOf(date);
 
         using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/mark_data_ready"))
         {
@@ -242,12 +241,5 @@ public sealed class WatermarkTests
         var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
         Assert.True(reply.Success);
         Assert.Equal(records.Length, reply.Accepted);
-    }
-
-    /// <summary>The next Pacific midnight after the day starts, in unix seconds.</summary>
-    private static long EndOf(string date)
-    {
-        var next = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(next, Pacific)).ToUnixTimeSeconds();
     }
 }

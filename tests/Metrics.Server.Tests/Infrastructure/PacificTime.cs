@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace Metrics.Server.Tests.Infrastructure;
+
+/// <summary>Pacific-day arithmetic for tests, computed independently of the server's own calendar code.</summary>
+public static class PacificTime
+{
+    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+
+    /// <summary>The Pacific midnight that opens the day, in unix seconds.</summary>
+    public static long StartOf(string date) => Midnight(Parse(date));
+
+    /// <summary>The next Pacific midnight after the day starts, in unix seconds.</summary>
+    public static long EndOf(string date) => Midnight(Parse(date).AddDays(1));
+
+    /// <summary>The Pacific day of an instant, as YYYY-MM-DD.</summary>
+    public static string DateOf(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly Parse(string date) => DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static long Midnight(DateOnly day) =>
+        new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), Zone)).ToUnixTimeSeconds();
+}
