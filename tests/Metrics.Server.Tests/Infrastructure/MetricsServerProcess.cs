@@ -79,7 +79,15 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilServingAsync();
+        try
+        {
+            await server.WaitUntilServingAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync(); // a server that never served must not outlive the test run
+            throw;
+        }
         return server;
     }
 
