@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Metrics.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A redis-server of the test's own on a free loopback port, with its own directory and the append-only file
+/// synced on every write, so that a process killed without warning loses nothing it acknowledged and a restart
+/// on the same directory reloads it.
+/// </summary>
+public sealed class RedisServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _executable;
+    private readonly DirectoryInfo _directory;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+    private ConnectionMultiplexer? _admin;
+
+    private RedisServerProcess(string executable, int port, DirectoryInfo directory)
+    {
+        _executable = executable;
+        Port = port;
+        _directory = directory;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The StackExchange.Redis connection string of this server.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    /// <summary>Everything redis-server wrote to stdout and stderr so far, over all its runs.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public static async Task<RedisServerProcess> StartAsync()
+    {
+        var redis = new RedisServerProcess(FindExecutable(), LoopbackPort.Free(), Directory.CreateTempSubdirectory("metrics-redis-"));
+        try
+        {
+            await redis.RunAsync();
+        }
+        catch
+        {
+            await redis.DisposeAsync();
+            throw;
+        }
+        return redis;
+    }
+
+    /// <summary>Kills redis-server (SIGKILL): an outage without warning. Acknowledged writes are in the append-only file.</summary>
+    public async Task StopAsync()
+    {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+            _admin = null;
+        }
+        if (_process is null)
+            return;
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts redis-server again on the same port and directory, so it reloads its append-only file.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_process is not null)
+            throw new InvalidOperationException("redis-server is still running: stop it first");
+        await RunAsync();
+    }
+
+    /// <summary>One field of the server's <c>INFO</c>, e.g. <c>total_net_input_bytes</c>.</summary>
+    public Task<string> InfoAsync(string field) =>
+        InfoAsync(_admin ?? throw new InvalidOperationException("redis-server is not running"), field);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _directory.Delete(recursive: true);
+    }
+
+    private async Task RunAsync()
+    {
+        var start = new ProcessStartInfo(_executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+                 {
+                     "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory.FullName,
+                     "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
+                 })
+            start.ArgumentList.Add(argument);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-server");
+        _process = process;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _admin = await ConnectWhenAnsweringAsync(process);
+    }
+
+    /// <summary>An admin connection, once the server answers PING.</summary>
+    private async Task<ConnectionMultiplexer> ConnectWhenAnsweringAsync(Process process)
+    {
+        var options = new ConfigurationOptions
+        {
+            EndPoints = { ConnectionString },
+            AllowAdmin = true,
+            AbortOnConnectFail = true,
+            ConnectTimeout = 1000,
+        };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"redis-server exited with {process.ExitCode}:\n{Output}");
+            ConnectionMultiplexer? admin = null;
+            try
+            {
+                admin = await ConnectionMultiplexer.ConnectAsync(options);
+                await admin.GetDatabase().PingAsync();
+                // PING answers while the append-only file is still loading; the data is there once loading is 0.
+                if (await InfoAsync(admin, "loading") == "0")
+                    return admin;
+            }
+            catch (Exception e) when ((e is RedisException or TimeoutException) && DateTime.UtcNow < deadline)
+            {
+            }
+            if (admin is not null)
+                await admin.DisposeAsync();
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"redis-server did not answer within {StartTimeout}:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<string> InfoAsync(ConnectionMultiplexer admin, string field)
+    {
+        var sections = await admin.GetServer(ConnectionString).InfoAsync();
+        return sections.SelectMany(section => section).Where(pair => pair.Key == field).Select(pair => pair.Value).FirstOrDefault()
+            ?? throw new KeyNotFoundException($"redis INFO has no field {field}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    private static string FindExecutable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(directory => Path.Combine(directory, "redis-server"))
+        .FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException(
+            "redis-server is not on PATH, and the Redis tests need it: install the Debian package redis-server (apt-get install -y redis-server).");
+}
