@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -10,6 +8,8 @@ namespace Metrics.Server.Tests.Infrastructure;
 /// <summary>
 /// A real Metrics.Server process on free loopback ports, configured with <see cref="ProjectCount"/> projects
 /// (<c>p0</c>, <c>p1</c>, ...) so that each test can take projects of its own and never sees another's watermark.
+/// It runs the embedded mode, or a Redis deployment node: on a given Redis, or — when
+/// <see cref="TestStorage.UsesRedis"/> — on a redis-server of its own.
 /// </summary>
 public sealed class MetricsServerProcess : IAsyncDisposable
 {
@@ -18,21 +18,24 @@ public sealed class MetricsServerProcess : IAsyncDisposable
     /// <summary>Small, so a stalled Logstream subscriber overflows quickly.</summary>
     public const int SubscriberBuffer = 4000;
 
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
+    private readonly RedisServerProcess? _ownedRedis;
     private readonly StringBuilder _output = new();
+    private Process? _process;
 
-    private MetricsServerProcess(Process process, Uri grpc, Uri json)
+    private MetricsServerProcess(ProcessStartInfo start, Uri grpc, Uri json, RedisServerProcess? ownedRedis)
     {
-        _process = process;
+        _start = start;
         GrpcAddress = grpc;
         JsonAddress = json;
+        _ownedRedis = ownedRedis;
     }
 
     public Uri GrpcAddress { get; }
 
     public Uri JsonAddress { get; }
 
-    /// <summary>Everything the server wrote to stdout and stderr so far.</summary>
+    /// <summary>Everything the server wrote to stdout and stderr so far, over all its runs.</summary>
     public string Output
     {
         get
@@ -42,26 +45,80 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A server in the storage mode of the test run (<see cref="TestStorage"/>).</summary>
     public static async Task<MetricsServerProcess> StartAsync(IReadOnlyDictionary<string, string>? extraSettings = null)
     {
-        var grpc = new Uri($"http://127.0.0.1:{FreePort()}");
-        var json = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet", [ServerAssembly()])
+        var assembly = ServerAssembly(); // before a Redis is started for it
+        if (!TestStorage.UsesRedis)
+            return await LaunchAsync(assembly, redis: null, $"test-{Guid.NewGuid():N}", extraSettings, ownedRedis: null);
+        var redis = await RedisServerProcess.StartAsync();
+        return await LaunchAsync(assembly, redis.ConnectionString, $"test-{Guid.NewGuid():N}", extraSettings, ownedRedis: redis);
+    }
+
+    /// <summary>
+    /// A Redis deployment node keeping its data in <paramref name="redis"/> (a connection string). Nodes started
+    /// with the same Redis and <paramref name="clusterId"/> form one cluster, each on ports of its own.
+    /// </summary>
+    public static Task<MetricsServerProcess> StartOnRedisAsync(
+        string redis, string clusterId, IReadOnlyDictionary<string, string>? extraSettings = null) =>
+        LaunchAsync(ServerAssembly(), redis, clusterId, extraSettings, ownedRedis: null);
+
+    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress);
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = JsonAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Kills the process (SIGKILL, as <c>kill -9</c>): no graceful shutdown, nothing flushed.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+            return;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts a new process with the same ports and settings (same Redis and cluster), e.g. after <see cref="KillAsync"/>.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_process is not null)
+            throw new InvalidOperationException("Metrics.Server is still running: kill it first");
+        await RunAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        if (_ownedRedis is not null)
+            await _ownedRedis.DisposeAsync();
+    }
+
+    private static async Task<MetricsServerProcess> LaunchAsync(
+        string assembly, string? redis, string clusterId, IReadOnlyDictionary<string, string>? extraSettings, RedisServerProcess? ownedRedis)
+    {
+        var grpc = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        var json = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        var start = new ProcessStartInfo("dotnet", [assembly])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ServerAssembly())!,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
         var settings = new Dictionary<string, string>
         {
             ["Kestrel:Endpoints:Grpc:Url"] = grpc.ToString(),
             ["Kestrel:Endpoints:Json:Url"] = json.ToString(),
-            ["Metrics:Orleans:SiloPort"] = FreePort().ToString(),
-            ["Metrics:Orleans:GatewayPort"] = FreePort().ToString(),
-            ["Metrics:Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}",
+            ["Metrics:Orleans:SiloPort"] = LoopbackPort.Free().ToString(),
+            ["Metrics:Orleans:GatewayPort"] = LoopbackPort.Free().ToString(),
+            ["Metrics:Orleans:ClusterId"] = clusterId,
             ["Metrics:Logstream:SubscriberBuffer"] = SubscriberBuffer.ToString(),
         };
+        if (redis is not null)
+            settings["Metrics:Redis"] = redis;
         for (var i = 0; i < ProjectCount; i++)
         {
             var project = TestProject.Of(i);
@@ -73,36 +130,36 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__")] = value;
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start Metrics.Server");
-        var server = new MetricsServerProcess(process, grpc, json);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var server = new MetricsServerProcess(start, grpc, json, ownedRedis);
         try
         {
-            await server.WaitUntilServingAsync();
+            await server.RunAsync();
         }
         catch
         {
-            await server.DisposeAsync(); // a server that never served must not outlive the test run
+            await server.DisposeAsync(); // a server that never served must not outlive the test run, nor its Redis
             throw;
         }
         return server;
     }
 
-    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress);
-
-    public HttpClient CreateHttpClient() => new() { BaseAddress = JsonAddress, Timeout = TimeSpan.FromSeconds(60) };
-
-    public async ValueTask DisposeAsync()
+    private async Task RunAsync()
     {
-        if (!_process.HasExited)
+        var process = Process.Start(_start) ?? throw new InvalidOperationException("could not start Metrics.Server");
+        _process = process;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await WaitUntilServingAsync(process);
         }
-        _process.Dispose();
+        catch
+        {
+            await KillAsync();
+            throw;
+        }
     }
 
     private void Append(string? line)
@@ -113,15 +170,15 @@ public sealed class MetricsServerProcess : IAsyncDisposable
             _output.AppendLine(line);
     }
 
-    private async Task WaitUntilServingAsync()
+    private async Task WaitUntilServingAsync(Process process)
     {
         using var channel = CreateChannel();
         var health = new Health.HealthClient(channel);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"Metrics.Server exited with {_process.ExitCode}:\n{Output}");
+            if (process.HasExited)
+                throw new InvalidOperationException($"Metrics.Server exited with {process.ExitCode}:\n{Output}");
             try
             {
                 var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
@@ -135,13 +192,6 @@ public sealed class MetricsServerProcess : IAsyncDisposable
                 throw new TimeoutException($"Metrics.Server did not start serving:\n{Output}");
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The server built beside this test assembly, in the same configuration.</summary>
