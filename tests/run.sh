@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test: installs the Node client example's packages (its test runs it), builds, runs all suites.
+# Runs every test: installs the Node client example's packages (its test runs it), builds, runs all suites in
+# the embedded mode, then the end-to-end suite again against the Redis deployment (each server on a
+# redis-server of its own; the Redis-deployment-only tests already ran in the first pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm ci --prefix examples/node --no-audit --no-fund --loglevel=error
 dotnet build Metrics.sln --configuration Release -warnaserror
-dotnet test Metrics.sln --configuration Release --no-build "$@"
+
+status=0
+echo "==> All tests, servers in the embedded mode (METRICS_TEST_STORAGE=embedded)"
+METRICS_TEST_STORAGE=embedded dotnet test Metrics.sln --configuration Release --no-build "$@" || status=$?
+echo "==> End-to-end tests again, servers on Redis (METRICS_TEST_STORAGE=redis)"
+METRICS_TEST_STORAGE=redis dotnet test tests/Metrics.Server.Tests --configuration Release --no-build \
+  --filter "Category!=RedisDeployment" "$@" || status=$?
+exit "$status"
