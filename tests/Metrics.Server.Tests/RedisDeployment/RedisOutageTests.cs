@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Metrics.Contracts.V1;
+using Metrics.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace Metrics.Server.Tests.RedisDeployment;
+
+/// <summary>
+/// Redis goes away under traffic and comes back: calls fail with UNAVAILABLE (nothing else), health says
+/// NOT_SERVING and then SERVING again, and callers that retry every failed call with its idempotency key end
+/// with every batch counted exactly once — none lost, none twice, none in part.
+/// </summary>
+[Trait("Category", "RedisDeployment")]
+public sealed class RedisOutageTests(ITestOutputHelper output)
+{
+    private const int Callers = 4;
+    private const int UnitsPerCaller = 5;
+    private const string Day = "2026-08-12";
+    private static readonly string[] Metrics = ["outage_a", "outage_b"];
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task CallsFailUnavailableDuringAnOutageAndRetriesCountEveryBatchOnce()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "outage");
+        using var client = new NodeClient(server);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var project = TestProject.Of(0);
+        var ingestKey = SharedServer.Key(project.IngestKey);
+        var failures = new ConcurrentQueue<(StatusCode Code, string Detail)>();
+        var okCalls = new int[Callers];
+        var failedCalls = new int[Callers];
+        using var stopNewBatches = new CancellationTokenSource();
+
+        async Task<bool> TrySendAsync(int caller, LogCustomMetricRequest request)
+        {
+            try
+            {
+                var reply = await client.Ingest.LogCustomMetricAsync(request, ingestKey, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: timeout.Token);
+                Assert.True(reply.Success);
+                Assert.Equal(reply.Duplicate ? 0 : request.Metrics.Count, reply.Accepted);
+                Interlocked.Increment(ref okCalls[caller]);
+                return true;
+            }
+            catch (RpcException e) when (!timeout.IsCancellationRequested)
+            {
+                failures.Enqueue((e.StatusCode, e.Status.Detail));
+                Interlocked.Increment(ref failedCalls[caller]);
+                return false;
+            }
+        }
+
+        // Each caller sends new batches until told to stop, and keeps the ones that failed.
+        async Task<(List<LogCustomMetricRequest> Sent, List<LogCustomMetricRequest> Failed)> SendBatchesAsync(int caller)
+        {
+            await Task.Yield();
+            var sent = new List<LogCustomMetricRequest>();
+            var failed = new List<LogCustomMetricRequest>();
+            while (!stopNewBatches.IsCancellationRequested)
+            {
+                var request = Batch(caller, sent.Count);
+                sent.Add(request);
+                if (!await TrySendAsync(caller, request))
+                    failed.Add(request);
+                await Task.Delay(20, timeout.Token);
+            }
+            return (sent, failed);
+        }
+
+        var callers = Enumerable.Range(0, Callers).Select(SendBatchesAsync).ToArray();
+        try
+        {
+            await WaitUntilAsync(() => Enumerable.Range(0, Callers).All(c => Volatile.Read(ref okCalls[c]) >= 3),
+                TimeSpan.FromSeconds(30), "every caller had 3 calls answered OK", timeout.Token);
+
+            await redis.StopAsync();
+            var outageStarted = DateTime.UtcNow;
+            await WaitForHealthAsync(client, ServingStatus.NotServing, TimeSpan.FromSeconds(10), timeout.Token);
+            output.WriteLine($"NOT_SERVING {(DateTime.UtcNow - outageStarted).TotalSeconds:F1} s after Redis was killed");
+            var failedBeforeOutage = Enumerable.Range(0, Callers).Select(c => Volatile.Read(ref failedCalls[c])).ToArray();
+            await WaitUntilAsync(() => Enumerable.Range(0, Callers).All(c => Volatile.Read(ref failedCalls[c]) > failedBeforeOutage[c]),
+                CallTimeout + TimeSpan.FromSeconds(5), "every caller had a call fail during the outage", timeout.Token);
+
+            await redis.StartAgainAsync();
+            var recoveryStarted = DateTime.UtcNow;
+            await WaitForHealthAsync(client, ServingStatus.Serving, TimeSpan.FromSeconds(60), timeout.Token);
+            output.WriteLine($"SERVING {(DateTime.UtcNow - recoveryStarted).TotalSeconds:F1} s after Redis was started again");
+        }
+        finally
+        {
+            await stopNewBatches.CancelAsync();
+            await Task.WhenAny(Task.WhenAll(callers)); // callers stop before the server and Redis go away, even when a step above failed
+        }
+        var batches = await Task.WhenAll(callers);
+
+        // Every failed call again, with its own idempotency key, until it is answered OK.
+        await Task.WhenAll(batches.Select(async (b, caller) =>
+        {
+            foreach (var request in b.Failed)
+                while (!await TrySendAsync(caller, request))
+                    await Task.Delay(200, timeout.Token);
+        }));
+
+        var codes = failures.GroupBy(f => f.Code).Select(g => $"{g.Key} x{g.Count()} (e.g. \"{g.First().Detail}\")").ToList();
+        output.WriteLine($"{batches.Sum(b => b.Sent.Count)} batches, {batches.Sum(b => b.Failed.Count)} failed and retried; failures: {string.Join(", ", codes)}");
+        Assert.NotEmpty(failures);
+        Assert.True(failures.All(f => f.Code == StatusCode.Unavailable), $"calls failed otherwise than UNAVAILABLE: {string.Join(", ", codes)}");
+
+        var sent = batches.SelectMany(b => b.Sent).ToList();
+        foreach (var metric in Metrics)
+        {
+            var day = await client.Metrics.GetMetricDayAsync(
+                new GetMetricDayRequest { MetricName = metric, Date = Day }, SharedServer.Key(project.ServerSecret), deadline: DateTime.UtcNow + CallTimeout);
+            var records = sent.SelectMany(r => r.Metrics).Where(m => m.MetricName == metric).ToList();
+            Assert.Equal(records.Select(r => r.UserId).Distinct().Count(), day.Overall.UnitCount);
+            Assert.Equal(records.Count, day.Overall.RowCount);
+            Assert.Equal(records.Sum(r => r.MetricValue), day.Overall.Sum);
+        }
+    }
+
+    /// <summary>Each batch has its own idempotency key and a slice for each of two metric-day grains.</summary>
+    private static LogCustomMetricRequest Batch(int caller, int batch) => new()
+    {
+        IdempotencyKey = $"caller-{caller}-batch-{batch}",
+        Metrics =
+        {
+            Metrics.SelectMany(metric => Enumerable.Range(0, UnitsPerCaller).Select(unit => new MetricRecord
+            {
+                UserId = $"c{caller}-u{unit}", IdType = "user_id", MetricName = metric, MetricValue = batch % 7 + 1, Date = Day,
+            })),
+        },
+    };
+
+    private static async Task WaitForHealthAsync(NodeClient client, ServingStatus expected, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var last = "no answer";
+        await WaitUntilAsync(async () =>
+        {
+            try
+            {
+                var reply = await client.Health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
+                last = reply.Status.ToString();
+                return reply.Status == expected;
+            }
+            catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                last = $"{e.StatusCode}: {e.Status.Detail}";
+                return false;
+            }
+        }, within, () => $"health reported {expected} (last answer: {last})", cancellationToken);
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan within, string what, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), within, () => what, cancellationToken);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, Func<string> what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {within.TotalSeconds:F0} s: {what()}");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+}
