@@ -10,6 +10,7 @@ namespace Metrics.Server.Tests.RedisDeployment;
 /// does not grow with the day it writes to. Measured as the bytes Redis receives (INFO total_net_input_bytes).
 /// </summary>
 [Trait("Category", "RedisDeployment")]
+[Collection(RedisDeploymentCollection.Name)]
 public sealed class AppendCostTests(ITestOutputHelper output)
 {
     private const int Requests = 100;

@@ -5,6 +5,7 @@ namespace Metrics.Server.Tests.RedisDeployment;
 
 /// <summary>The redis-server fixture the Redis deployment tests stand on: killed without warning, it keeps what it acknowledged.</summary>
 [Trait("Category", "RedisDeployment")]
+[Collection(RedisDeploymentCollection.Name)]
 public sealed class RedisServerProcessTests
 {
     [Fact]

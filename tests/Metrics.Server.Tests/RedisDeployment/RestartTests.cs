@@ -9,6 +9,7 @@ namespace Metrics.Server.Tests.RedisDeployment;
 /// After a SIGKILL, a new node on the same Redis answers as the old one did.
 /// </summary>
 [Trait("Category", "RedisDeployment")]
+[Collection(RedisDeploymentCollection.Name)]
 public sealed class RestartTests(RestartScenario scenario) : IClassFixture<RestartScenario>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -9,6 +9,7 @@ namespace Metrics.Server.Tests.RedisDeployment;
 /// a seal holds on every node, and every node reads the same aggregates. Each test takes a project of its own.
 /// </summary>
 [Trait("Category", "RedisDeployment")]
+[Collection(RedisDeploymentCollection.Name)]
 public sealed class TwoNodeTests(TwoNodeCluster cluster) : IClassFixture<TwoNodeCluster>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
