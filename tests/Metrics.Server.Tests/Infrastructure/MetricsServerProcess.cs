@@ -74,7 +74,7 @@ public sealed class MetricsServerProcess : IAsyncDisposable
             return;
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            _process.Kill();
             await _process.WaitForExitAsync();
         }
         _process.Dispose();

@@ -59,20 +59,22 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>Kills redis-server (SIGKILL): an outage without warning. Acknowledged writes are in the append-only file.</summary>
     public async Task StopAsync()
     {
+        if (_process is not null)
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+            _process = null;
+        }
         if (_admin is not null)
         {
+            await _admin.CloseAsync(allowCommandsToComplete: false);
             await _admin.DisposeAsync();
             _admin = null;
         }
-        if (_process is null)
-            return;
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-        _process = null;
     }
 
     /// <summary>Starts redis-server again on the same port and directory, so it reloads its append-only file.</summary>
