@@ -46,10 +46,16 @@ public sealed class SharedServer
 
     public static Metadata Key(string key) => new() { { "statsig-api-key", key } };
 
-    private static async Task<SharedServer> StartAsync()
+    /// <summary>At the end of the test run (<see cref="TestRunFramework"/>): stops the server, if a test started it.</summary>
+    public static async Task StopAsync()
     {
-        var process = await MetricsServerProcess.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => process.DisposeAsync().AsTask().Wait();
-        return new SharedServer(process);
+        if (!Instance.IsValueCreated || !Instance.Value.IsCompletedSuccessfully)
+            return; // never started, or its start failed and cleaned up after itself
+        var shared = await Instance.Value;
+        shared.Channel.Dispose();
+        shared.Http.Dispose();
+        await shared.Process.DisposeAsync();
     }
+
+    private static async Task<SharedServer> StartAsync() => new(await MetricsServerProcess.StartAsync());
 }
