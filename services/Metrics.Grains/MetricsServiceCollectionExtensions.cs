@@ -2,7 +2,9 @@ using Metrics.Grains.Ingestion;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
+using Metrics.Grains.Redis;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace Metrics.Grains;
 
@@ -24,10 +26,28 @@ public static class MetricsServiceCollectionExtensions
         services.AddSingleton<InMemoryLogstream>();
         services.AddSingleton<ILogstreamWriter>(sp => sp.GetRequiredService<InMemoryLogstream>());
         services.AddSingleton<ILogstreamHistory>(sp => sp.GetRequiredService<InMemoryLogstream>());
+        services.AddSingleton<ILogstreamFollower>(sp => sp.GetRequiredService<InMemoryLogstream>());
         services.AddSingleton<IMetricDayStore, InMemoryMetricDayStore>();
         services.AddSingleton<IReadinessStore, InMemoryReadinessStore>();
         services.AddSingleton<IReadinessFeed, InMemoryReadinessFeed>();
         services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
+        return services;
+    }
+
+    /// <summary>The Redis deployment: every store and feed in the Redis behind <paramref name="redis"/>, shared by all nodes.</summary>
+    public static IServiceCollection AddRedisMetricsStorage(this IServiceCollection services, IConnectionMultiplexer redis)
+    {
+        services.AddSingleton(redis);
+        services.AddSingleton<RedisPayloads>();
+        services.AddSingleton<RedisLogstreamEntries>();
+        services.AddSingleton<RedisLogstream>();
+        services.AddSingleton<ILogstreamWriter>(sp => sp.GetRequiredService<RedisLogstream>());
+        services.AddSingleton<ILogstreamHistory>(sp => sp.GetRequiredService<RedisLogstream>());
+        services.AddSingleton<ILogstreamFollower, RedisLogstreamFollower>();
+        services.AddSingleton<IMetricDayStore, RedisMetricDayStore>();
+        services.AddSingleton<IReadinessStore, RedisReadinessStore>();
+        services.AddSingleton<IReadinessFeed, RedisReadinessFeed>();
+        services.AddSingleton<IIdempotencyStore, RedisIdempotencyStore>();
         return services;
     }
 }

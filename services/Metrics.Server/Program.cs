@@ -11,23 +11,25 @@ using Orleans.Configuration;
 var builder = WebApplication.CreateBuilder(args);
 var metricsSection = builder.Configuration.GetSection(MetricsOptions.Section);
 var metrics = metricsSection.Get<MetricsOptions>() ?? new MetricsOptions();
-if (!string.IsNullOrEmpty(metrics.Redis))
-    throw new InvalidOperationException(
-        "Metrics:Redis is set, but this build serves only the embedded, single-node mode; remove Metrics:Redis to run it.");
+var deployment = Deployment.Of(metrics);
 
 builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure(DefaultProject.ApplyTo);
 builder.Services.Configure<LogstreamOptions>(metricsSection.GetSection("Logstream"));
 builder.Services.AddSingleton<ApiKeyRing>();
-builder.Services.AddMetricsCore().AddInMemoryMetricsStorage();
+builder.Services.AddMetricsCore();
 
-builder.Services.AddGrpc(options => options.Interceptors.Add<ApiKeyInterceptor>())
+builder.Services.AddGrpc(options =>
+    {
+        options.Interceptors.Add<ApiKeyInterceptor>();
+        options.Interceptors.Add<UnavailableInterceptor>();
+    })
     .AddJsonTranscoding(options => options.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor));
 builder.Services.AddGrpcReflection();
-builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
+var health = builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
 
 builder.UseOrleans(silo =>
 {
-    silo.UseLocalhostClustering(metrics.Orleans.SiloPort, metrics.Orleans.GatewayPort, null, "metrics", metrics.Orleans.ClusterId);
+    deployment.Configure(silo, builder.Services, health);
     // A seal waits for the writes already admitted to its days before it answers.
     silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(2));
 });
@@ -43,7 +45,6 @@ app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
-    "Embedded mode: a single node keeping everything in memory; data is lost when the process stops. Listening on {Urls}",
-    string.Join(", ", app.Urls)));
+    "{Deployment} Listening on {Urls}", deployment.Description, string.Join(", ", app.Urls)));
 
 app.Run();

@@ -4,9 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace Metrics.Grains.Logstream;
 
-/// <summary>The embedded mode's Logstream: a bounded window per project in process memory.</summary>
+/// <summary>
+/// The embedded mode's Logstream: a bounded window per project in process memory, delivered to the hub as it is
+/// appended, so there is nothing to follow.
+/// </summary>
 public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOptions> options, TimeProvider clock)
-    : ILogstreamWriter, ILogstreamHistory
+    : ILogstreamWriter, ILogstreamHistory, ILogstreamFollower
 {
     private sealed class ProjectStream
     {
@@ -33,6 +36,8 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
         }
         return Task.CompletedTask;
     }
+
+    public Task FollowAsync(string project) => Task.CompletedTask;
 
     public async IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -16,6 +16,9 @@ public sealed record LogstreamBatch(
     UnitRow[] Rows)
 {
     public bool Rejected => RejectReason is not null;
+
+    public static LogstreamBatch Accepted(MetricDayId day, MetricSlice slice) =>
+        new(day.Project, day.MetricName, day.Day.ToString(), slice.IsTest, slice.IngestedAt, null, slice.Rows);
 }
 
 /// <summary>A batch with the position the Logstream gave it.</summary>

@@ -6,7 +6,7 @@ namespace Metrics.Grains.Logstream;
 /// What one subscriber reads: retained entries first (the most recent <c>backlog</c> matches, or everything after
 /// a cursor), then live entries, with no gap and no repeat between the two.
 /// </summary>
-public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history)
+public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history, ILogstreamFollower follower)
 {
     /// <summary>Throws <see cref="CursorExpiredException"/> when entries after the cursor are no longer retained.</summary>
     public async Task EnsureRetainedAsync(string project, LogstreamCursor cursor)
@@ -15,8 +15,21 @@ public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history)
             throw new CursorExpiredException(cursor, oldest);
     }
 
-    /// <summary>Starts receiving live entries at once; <see cref="ReadAsync"/> then replays and follows.</summary>
-    public LogstreamSubscription Subscribe(string project, LogstreamFilter filter) => hub.Subscribe(project, filter);
+    /// <summary>Starts receiving live entries; <see cref="ReadAsync"/> then replays and follows.</summary>
+    public async Task<LogstreamSubscription> SubscribeAsync(string project, LogstreamFilter filter)
+    {
+        var subscription = hub.Subscribe(project, filter);
+        try
+        {
+            await follower.FollowAsync(project);
+        }
+        catch
+        {
+            subscription.Dispose();
+            throw;
+        }
+        return subscription;
+    }
 
     public async IAsyncEnumerable<LogstreamItem> ReadAsync(
         LogstreamSubscription live,

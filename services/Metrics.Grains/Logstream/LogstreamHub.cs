@@ -16,6 +16,8 @@ public sealed class LogstreamHub(IOptions<LogstreamOptions> options)
         return subscription;
     }
 
+    public bool HasSubscribers(string project) => _subscribers.ContainsKey(project);
+
     public void Deliver(StoredBatch stored)
     {
         if (_subscribers.TryGetValue(stored.Batch.Project, out var subscribers))
@@ -25,5 +27,10 @@ public sealed class LogstreamHub(IOptions<LogstreamOptions> options)
 
     private void Unsubscribe(LogstreamSubscription subscription) =>
         ImmutableInterlocked.Update(ref _subscribers, all =>
-            all.TryGetValue(subscription.Project, out var list) ? all.SetItem(subscription.Project, list.Remove(subscription)) : all);
+        {
+            if (!all.TryGetValue(subscription.Project, out var list))
+                return all;
+            var rest = list.Remove(subscription);
+            return rest.IsEmpty ? all.Remove(subscription.Project) : all.SetItem(subscription.Project, rest);
+        });
 }

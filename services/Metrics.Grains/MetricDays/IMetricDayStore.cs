@@ -1,5 +1,3 @@
-using Metrics.Grains.Logstream;
-
 namespace Metrics.Grains.MetricDays;
 
 /// <summary>
@@ -10,8 +8,8 @@ public interface IMetricDayStore
 {
     Task<MetricDayLog> LoadAsync(MetricDayId id);
 
-    /// <summary>Appends the slice and its Logstream entry together: both are stored, or neither.</summary>
-    Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice, LogstreamBatch entry);
+    /// <summary>Appends the slice and adds it to the project's Logstream together: both are stored, or neither.</summary>
+    Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice);
 
     /// <summary>Replaces the journal with the sealed snapshot.</summary>
     Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay);

@@ -23,10 +23,10 @@ public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream) : IMetric
             return Task.FromResult(new MetricDayLog(entry.Version, entry.Sealed, entry.Slices.ToArray()));
     }
 
-    public async Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice, LogstreamBatch entry)
+    public async Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice)
     {
         Write(id, expectedVersion, e => e.Slices.Add(slice));
-        await logstream.AppendAsync(entry);
+        await logstream.AppendAsync(LogstreamBatch.Accepted(id, slice));
     }
 
     public Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay)

@@ -1,5 +1,4 @@
 using Metrics.Domain;
-using Metrics.Grains.Logstream;
 
 namespace Metrics.Grains.MetricDays;
 
@@ -42,18 +41,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         if (slice.IdempotencyKey is { } key && _appliedKeys.Contains(key))
             return SliceOutcome.AlreadyApplied;
 
-        var entry = new LogstreamBatch(_id.Project, _id.MetricName, _id.Day.ToString(), slice.IsTest, slice.IngestedAt, null, slice.Rows);
-        try
-        {
-            await store.AppendAsync(_id, _version, slice, entry);
-        }
-        catch (StoreConflictException)
-        {
-            // Another activation wrote this day: this one's totals are stale, so the next call reloads them.
-            DeactivateOnIdle();
-            throw;
-        }
-        _version++;
+        await WriteAsync(() => store.AppendAsync(_id, _version, slice));
         Accumulate(slice);
         return SliceOutcome.Applied;
     }
@@ -64,8 +52,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             return;
         var finalizedAt = clock.GetUtcNow();
         var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_production), UnitSnapshot.Of(_test));
-        await store.SealAsync(_id, _version, snapshot);
-        _version++;
+        await WriteAsync(() => store.SealAsync(_id, _version, snapshot));
         _appliedKeys.Clear();
         _sealed = SealedView(finalizedAt);
     }
@@ -93,6 +80,22 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             return Task.FromResult(new ExportPage(ExportStatus.Open, []));
         var page = _sealed.Export.AsSpan(Math.Min(offset, _sealed.Export.Length));
         return Task.FromResult(new ExportPage(ExportStatus.Finalized, page[..Math.Min(count, page.Length)].ToArray()));
+    }
+
+    private async Task WriteAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch
+        {
+            // Another activation wrote this day, or the store failed without saying whether the write landed:
+            // either way this activation may be stale, so the next call reloads the day from the store.
+            DeactivateOnIdle();
+            throw;
+        }
+        _version++;
     }
 
     private void Accumulate(MetricSlice slice)

@@ -7,8 +7,8 @@ public interface IReadinessFeed
 {
     Task PublishAsync(SealedDayEvent sealedDay);
 
-    /// <summary>Starts receiving the project's events at once; dispose to stop.</summary>
-    ReadinessWatch Watch(string project);
+    /// <summary>Completes once the project's events reach the watch; dispose to stop.</summary>
+    Task<ReadinessWatch> WatchAsync(string project);
 }
 
 public sealed class ReadinessWatch(ChannelReader<SealedDayEvent> events, Action stop) : IDisposable

@@ -16,10 +16,10 @@ public sealed class InMemoryReadinessFeed : IReadinessFeed
         return Task.CompletedTask;
     }
 
-    public ReadinessWatch Watch(string project)
+    public Task<ReadinessWatch> WatchAsync(string project)
     {
         var watcher = (project, Channel.CreateUnbounded<SealedDayEvent>());
         ImmutableInterlocked.Update(ref _watchers, w => w.Add(watcher));
-        return new ReadinessWatch(watcher.Item2.Reader, () => ImmutableInterlocked.Update(ref _watchers, w => w.Remove(watcher)));
+        return Task.FromResult(new ReadinessWatch(watcher.Item2.Reader, () => ImmutableInterlocked.Update(ref _watchers, w => w.Remove(watcher))));
     }
 }

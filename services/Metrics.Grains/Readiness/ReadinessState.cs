@@ -17,6 +17,11 @@ public sealed record ReadinessState(
         ImmutableSortedDictionary<DateOnly, ImmutableSortedSet<string>>.Empty,
         ImmutableSortedDictionary.Create<string, CatalogEntry>(StringComparer.Ordinal));
 
+    public static ReadinessState Restore(long watermark, IEnumerable<(DateOnly Day, string[] Metrics)> openDays, IEnumerable<CatalogEntry> catalog) => new(
+        watermark,
+        openDays.ToImmutableSortedDictionary(d => d.Day, d => d.Metrics.ToImmutableSortedSet(StringComparer.Ordinal)),
+        catalog.ToImmutableSortedDictionary(c => c.MetricName, c => c, StringComparer.Ordinal));
+
     /// <summary>Open days the watermark has reached: sealing them is due.</summary>
     public IEnumerable<DateOnly> DueDays(long watermark) =>
         OpenDays.Keys.Where(d => Domain.Watermark.Seals(watermark, new PacificDay(d)));

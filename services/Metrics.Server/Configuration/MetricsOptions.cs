@@ -31,4 +31,10 @@ public sealed class OrleansOptions
     public int GatewayPort { get; set; } = 30000;
 
     public string ClusterId { get; set; } = "metrics";
+
+    /// <summary>
+    /// The IP address or host name other nodes reach this one on (Redis deployment). A loopback address keeps the
+    /// silo on loopback; any other makes it listen on every interface.
+    /// </summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
 }

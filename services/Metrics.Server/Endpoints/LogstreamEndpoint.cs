@@ -28,7 +28,7 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
             request.IdTypes.ToHashSet(StringComparer.Ordinal),
             request.UserId);
         var project = context.Caller().Project;
-        using var live = feed.Subscribe(project, filter);
+        using var live = await feed.SubscribeAsync(project, filter);
         if (after is { } resumeAfter)
         {
             try

@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Domain;
-using Metrics.Grains.Ingestion;
+using Metrics.Grains;
 using Metrics.Grains.Readiness;
 using Metrics.Server.Authentication;
 
@@ -42,7 +42,7 @@ public sealed class ReadinessEndpoint(IGrainFactory grains, IReadinessFeed feed,
     public override async Task WatchReadiness(WatchReadinessRequest request, IServerStreamWriter<ReadinessEvent> responseStream, ServerCallContext context)
     {
         RpcErrors.RequireReadinessType(request.Type);
-        using var watch = feed.Watch(context.Caller().Project);
+        using var watch = await feed.WatchAsync(context.Caller().Project);
         // Headers tell the client that it is watching: no seal after this point is missed.
         await context.WriteResponseHeadersAsync([]);
         await foreach (var sealedDay in watch.Events.ReadAllAsync(context.CancellationToken))
@@ -56,5 +56,5 @@ public sealed class ReadinessEndpoint(IGrainFactory grains, IReadinessFeed feed,
     }
 
     private IReadinessGrain Readiness(ServerCallContext context) =>
-        grains.GetGrain<IReadinessGrain>(MetricIngestor.ReadinessKey(context.Caller().Project));
+        grains.GetReadinessGrain(context.Caller().Project);
 }

@@ -1,0 +1,38 @@
+using StackExchange.Redis;
+
+namespace Metrics.Grains.Redis;
+
+/// <summary>Turns "Redis is unreachable or not ready" into <see cref="StorageUnavailableException"/>, which callers may retry.</summary>
+internal static class RedisGuard
+{
+    /// <summary>Replies of a Redis that is up but cannot serve yet (loading its append-only file, a busy script, ...).</summary>
+    private static readonly string[] TransientReplies = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN"];
+
+    public static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw new StorageUnavailableException($"Redis is unavailable ({Reason(e)})", e);
+        }
+    }
+
+    public static Task Call(Func<Task> call) => Call(async () =>
+    {
+        await call();
+        return true;
+    });
+
+    /// <summary>The first clause of the client's message: its diagnostics after that are for the server log.</summary>
+    private static string Reason(Exception e) => e.Message.Split([':', ';'], 2)[0];
+
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        RedisConnectionException or RedisTimeoutException or TimeoutException => true,
+        RedisServerException server => TransientReplies.Any(r => server.Message.StartsWith(r, StringComparison.Ordinal)),
+        _ => false,
+    };
+}

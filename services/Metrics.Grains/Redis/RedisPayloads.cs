@@ -1,0 +1,13 @@
+using Orleans.Serialization;
+using StackExchange.Redis;
+
+namespace Metrics.Grains.Redis;
+
+/// <summary>Values stored in Redis, in the Orleans binary form of the types the grains already send each other.</summary>
+public sealed class RedisPayloads(Serializer serializer)
+{
+    public RedisValue Write<T>(T value) => serializer.SerializeToArray(value);
+
+    public T Read<T>(RedisValue stored) => serializer.Deserialize<T>((byte[])stored!)
+        ?? throw new InvalidDataException($"Redis holds no {typeof(T).Name} where one was expected");
+}

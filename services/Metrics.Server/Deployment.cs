@@ -1,0 +1,88 @@
+using System.Net;
+using Metrics.Grains;
+using Metrics.Server.Configuration;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Metrics.Server;
+
+/// <summary>Where a node keeps its data and how it finds the other nodes: chosen by <c>Metrics:Redis</c>.</summary>
+public abstract class Deployment
+{
+    public abstract string Description { get; }
+
+    public abstract void Configure(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health);
+
+    public static Deployment Of(MetricsOptions options) =>
+        string.IsNullOrWhiteSpace(options.Redis) ? new Embedded(options.Orleans) : new RedisCluster(options.Redis, options.Orleans);
+
+    /// <summary>One process, everything in memory.</summary>
+    private sealed class Embedded(OrleansOptions orleans) : Deployment
+    {
+        public override string Description =>
+            "Embedded mode: a single node keeping everything in memory; data is lost when the process stops.";
+
+        public override void Configure(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
+        {
+            services.AddInMemoryMetricsStorage();
+            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, "metrics", orleans.ClusterId);
+        }
+    }
+
+    /// <summary>Any number of nodes over one Redis, which holds the data, the Logstream and the cluster membership.</summary>
+    private sealed class RedisCluster(string connectionString, OrleansOptions orleans) : Deployment
+    {
+        private readonly ConfigurationOptions _redis = RedisConfiguration(connectionString);
+
+        public override string Description =>
+            $"Redis deployment: node {orleans.AdvertisedAddress}:{orleans.SiloPort} of cluster {orleans.ClusterId}, data in Redis at {string.Join(", ", _redis.EndPoints)}.";
+
+        public override void Configure(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
+        {
+            var multiplexer = ConnectionMultiplexer.Connect(_redis);
+            WaitUntilConnected(multiplexer);
+            services.AddRedisMetricsStorage(multiplexer);
+            health.AddCheck<RedisHealthCheck>("redis");
+
+            var advertised = Advertised(orleans.AdvertisedAddress);
+            silo.ConfigureEndpoints(advertised, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = orleans.ClusterId;
+                options.ServiceId = "metrics";
+            });
+            silo.UseRedisClustering(options =>
+            {
+                options.ConfigurationOptions = _redis;
+                options.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((multiplexer, true));
+            });
+        }
+
+        /// <summary>Fails fast while Redis is away, so calls answer UNAVAILABLE at once, and reconnects within a second or so.</summary>
+        private static ConfigurationOptions RedisConfiguration(string connectionString)
+        {
+            var options = ConfigurationOptions.Parse(connectionString);
+            options.AbortOnConnectFail = false;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            options.ReconnectRetryPolicy = new LinearRetry(1000);
+            return options;
+        }
+
+        /// <summary>Cluster membership lives in Redis: a node that starts while Redis is away waits for it.</summary>
+        private void WaitUntilConnected(IConnectionMultiplexer multiplexer)
+        {
+            for (var waited = 0; !multiplexer.IsConnected; waited++)
+            {
+                if (waited % 10 == 0)
+                    Console.Error.WriteLine($"Waiting for Redis at {string.Join(", ", _redis.EndPoints)} ...");
+                Thread.Sleep(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        private static IPAddress Advertised(string address) =>
+            IPAddress.TryParse(address, out var ip)
+                ? ip
+                : Dns.GetHostAddresses(address).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                  ?? throw new InvalidOperationException($"Metrics:Orleans:AdvertisedAddress \"{address}\" does not resolve to an IPv4 address");
+    }
+}
