@@ -39,8 +39,8 @@ public abstract class Deployment
 
         public override void Configure(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
         {
-            // Does not wait for Redis: a node that starts while Redis is away serves once it is back.
             var multiplexer = ConnectionMultiplexer.Connect(_redis);
+            WaitUntilConnected(multiplexer);
             services.AddRedisMetricsStorage(multiplexer);
             health.AddCheck<RedisHealthCheck>("redis");
 
@@ -66,6 +66,17 @@ public abstract class Deployment
             options.BacklogPolicy = BacklogPolicy.FailFast;
             options.ReconnectRetryPolicy = new LinearRetry(1000);
             return options;
+        }
+
+        /// <summary>Cluster membership lives in Redis: a node that starts while Redis is away waits for it.</summary>
+        private void WaitUntilConnected(IConnectionMultiplexer multiplexer)
+        {
+            for (var waited = 0; !multiplexer.IsConnected; waited++)
+            {
+                if (waited % 10 == 0)
+                    Console.Error.WriteLine($"Waiting for Redis at {string.Join(", ", _redis.EndPoints)} ...");
+                Thread.Sleep(TimeSpan.FromSeconds(1));
+            }
         }
 
         private static IPAddress Advertised(string address) =>

@@ -35,7 +35,7 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         var intent = new WriteIntent(Guid.NewGuid(), slices.Select(s => s.MetricDay).ToArray(),
             request.IsTest ? [] : CatalogEntries(validation.Records));
 
-        var readiness = grains.GetGrain<IReadinessGrain>(ReadinessKey(request.Project));
+        var readiness = grains.GetReadinessGrain(request.Project);
         var admission = await readiness.BeginWrite(intent);
         if (!admission.Admitted)
             return await RefuseAsync(request, now, new IngestOutcome.DaysSealed(admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark));
@@ -44,7 +44,7 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         try
         {
             outcomes = await Task.WhenAll(slices.Select(s => grains
-                .GetGrain<IMetricDayGrain>(new MetricDayId(request.Project, s.MetricDay.MetricName, new PacificDay(s.MetricDay.Day)).Key)
+                .GetMetricDayGrain(new MetricDayId(request.Project, s.MetricDay.MetricName, new PacificDay(s.MetricDay.Day)))
                 .Apply(s.Slice)));
         }
         finally
@@ -62,8 +62,6 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         var duplicate = key is not null && outcomes.All(o => o == SliceOutcome.AlreadyApplied);
         return new IngestOutcome.Applied(accepted, duplicate);
     }
-
-    public static string ReadinessKey(string project) => $"{project}/{ReadinessType.Metrics}";
 
     private async Task<IngestOutcome> RefuseAsync(IngestRequest request, DateTimeOffset now, IngestOutcome.DaysSealed refusal)
     {

@@ -122,7 +122,7 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         {
             var metrics = _state.OpenDays[day];
             await Task.WhenAll(metrics.Select(m =>
-                GrainFactory.GetGrain<IMetricDayGrain>(new MetricDayId(_project, m, new PacificDay(day)).Key).Seal()));
+                GrainFactory.GetMetricDayGrain(new MetricDayId(_project, m, new PacificDay(day))).Seal()));
             metricCounts.Add((day, metrics.Count));
         }
         await CommitAsync(s => s.Close(days));

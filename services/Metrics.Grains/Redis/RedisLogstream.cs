@@ -10,6 +10,8 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, RedisLogstreamE
     : ILogstreamWriter, ILogstreamHistory
 {
     private const int PageSize = 256;
+    private static readonly RedisValue Oldest = "-";
+    private static readonly RedisValue Newest = "+";
 
     private static readonly string AddRejected = $"""
         {RedisLogstreamEntries.AddScript(logstream: 1, maxLen: 1, metric: 2, date: 3, slice: 4, channel: 6, reason: 5)}
@@ -26,46 +28,35 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, RedisLogstreamE
             batch.RejectReason ?? "", RedisKeys.LogstreamAppended(batch.Project).ToString(),
         ]));
 
-    public async IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        RedisValue newest = "+";
-        while (true)
-        {
-            var page = await ReadAsync(project, "-", newest, Order.Descending);
-            foreach (var entry in page)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return entries.Read(project, entry);
-            }
-            if (page.Length < PageSize)
-                yield break;
-            newest = $"({page[^1].Id}";
-        }
-    }
+    public IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, CancellationToken cancellationToken) =>
+        ReadAsync(project, Newest, Order.Descending, cancellationToken);
 
-    public async IAsyncEnumerable<StoredBatch> ReadForwardAsync(string project, StreamId from, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        RedisValue oldest = from.ToString();
-        while (true)
-        {
-            var page = await ReadAsync(project, oldest, "+", Order.Ascending);
-            foreach (var entry in page)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return entries.Read(project, entry);
-            }
-            if (page.Length < PageSize)
-                yield break;
-            oldest = $"({page[^1].Id}";
-        }
-    }
+    public IAsyncEnumerable<StoredBatch> ReadForwardAsync(string project, StreamId from, CancellationToken cancellationToken) =>
+        ReadAsync(project, from.ToString(), Order.Ascending, cancellationToken);
 
     public async Task<StreamId?> OldestAsync(string project)
     {
-        var first = await RedisGuard.Call(() => Db.StreamRangeAsync(RedisKeys.Logstream(project), "-", "+", 1, Order.Ascending));
+        var first = await RedisGuard.Call(() => Db.StreamRangeAsync(RedisKeys.Logstream(project), Oldest, Newest, 1, Order.Ascending));
         return first.Length == 0 ? null : entries.Read(project, first[0]).Id;
     }
 
-    private Task<StreamEntry[]> ReadAsync(string project, RedisValue min, RedisValue max, Order order) =>
-        RedisGuard.Call(() => Db.StreamRangeAsync(RedisKeys.Logstream(project), min, max, PageSize, order));
+    /// <summary>Entries from <paramref name="start"/> (inclusive) in <paramref name="order"/>, a page at a time.</summary>
+    private async IAsyncEnumerable<StoredBatch> ReadAsync(
+        string project, RedisValue start, Order order, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var key = RedisKeys.Logstream(project);
+        while (true)
+        {
+            var (min, max) = order == Order.Ascending ? (start, Newest) : (Oldest, start);
+            var page = await RedisGuard.Call(() => Db.StreamRangeAsync(key, min, max, PageSize, order));
+            foreach (var entry in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return entries.Read(project, entry);
+            }
+            if (page.Length < PageSize)
+                yield break;
+            start = $"({page[^1].Id}"; // exclusive: the next page starts after the last entry read
+        }
+    }
 }

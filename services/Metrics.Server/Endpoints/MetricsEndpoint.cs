@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Domain;
-using Metrics.Grains.Ingestion;
+using Metrics.Grains;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
 using Metrics.Server.Authentication;
@@ -17,7 +17,7 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
 
     public override async Task<ListMetricsResponse> ListMetrics(ListMetricsRequest request, ServerCallContext context)
     {
-        var catalog = await grains.GetGrain<IReadinessGrain>(MetricIngestor.ReadinessKey(context.Caller().Project)).ListMetrics();
+        var catalog = await grains.GetReadinessGrain(context.Caller().Project).ListMetrics();
         return new ListMetricsResponse
         {
             Metrics =
@@ -84,7 +84,7 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
         if (metricName.Length == 0)
             throw RpcErrors.InvalidArgument("metric_name", "metric_name is required");
         var day = RpcErrors.RequireDate(date);
-        return grains.GetGrain<IMetricDayGrain>(new MetricDayId(context.Caller().Project, metricName, day).Key);
+        return grains.GetMetricDayGrain(new MetricDayId(context.Caller().Project, metricName, day));
     }
 
     private static RpcException NoData(string metricName, string date) =>

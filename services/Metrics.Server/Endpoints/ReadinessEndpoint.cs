@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Domain;
-using Metrics.Grains.Ingestion;
+using Metrics.Grains;
 using Metrics.Grains.Readiness;
 using Metrics.Server.Authentication;
 
@@ -56,5 +56,5 @@ public sealed class ReadinessEndpoint(IGrainFactory grains, IReadinessFeed feed,
     }
 
     private IReadinessGrain Readiness(ServerCallContext context) =>
-        grains.GetGrain<IReadinessGrain>(MetricIngestor.ReadinessKey(context.Caller().Project));
+        grains.GetReadinessGrain(context.Caller().Project);
 }
