@@ -15,9 +15,8 @@ public sealed class RestartScenario : IAsyncLifetime
 
     public TestProject Project { get; } = TestProject.Of(0);
 
-    public RedisServerProcess Redis { get; private set; } = null!;
-
-    public MetricsServerProcess Server { get; private set; } = null!;
+    private RedisServerProcess? _redis;
+    private MetricsServerProcess? _server;
 
     public NodeClient Client { get; private set; } = null!;
 
@@ -39,9 +38,9 @@ public sealed class RestartScenario : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Redis = await RedisServerProcess.StartAsync();
-        Server = await MetricsServerProcess.StartOnRedisAsync(Redis.ConnectionString, "restart");
-        Client = new NodeClient(Server);
+        _redis = await RedisServerProcess.StartAsync();
+        _server = await MetricsServerProcess.StartOnRedisAsync(_redis.ConnectionString, "restart");
+        Client = new NodeClient(_server);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         foreach (var request in Applied)
@@ -57,18 +56,18 @@ public sealed class RestartScenario : IAsyncLifetime
         ReadinessBeforeKill = await Client.Readiness.GetReadinessAsync(new GetReadinessRequest(), Secret, cancellationToken: timeout.Token);
         await SaveCursorAsync(timeout.Token);
 
-        await Server.KillAsync();
-        await Server.StartAgainAsync();
+        await _server.KillAsync();
+        await _server.StartAgainAsync();
     }
 
     /// <summary>Also after a failed start (xunit disposes a class fixture whose start threw): whatever was started.</summary>
     public async Task DisposeAsync()
     {
         Client?.Dispose();
-        if (Server is not null)
-            await Server.DisposeAsync();
-        if (Redis is not null)
-            await Redis.DisposeAsync();
+        if (_server is not null)
+            await _server.DisposeAsync();
+        if (_redis is not null)
+            await _redis.DisposeAsync();
     }
 
     /// <summary>Every metric-day the scenario wrote to, read from the current node, in a fixed order.</summary>

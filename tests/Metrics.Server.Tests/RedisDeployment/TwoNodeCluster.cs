@@ -7,11 +7,9 @@ public sealed class TwoNodeCluster : IAsyncLifetime
 {
     private const string ClusterId = "two-nodes";
 
-    public RedisServerProcess Redis { get; private set; } = null!;
-
-    public MetricsServerProcess NodeA { get; private set; } = null!;
-
-    public MetricsServerProcess NodeB { get; private set; } = null!;
+    private RedisServerProcess? _redis;
+    private MetricsServerProcess? _nodeA;
+    private MetricsServerProcess? _nodeB;
 
     public NodeClient A { get; private set; } = null!;
 
@@ -19,11 +17,11 @@ public sealed class TwoNodeCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Redis = await RedisServerProcess.StartAsync();
-        NodeA = await MetricsServerProcess.StartOnRedisAsync(Redis.ConnectionString, ClusterId);
-        NodeB = await MetricsServerProcess.StartOnRedisAsync(Redis.ConnectionString, ClusterId);
-        A = new NodeClient(NodeA);
-        B = new NodeClient(NodeB);
+        _redis = await RedisServerProcess.StartAsync();
+        _nodeA = await MetricsServerProcess.StartOnRedisAsync(_redis.ConnectionString, ClusterId);
+        _nodeB = await MetricsServerProcess.StartOnRedisAsync(_redis.ConnectionString, ClusterId);
+        A = new NodeClient(_nodeA);
+        B = new NodeClient(_nodeB);
     }
 
     /// <summary>Also after a failed start (xunit disposes a class fixture whose start threw): whatever was started.</summary>
@@ -31,11 +29,11 @@ public sealed class TwoNodeCluster : IAsyncLifetime
     {
         A?.Dispose();
         B?.Dispose();
-        if (NodeA is not null)
-            await NodeA.DisposeAsync();
-        if (NodeB is not null)
-            await NodeB.DisposeAsync();
-        if (Redis is not null)
-            await Redis.DisposeAsync();
+        if (_nodeA is not null)
+            await _nodeA.DisposeAsync();
+        if (_nodeB is not null)
+            await _nodeB.DisposeAsync();
+        if (_redis is not null)
+            await _redis.DisposeAsync();
     }
 }
