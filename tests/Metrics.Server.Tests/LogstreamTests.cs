@@ -304,10 +304,11 @@ public sealed class LogstreamTests
 
         var markers = 0;
         var ingestionDone = 0;
+        var activeReceived = 0;
         // Publishes a marker record whenever the subscriber has gone quiet (it holds nothing more): the marker gets
         // through and carries the count of entries lost since the previous entry.
         async Task<(List<LogstreamEntry> Entries, ulong Dropped, int MarkersPublished)> ReadUntilMarkerAsync(
-            AsyncServerStreamingCall<LogstreamEntry> call, Func<bool> mayMark)
+            AsyncServerStreamingCall<LogstreamEntry> call, Func<bool> mayMark, Action? onEntry = null)
         {
             var entries = new List<LogstreamEntry>();
             ulong dropped = 0;
@@ -323,16 +324,22 @@ public sealed class LogstreamTests
                 Assert.True(await move, "the Logstream ended");
                 var entry = call.ResponseStream.Current;
                 entries.Add(entry);
+                onEntry?.Invoke();
                 dropped += entry.DroppedBefore;
                 if (entry.UserId.StartsWith("marker-", StringComparison.Ordinal))
                     return (entries, dropped, int.Parse(entry.UserId["marker-".Length..], CultureInfo.InvariantCulture));
             }
         }
 
-        var activeReader = Task.Run(() => ReadUntilMarkerAsync(active, () => Volatile.Read(ref ingestionDone) == 1));
+        var activeReader = Task.Run(() => ReadUntilMarkerAsync(
+            active, () => Volatile.Read(ref ingestionDone) == 1, () => Interlocked.Increment(ref activeReceived)));
 
         for (var c = 0; c < calls; c++)
         {
+            // The active subscriber keeps up: never more than two calls behind, well inside its buffer, however busy
+            // the machine. The stalled one falls 50 calls behind.
+            while (Volatile.Read(ref activeReceived) < (c - 2) * perCall)
+                await Task.Delay(5, timeout.Token);
             var request = new LogCustomMetricRequest
             {
                 Metrics = { Enumerable.Range(0, perCall).Select(i => Record($"s{c}-{i}", "flood", 1)) },
