@@ -39,7 +39,10 @@ public sealed class LogstreamSubscription : IDisposable
             lock (_gate)
                 _queued -= pending.Indexes.Length;
             for (var i = 0; i < pending.Indexes.Length; i++)
-                yield return new LogstreamItem(pending.Stored, pending.Indexes[i], i == 0 ? pending.DroppedBefore : 0);
+            {
+                var moreReady = i < pending.Indexes.Length - 1 || Volatile.Read(ref _queued) > 0;
+                yield return new LogstreamItem(pending.Stored, pending.Indexes[i], i == 0 ? pending.DroppedBefore : 0, moreReady);
+            }
         }
     }
 
