@@ -14,11 +14,28 @@ public readonly record struct PacificDay(DateOnly Date) : IComparable<PacificDay
 
     public static PacificDay OfUnixSeconds(long seconds) => Of(DateTimeOffset.FromUnixTimeSeconds(seconds));
 
+    /// <summary>Exactly <c>YYYY-MM-DD</c>, a real calendar day. Parsed by hand: it runs for every ingested record.</summary>
     public static bool TryParse(string text, out PacificDay day)
     {
-        var ok = DateOnly.TryParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date);
-        day = new PacificDay(date);
-        return ok;
+        day = default;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !TryDigits(text.AsSpan(0, 4), out var year) || !TryDigits(text.AsSpan(5, 2), out var month) || !TryDigits(text.AsSpan(8, 2), out var dayOfMonth)
+            || year < 1 || month is < 1 or > 12 || dayOfMonth < 1 || dayOfMonth > DateTime.DaysInMonth(year, month))
+            return false;
+        day = new PacificDay(new DateOnly(year, month, dayOfMonth));
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> digits, out int value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+                return false;
+            value = value * 10 + (c - '0');
+        }
+        return true;
     }
 
     public static PacificDay Parse(string text) =>

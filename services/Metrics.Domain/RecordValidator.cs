@@ -19,75 +19,101 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
         var today = PacificDay.Of(now);
         var valid = new List<ValidRecord>(records.Count);
         var violations = new List<RecordViolation>();
+        var dates = new DateCache(today);
         for (var i = 0; i < records.Count; i++)
         {
             var before = violations.Count;
-            var record = Validate(i, records[i], today, violations);
+            var record = Validate(i, records[i], ref dates, violations);
             if (violations.Count == before)
-                valid.Add(record!);
+                valid.Add(record);
         }
         return violations.Count == 0 ? new BatchValidation(valid, []) : new BatchValidation([], violations);
     }
 
-    private ValidRecord? Validate(int i, IncomingRecord r, PacificDay today, List<RecordViolation> violations)
+    private ValidRecord Validate(int i, IncomingRecord r, ref DateCache dates, List<RecordViolation> violations)
     {
-        void Fail(string field, string description) => violations.Add(new RecordViolation(i, field, description));
-
         if (Text(r.UserId, "user_id") is { } userIdProblem)
-            Fail("user_id", userIdProblem);
-        else if (Encoding.UTF8.GetByteCount(r.UserId) > MaxUserIdBytes)
-            Fail("user_id", $"user_id is longer than {MaxUserIdBytes} UTF-8 bytes");
+            violations.Add(new(i, "user_id", userIdProblem));
+        else if (r.UserId.Length > MaxUserIdBytes / 3 && Encoding.UTF8.GetByteCount(r.UserId) > MaxUserIdBytes)
+            violations.Add(new(i, "user_id", $"user_id is longer than {MaxUserIdBytes} UTF-8 bytes"));
 
         if (Text(r.MetricName, "metric_name") is { } nameProblem)
-            Fail("metric_name", nameProblem);
-        else if (r.MetricName.EnumerateRunes().Count() > MaxMetricNameCharacters)
-            Fail("metric_name", $"metric_name is longer than {MaxMetricNameCharacters} characters");
+            violations.Add(new(i, "metric_name", nameProblem));
+        else if (r.MetricName.Length > MaxMetricNameCharacters && RuneCount(r.MetricName) > MaxMetricNameCharacters)
+            violations.Add(new(i, "metric_name", $"metric_name is longer than {MaxMetricNameCharacters} characters"));
 
         if (string.IsNullOrEmpty(r.IdType))
-            Fail("id_type", $"id_type is required (defined: {string.Join(", ", idTypes.All)})");
+            violations.Add(new(i, "id_type", $"id_type is required (defined: {string.Join(", ", idTypes.All)})"));
         else if (!idTypes.Contains(r.IdType))
-            Fail("id_type", idTypes.Describe(r.IdType));
+            violations.Add(new(i, "id_type", idTypes.Describe(r.IdType)));
 
-        CheckNumber(r.MetricValue, "metric_value", Fail);
-        CheckNumber(r.Numerator, "numerator", Fail);
-        CheckNumber(r.Denominator, "denominator", Fail);
+        CheckNumber(i, r.MetricValue, "metric_value", violations);
+        CheckNumber(i, r.Numerator, "numerator", violations);
+        CheckNumber(i, r.Denominator, "denominator", violations);
         if (r.Numerator.HasValue != r.Denominator.HasValue)
-        {
-            var missing = r.Numerator.HasValue ? "denominator" : "numerator";
-            Fail(missing, "numerator and denominator must be given together");
-        }
+            violations.Add(new(i, r.Numerator.HasValue ? "denominator" : "numerator", "numerator and denominator must be given together"));
         else if (r.MetricValue.HasValue && r.Numerator.HasValue)
-            Fail("metric_value", "give either metric_value or numerator and denominator, not both");
+            violations.Add(new(i, "metric_value", "give either metric_value or numerator and denominator, not both"));
         else if (!r.MetricValue.HasValue && !r.Numerator.HasValue)
-            Fail("metric_value", "a record needs metric_value, or numerator and denominator");
+            violations.Add(new(i, "metric_value", "a record needs metric_value, or numerator and denominator"));
 
-        var day = today;
+        var day = dates.Today;
         if (!string.IsNullOrEmpty(r.Date))
         {
-            if (!PacificDay.TryParse(r.Date, out day))
-                Fail("date", $"date \"{r.Date}\" is not a YYYY-MM-DD date");
-            else if (day > today)
-                Fail("date", $"date {r.Date} is after the current Pacific day {today}");
+            if (!dates.TryParse(r.Date, out day))
+                violations.Add(new(i, "date", $"date \"{r.Date}\" is not a YYYY-MM-DD date"));
+            else if (day > dates.Today)
+                violations.Add(new(i, "date", $"date {r.Date} is after the current Pacific day {dates.Today}"));
         }
 
         return new ValidRecord(r.MetricName, day, new UnitKey(r.IdType, r.UserId),
             new Measurement(r.MetricValue, r.Numerator, r.Denominator));
     }
 
+    /// <summary>The records of a request mostly share one date: each distinct text is parsed once in a row.</summary>
+    private struct DateCache(PacificDay today)
+    {
+        private string? _text;
+        private bool _valid;
+        private PacificDay _day;
+
+        public PacificDay Today { get; } = today;
+
+        public bool TryParse(string text, out PacificDay day)
+        {
+            if (!string.Equals(text, _text, StringComparison.Ordinal))
+            {
+                _valid = PacificDay.TryParse(text, out _day);
+                _text = text;
+            }
+            day = _day;
+            return _valid;
+        }
+    }
+
+    /// <summary>Control characters (Unicode category Cc) are all single UTF-16 code units.</summary>
     private static string? Text(string value, string field)
     {
         if (string.IsNullOrEmpty(value))
             return $"{field} is required";
-        foreach (var rune in value.EnumerateRunes())
-            if (Rune.IsControl(rune))
-                return $"{field} contains a control character (U+{rune.Value:X4})";
+        foreach (var c in value)
+            if (char.IsControl(c))
+                return $"{field} contains a control character (U+{(int)c:X4})";
         return null;
     }
 
-    private static void CheckNumber(double? value, string field, Action<string, string> fail)
+    private static int RuneCount(string value)
+    {
+        var count = 0;
+        foreach (var _ in value.EnumerateRunes())
+            count++;
+        return count;
+    }
+
+    private static void CheckNumber(int i, double? value, string field, List<RecordViolation> violations)
     {
         if (value is { } v && !double.IsFinite(v))
-            fail(field, $"{field} must be a finite number, got {v}");
+            violations.Add(new(i, field, $"{field} must be a finite number, got {v}"));
     }
 
     private static BatchValidation Invalid(RecordViolation violation) => new([], [violation]);

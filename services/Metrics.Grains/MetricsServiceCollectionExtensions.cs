@@ -39,7 +39,6 @@ public static class MetricsServiceCollectionExtensions
     {
         services.AddSingleton(redis);
         services.AddSingleton<RedisPayloads>();
-        services.AddSingleton<RedisLogstreamEntries>();
         services.AddSingleton<RedisLogstream>();
         services.AddSingleton<ILogstreamWriter>(sp => sp.GetRequiredService<RedisLogstream>());
         services.AddSingleton<ILogstreamHistory>(sp => sp.GetRequiredService<RedisLogstream>());

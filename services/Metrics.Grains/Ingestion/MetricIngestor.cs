@@ -27,13 +27,8 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         if (key is not null && await idempotency.IsAppliedAsync(request.Project, key))
             return new IngestOutcome.Applied(0, Duplicate: true);
 
-        var slices = validation.Records
-            .GroupBy(r => (r.MetricName, r.Day))
-            .Select(g => (MetricDay: new MetricDayRef(g.Key.MetricName, g.Key.Day.Date),
-                Slice: new MetricSlice(key, request.IsTest, now, g.Select(ToRow).ToArray())))
-            .ToArray();
-        var intent = new WriteIntent(Guid.NewGuid(), slices.Select(s => s.MetricDay).ToArray(),
-            request.IsTest ? [] : CatalogEntries(validation.Records));
+        var (slices, catalog) = RequestPartition.Of(validation.Records, key, request.IsTest, now);
+        var intent = new WriteIntent(Guid.NewGuid(), slices.Select(s => s.MetricDay).ToArray(), catalog);
 
         var readiness = grains.GetReadinessGrain(request.Project);
         var admission = await readiness.BeginWrite(intent);
@@ -90,17 +85,4 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
             ? string.Join("; ", own)
             : "not applied: other records in the request are invalid";
     }
-
-    private static UnitRow ToRow(ValidRecord r) =>
-        new(r.Unit.IdType, r.Unit.UserId, r.Measurement.Value, r.Measurement.Numerator, r.Measurement.Denominator);
-
-    private static CatalogEntry[] CatalogEntries(IEnumerable<ValidRecord> records) => records
-        .GroupBy(r => r.MetricName)
-        .Select(g => new CatalogEntry(
-            g.Key,
-            g.Any(r => r.Measurement.IsRatio),
-            g.Select(r => r.Unit.IdType).Distinct().Order(StringComparer.Ordinal).ToArray(),
-            g.Min(r => r.Day).Date,
-            g.Max(r => r.Day).Date))
-        .ToArray();
 }

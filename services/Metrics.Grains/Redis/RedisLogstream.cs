@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace Metrics.Grains.Redis;
 
 /// <summary>The Redis deployment's Logstream: a Redis stream per project, trimmed to the newest <c>MaxEntries</c> batches.</summary>
-public sealed class RedisLogstream(IConnectionMultiplexer redis, RedisLogstreamEntries entries, IOptions<LogstreamOptions> options)
+public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
     : ILogstreamWriter, ILogstreamHistory
 {
     private const int PageSize = 256;
@@ -24,7 +24,7 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, RedisLogstreamE
         AddRejected,
         [RedisKeys.Logstream(batch.Project)],
         [
-            options.Value.MaxEntries, batch.MetricName, batch.Date, entries.WriteSlice(RedisLogstreamEntries.SliceOf(batch)),
+            options.Value.MaxEntries, batch.MetricName, batch.Date, StoredSlices.Write(RedisLogstreamEntries.SliceOf(batch)),
             batch.RejectReason ?? "", RedisKeys.LogstreamAppended(batch.Project).ToString(),
         ]));
 
@@ -37,7 +37,7 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, RedisLogstreamE
     public async Task<StreamId?> OldestAsync(string project)
     {
         var first = await RedisGuard.Call(() => Db.StreamRangeAsync(RedisKeys.Logstream(project), Oldest, Newest, 1, Order.Ascending));
-        return first.Length == 0 ? null : entries.Read(project, first[0]).Id;
+        return first.Length == 0 ? null : RedisLogstreamEntries.Read(project, first[0]).Id;
     }
 
     /// <summary>Entries from <paramref name="start"/> (inclusive) in <paramref name="order"/>, a page at a time.</summary>
@@ -52,7 +52,7 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, RedisLogstreamE
             foreach (var entry in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return entries.Read(project, entry);
+                yield return RedisLogstreamEntries.Read(project, entry);
             }
             if (page.Length < PageSize)
                 yield break;

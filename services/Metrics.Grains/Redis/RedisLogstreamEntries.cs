@@ -6,10 +6,10 @@ namespace Metrics.Grains.Redis;
 
 /// <summary>
 /// How a Logstream batch is kept in a project's Redis stream: fields <c>m</c> (metric), <c>d</c> (date),
-/// <c>s</c> (the slice: rows, test flag, ingestion time) and, for rejected records, <c>r</c> (the reason).
+/// <c>s</c> (the slice as <see cref="StoredSlices"/> writes it: rows, test flag, ingestion time) and, for rejected records, <c>r</c> (the reason).
 /// An accepted slice is stored once and its bytes serve both the metric-day journal and the stream.
 /// </summary>
-public sealed class RedisLogstreamEntries(RedisPayloads payloads)
+public static class RedisLogstreamEntries
 {
     /// <summary>
     /// Lua that adds an entry to KEYS[logstream] from ARGV[maxLen], ARGV[metric], ARGV[date], ARGV[slice] and
@@ -22,15 +22,13 @@ public sealed class RedisLogstreamEntries(RedisPayloads payloads)
         redis.call('PUBLISH', ARGV[{channel}], id)
         """;
 
-    public RedisValue WriteSlice(MetricSlice slice) => payloads.Write(slice);
-
     public static MetricSlice SliceOf(LogstreamBatch batch) => new(null, batch.IsTest, batch.IngestedAt, batch.Rows);
 
-    public StoredBatch Read(string project, StreamEntry entry)
+    public static StoredBatch Read(string project, StreamEntry entry)
     {
         if (!StreamId.TryParse(entry.Id!, out var id))
             throw new InvalidDataException($"Logstream entry of {project} has the ID \"{entry.Id}\"");
-        var slice = payloads.Read<MetricSlice>(entry["s"]);
+        var slice = StoredSlices.Read((byte[])entry["s"]!);
         var reason = entry["r"];
         return new StoredBatch(id, new LogstreamBatch(
             project, entry["m"]!, entry["d"]!, slice.IsTest, slice.IngestedAt, reason.IsNull ? null : (string)reason!, slice.Rows));

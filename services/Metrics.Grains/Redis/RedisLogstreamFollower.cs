@@ -11,7 +11,7 @@ namespace Metrics.Grains.Redis;
 /// messages lost while Redis was away.
 /// </summary>
 public sealed class RedisLogstreamFollower(
-    IConnectionMultiplexer redis, RedisLogstreamEntries entries, LogstreamHub hub, ILogger<RedisLogstreamFollower> logger)
+    IConnectionMultiplexer redis, LogstreamHub hub, ILogger<RedisLogstreamFollower> logger)
     : ILogstreamFollower, IDisposable
 {
     private const int PageSize = 1000;
@@ -74,7 +74,7 @@ public sealed class RedisLogstreamFollower(
             {
                 var page = await db.StreamRangeAsync(key, $"({last}", "+", PageSize, Order.Ascending);
                 foreach (var entry in page)
-                    hub.Deliver(entries.Read(project, entry));
+                    hub.Deliver(RedisLogstreamEntries.Read(project, entry));
                 if (page.Length > 0)
                     last = page[^1].Id;
                 if (page.Length < PageSize)

@@ -12,7 +12,7 @@ namespace Metrics.Grains.Redis;
 /// with the compact snapshot.
 /// </summary>
 public sealed class RedisMetricDayStore(
-    IConnectionMultiplexer redis, RedisPayloads payloads, RedisLogstreamEntries entries, IOptions<LogstreamOptions> options)
+    IConnectionMultiplexer redis, RedisPayloads payloads, IOptions<LogstreamOptions> options)
     : IMetricDayStore
 {
     private const string Version = "version";
@@ -49,13 +49,13 @@ public sealed class RedisMetricDayStore(
         var fields = (await head).ToDictionary(f => (string)f.Name!, f => f.Value);
         var version = fields.TryGetValue(Version, out var v) ? (long)v : 0;
         var sealedDay = fields.TryGetValue(Sealed, out var s) ? payloads.Read<SealedMetricDay>(s) : null;
-        return new MetricDayLog(version, sealedDay, (await journal).Select(payloads.Read<MetricSlice>).ToArray());
+        return new MetricDayLog(version, sealedDay, (await journal).Select(s => StoredSlices.Read((byte[])s!)).ToArray());
     }
 
     public Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice) => WriteAsync(id, Append,
         [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id), RedisKeys.Logstream(id.Project)],
         [
-            expectedVersion, entries.WriteSlice(slice), options.Value.MaxEntries, id.MetricName, id.Day.ToString(),
+            expectedVersion, StoredSlices.Write(slice), options.Value.MaxEntries, id.MetricName, id.Day.ToString(),
             RedisKeys.LogstreamAppended(id.Project).ToString(),
         ]);
 
