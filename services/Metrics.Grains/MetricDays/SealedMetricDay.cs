@@ -3,7 +3,6 @@ using Metrics.Domain;
 namespace Metrics.Grains.MetricDays;
 
 /// <summary>The compact snapshot that replaces a metric-day's journal once the day is sealed.</summary>
-[GenerateSerializer, Immutable]
 public sealed record SealedMetricDay(
     DateTimeOffset FinalizedAt,
     DateTimeOffset? LastIngestedAt,
@@ -11,7 +10,6 @@ public sealed record SealedMetricDay(
     UnitSnapshot Test);
 
 /// <summary>Per-unit totals as stored; <see cref="ToTotals"/> rebuilds the live form.</summary>
-[GenerateSerializer, Immutable]
 public sealed record UnitSnapshot(bool IsRatio, [property: Id(1)] KeyValuePair<UnitKey, UnitTotals>[] Units)
 {
     public static UnitSnapshot Of(MetricDayTotals totals) => new(totals.IsRatio, totals.Units.ToArray());

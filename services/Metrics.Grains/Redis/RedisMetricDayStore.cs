@@ -12,7 +12,7 @@ namespace Metrics.Grains.Redis;
 /// with the compact snapshot.
 /// </summary>
 public sealed class RedisMetricDayStore(
-    IConnectionMultiplexer redis, RedisPayloads payloads, IOptions<LogstreamOptions> options)
+    IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
     : IMetricDayStore
 {
     private const string Version = "version";
@@ -48,7 +48,7 @@ public sealed class RedisMetricDayStore(
         await RedisGuard.Call(() => read.ExecuteAsync());
         var fields = (await head).ToDictionary(f => (string)f.Name!, f => f.Value);
         var version = fields.TryGetValue(Version, out var v) ? (long)v : 0;
-        var sealedDay = fields.TryGetValue(Sealed, out var s) ? payloads.Read<SealedMetricDay>(s) : null;
+        var sealedDay = fields.TryGetValue(Sealed, out var s) ? StoredSealedDays.Read((byte[])s!) : null;
         return new MetricDayLog(version, sealedDay, (await journal).Select(s => StoredSlices.Read((byte[])s!)).ToArray());
     }
 
@@ -61,7 +61,7 @@ public sealed class RedisMetricDayStore(
 
     public Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay) => WriteAsync(id, Seal,
         [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id)],
-        [expectedVersion, payloads.Write(sealedDay)]);
+        [expectedVersion, StoredSealedDays.Write(sealedDay)]);
 
     private async Task WriteAsync(MetricDayId id, string script, RedisKey[] keys, RedisValue[] values)
     {

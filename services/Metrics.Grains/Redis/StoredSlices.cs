@@ -5,7 +5,7 @@ using Metrics.Grains.Redis.Storage;
 
 namespace Metrics.Grains.Redis;
 
-/// <summary>Metric slices in the form Redis keeps them: <c>protos/metrics/storage/v1/slice.proto</c>.</summary>
+/// <summary>Metric slices in the form Redis keeps them: <c>protos/metrics/storage/v1/metric_day.proto</c>.</summary>
 public static class StoredSlices
 {
     public static byte[] Write(MetricSlice slice)
