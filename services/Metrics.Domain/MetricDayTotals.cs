@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Metrics.Domain;
 
 /// <summary>
@@ -7,6 +10,9 @@ namespace Metrics.Domain;
 public sealed class MetricDayTotals
 {
     private readonly Dictionary<UnitKey, UnitTotals> _units = new();
+
+    /// <summary>One instance of each ID type for all units: a day holds millions of units but a few ID types.</summary>
+    private readonly List<string> _idTypes = [];
 
     public bool IsRatio { get; private set; }
 
@@ -18,7 +24,7 @@ public sealed class MetricDayTotals
 
     public void Add(UnitKey unit, Measurement measurement)
     {
-        ref var totals = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_units, unit, out _);
+        ref var totals = ref TotalsOf(unit);
         totals = totals.Add(measurement);
         IsRatio |= measurement.IsRatio;
         Rows++;
@@ -26,7 +32,7 @@ public sealed class MetricDayTotals
 
     public void Add(UnitKey unit, UnitTotals unitTotals, bool isRatio)
     {
-        ref var totals = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_units, unit, out _);
+        ref var totals = ref TotalsOf(unit);
         totals = totals.Add(unitTotals);
         IsRatio |= isRatio;
         Rows += unitTotals.Rows;
@@ -41,4 +47,21 @@ public sealed class MetricDayTotals
     }
 
     public DayAggregates Aggregate() => DayAggregates.Of(_units);
+
+    private ref UnitTotals TotalsOf(UnitKey unit)
+    {
+        ref var totals = ref CollectionsMarshal.GetValueRefOrNullRef(_units, unit);
+        if (!Unsafe.IsNullRef(ref totals))
+            return ref totals;
+        return ref CollectionsMarshal.GetValueRefOrAddDefault(_units, unit with { IdType = SharedIdType(unit.IdType) }, out _);
+    }
+
+    private string SharedIdType(string idType)
+    {
+        foreach (var known in _idTypes)
+            if (known == idType)
+                return known;
+        _idTypes.Add(idType);
+        return idType;
+    }
 }

@@ -235,4 +235,18 @@ public class MetricDayTotalsTests
         Assert.Equal(all.Aggregate().Overall, merged.Aggregate().Overall);
         Assert.Equal(all.Aggregate().ByIdType, merged.Aggregate().ByIdType);
     }
+
+    [Fact]
+    public void UnitsOfOneIdType_ShareOneIdTypeString()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(new UnitKey(new string("user_id".AsSpan()), "alice"), Value(1));
+        totals.Add(new UnitKey(new string("user_id".AsSpan()), "bob"), Value(2));
+        totals.Add(new UnitKey(new string("stable_id".AsSpan()), "alice"), Value(3));
+
+        var idTypes = totals.Units.Keys.Select(u => u.IdType).ToArray();
+        Assert.Equal(["user_id", "user_id", "stable_id"], idTypes);
+        Assert.Same(idTypes[0], idTypes[1]);
+        Assert.Equal(3, totals.UnitCount);
+    }
 }

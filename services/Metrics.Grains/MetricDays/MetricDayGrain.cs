@@ -16,7 +16,10 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
     private DateTimeOffset? _lastIngestedAt;
     private Sealed? _sealed;
 
-    private sealed record Sealed(DateTimeOffset FinalizedAt, DayAggregates Production, UnitValueRow[] Export);
+    /// <summary>The export's order of units, sorted when a sealed day is first exported rather than at the seal.</summary>
+    private UnitKey[]? _exportOrder;
+
+    private sealed record Sealed(DateTimeOffset FinalizedAt, DayAggregates Production);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -78,8 +81,16 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             return Task.FromResult(new ExportPage(ExportStatus.NoData, []));
         if (_sealed is null)
             return Task.FromResult(new ExportPage(ExportStatus.Open, []));
-        var page = _sealed.Export.AsSpan(Math.Min(offset, _sealed.Export.Length));
-        return Task.FromResult(new ExportPage(ExportStatus.Finalized, page[..Math.Min(count, page.Length)].ToArray()));
+        _exportOrder ??= _production.Units.Keys
+            .OrderBy(u => u.IdType, StringComparer.Ordinal)
+            .ThenBy(u => u.UserId, StringComparer.Ordinal)
+            .ToArray();
+        var rows = _exportOrder.Skip(offset).Take(count).Select(unit =>
+        {
+            var totals = _production.Units[unit];
+            return new UnitValueRow(unit.IdType, unit.UserId, totals.Value, totals.Numerator, totals.Denominator, totals.Rows);
+        });
+        return Task.FromResult(new ExportPage(ExportStatus.Finalized, rows.ToArray()));
     }
 
     private async Task WriteAsync(Func<Task> write)
@@ -109,13 +120,5 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             _lastIngestedAt = slice.IngestedAt;
     }
 
-    private Sealed SealedView(DateTimeOffset finalizedAt)
-    {
-        var export = _production.Units
-            .OrderBy(u => u.Key.IdType, StringComparer.Ordinal)
-            .ThenBy(u => u.Key.UserId, StringComparer.Ordinal)
-            .Select(u => new UnitValueRow(u.Key.IdType, u.Key.UserId, u.Value.Value, u.Value.Numerator, u.Value.Denominator, u.Value.Rows))
-            .ToArray();
-        return new Sealed(finalizedAt, _production.Aggregate(), export);
-    }
+    private Sealed SealedView(DateTimeOffset finalizedAt) => new(finalizedAt, _production.Aggregate());
 }
