@@ -3,7 +3,7 @@
 # for S6), then runs the harness, which starts its own redis-server on a free loopback port and the server nodes
 # each scenario needs, prints a table and writes a JSON summary. Everything it starts, it stops.
 #
-#   bash bench/run.sh                                  # every scenario at full size (about 10-15 minutes on 2 cores)
+#   bash bench/run.sh                                  # every scenario at full size (a few minutes on 2 cores)
 #   bash bench/run.sh --scale 0.01                     # a smoke run of a few seconds per scenario
 #   bash bench/run.sh --scenarios FLOOR,S1,S5 --out /tmp/summary.json
 #

@@ -12,7 +12,7 @@ var scenarios = new Option<string>("--scenarios")
 };
 var scale = new Option<double>("--scale")
 {
-    Description = "Size of the run: 1.0 is the full size of the performance issue (about 10–15 minutes on 2 cores); 0.01 a smoke run of seconds.",
+    Description = "Size of the run: 1.0 is the full size of the performance issue (a few minutes on 2 cores); 0.01 a smoke run of seconds.",
     DefaultValueFactory = _ => 1.0,
 };
 var output = new Option<string>("--out")
