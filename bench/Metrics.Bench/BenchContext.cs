@@ -26,6 +26,9 @@ public sealed class BenchContext(BenchOptions options, RedisServer redis, string
 
     public List<ScenarioResult> Results { get; } = [];
 
+    /// <summary>Every node started in the run; those still running are watched by each scenario's CPU meter.</summary>
+    private readonly List<ServerNode> _nodes = [];
+
     /// <summary>S1's workload (also the floor's and S2's and S8's): 2,000 calls of 1,000 records over 20 metrics × 100,000 units at full scale.</summary>
     public IngestWorkload IngestWorkload(string metricPrefix) =>
         new(metricPrefix, Metrics: 20, UnitsPerMetric: Options.Scaled(100_000, 1000), Calls: Options.Scaled(2000, 1), Date);
@@ -34,6 +37,7 @@ public sealed class BenchContext(BenchOptions options, RedisServer redis, string
     public async Task<ServerNode> StartNodeAsync(string name, bool onRedis, string cluster)
     {
         var node = await ServerNode.StartAsync(name, Options.ServerAssembly, onRedis ? Redis.Endpoint : null, $"bench-{RunId}-{cluster}", logDirectory);
+        _nodes.Add(node);
         Progress($"{name} serving ({(onRedis ? "Redis deployment" : "embedded")}): pid {node.Pid}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
         return node;
     }
@@ -43,17 +47,16 @@ public sealed class BenchContext(BenchOptions options, RedisServer redis, string
         Results.FirstOrDefault(r => r.Id == id && r.Status == ScenarioStatus.Completed)?.Value(Figures.RecordsPerSecond);
 
     /// <summary>
-    /// Runs one scenario: watches the CPU of the harness, Redis and <paramref name="nodes"/> meanwhile, and turns an
+    /// Runs one scenario: watches the CPU of the harness, Redis and every running node meanwhile, and turns an
     /// exception into a failed result, so that the run goes on with the next scenario.
     /// </summary>
-    public async Task<ScenarioResult> MeasureAsync(
-        string id, string title, IEnumerable<ServerNode> nodes, Func<ScenarioResult, CpuMeter, Task> body)
+    public async Task<ScenarioResult> MeasureAsync(string id, string title, Func<ScenarioResult, CpuMeter, Task> body)
     {
         var result = new ScenarioResult(id, title);
         Results.Add(result);
         Progress($"{id}: {title}");
         var cpu = CpuMeter.ForHarness().Watch("redis", Redis.Pid);
-        foreach (var node in nodes)
+        foreach (var node in _nodes.Where(n => n.IsRunning))
             cpu.Watch(node.Name, node.Pid);
         var clock = Stopwatch.StartNew();
         try

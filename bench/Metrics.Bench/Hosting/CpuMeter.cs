@@ -19,6 +19,13 @@ public sealed class CpuMeter
         return this;
     }
 
+    /// <summary>Watches a process started during the measurement, counting its CPU time from its start.</summary>
+    public CpuMeter WatchFromStart(string name, int pid)
+    {
+        _processes[name] = (pid, TimeSpan.Zero);
+        return this;
+    }
+
     /// <summary>
     /// Average cores used by each watched process since it was watched (a process that has exited is left out),
     /// and by everything else on the machine (<c>other processes</c>: the CPU time of the whole machine less the

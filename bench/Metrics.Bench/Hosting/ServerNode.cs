@@ -28,6 +28,8 @@ public sealed class ServerNode(string name, string serverAssembly, string? redis
 
     public int Pid => _process?.Id ?? throw new InvalidOperationException($"{Name} is not running");
 
+    public bool IsRunning => _process is { HasExited: false };
+
     public static async Task<ServerNode> StartAsync(string name, string serverAssembly, string? redis, string clusterId, string logDirectory)
     {
         var node = new ServerNode(name, serverAssembly, redis, clusterId, Path.Combine(logDirectory, $"{name}.log"));

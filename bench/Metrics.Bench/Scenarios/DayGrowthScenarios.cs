@@ -68,7 +68,7 @@ public static class DayGrowthScenarios
             }
         }
 
-        var filled = await context.MeasureAsync("fill", $"fill one metric-day with {largeUnits:N0} units (for S3, S6, S7)", [node], async (result, _) =>
+        var filled = await context.MeasureAsync("fill", $"fill one metric-day with {largeUnits:N0} units (for S3, S6, S7)", async (result, _) =>
         {
             var outcome = await GrpcIngest.RunAsync(node, project, fill, $"{context.RunId}-s3-fill", TimeSpan.FromSeconds(300));
             Figures.AddThroughput(result, outcome, context.CompletedRate(FloorScenario.Id));
@@ -84,7 +84,7 @@ public static class DayGrowthScenarios
 
         if (heapBefore is { } before)
         {
-            await context.MeasureAsync("S6", S6Title, [node], async (result, _) =>
+            await context.MeasureAsync("S6", S6Title, async (result, _) =>
             {
                 var after = await GcHeap.LiveBytesAsync(node.Pid, options.RepositoryRoot, context.WorkDirectory);
                 result.Add(new Figure("heap_before_mb", "live heap before the fill", before / 1e6, "MB"));
@@ -97,7 +97,7 @@ public static class DayGrowthScenarios
 
         if (options.Runs("S3"))
         {
-            await context.MeasureAsync("S3", S3Title, [node], async (result, _) =>
+            await context.MeasureAsync("S3", S3Title, async (result, _) =>
             {
                 var (smallLatency, largeLatency) = await AlternatingAsync(node, project, small, large, $"{context.RunId}-s3");
                 var smallP50 = smallLatency.PercentileMs(50);
@@ -115,14 +115,14 @@ public static class DayGrowthScenarios
 
         if (options.Runs("S7"))
         {
-            await context.MeasureAsync("S7", S7Title, [node], async (result, cpu) =>
+            await context.MeasureAsync("S7", S7Title, async (result, cpu) =>
             {
                 var metric = large.MetricName(0);
                 var killed = Stopwatch.StartNew();
                 await node.KillAsync();
                 await node.StartAsync();
                 var started = killed.Elapsed.TotalSeconds;
-                cpu.Watch($"{node.Name} (restarted)", node.Pid);
+                cpu.WatchFromStart($"{node.Name} (restarted)", node.Pid);
 
                 using var channel = node.CreateChannel();
                 var metrics = new MetricsService.MetricsServiceClient(channel);

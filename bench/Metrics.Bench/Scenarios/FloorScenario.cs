@@ -18,7 +18,7 @@ public static class FloorScenario
     public const string Title = "Floor: S1's records appended to Redis with pipelining, no gRPC, no Orleans";
     private const int StreamMaxLength = 100_000;
 
-    public static Task<ScenarioResult> RunAsync(BenchContext context) => context.MeasureAsync(Id, Title, [], async (result, _) =>
+    public static Task<ScenarioResult> RunAsync(BenchContext context) => context.MeasureAsync(Id, Title, async (result, _) =>
     {
         var workload = context.IngestWorkload("s1");
         var db = context.Redis.Connection.GetDatabase();

@@ -16,7 +16,7 @@ public static class IngestScenarios
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(240);
 
     public static Task<ScenarioResult> RunS1Async(BenchContext context, ServerNode node) =>
-        context.MeasureAsync("S1", S1Title, [node], async (result, _) =>
+        context.MeasureAsync("S1", S1Title, async (result, _) =>
         {
             var workload = context.IngestWorkload("s1");
             var outcome = await GrpcIngest.RunAsync(node, BenchProject.Ingest, workload, $"{context.RunId}-s1", Limit);
@@ -28,7 +28,7 @@ public static class IngestScenarios
         });
 
     public static Task<ScenarioResult> RunS8Async(BenchContext context, ServerNode node) =>
-        context.MeasureAsync("S8", S8Title, [node], async (result, _) =>
+        context.MeasureAsync("S8", S8Title, async (result, _) =>
         {
             var workload = context.IngestWorkload("s8");
             var outcome = await GrpcIngest.RunAsync(node, BenchProject.Ingest, workload, $"{context.RunId}-s8", Limit);
@@ -39,7 +39,7 @@ public static class IngestScenarios
         });
 
     public static Task<ScenarioResult> RunS2Async(BenchContext context, ServerNode node) =>
-        context.MeasureAsync("S2", S2Title, [node], async (result, _) =>
+        context.MeasureAsync("S2", S2Title, async (result, _) =>
         {
             var workload = context.IngestWorkload("s2");
             using var http = new HttpClient(new SocketsHttpHandler

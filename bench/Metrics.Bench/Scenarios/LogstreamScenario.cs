@@ -51,7 +51,7 @@ public static class LogstreamScenario
         {
             foreach (var node in nodes)
                 await GrpcIngest.WarmUpAsync(context, node);
-            await context.MeasureAsync("S4", Title, nodes, (result, _) => MeasureAsync(context, nodes, result));
+            await context.MeasureAsync("S4", Title, (result, _) => MeasureAsync(context, nodes, result));
         }
         finally
         {

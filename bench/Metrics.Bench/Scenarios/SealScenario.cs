@@ -11,7 +11,7 @@ public static class SealScenario
     public const string Title = "MarkDataReady sealing S1's day (20 metrics × 100,000 units)";
 
     public static Task<ScenarioResult> RunAsync(BenchContext context, ServerNode node) =>
-        context.MeasureAsync("S5", Title, [node], async (result, _) =>
+        context.MeasureAsync("S5", Title, async (result, _) =>
         {
             var s1 = context.Results.FirstOrDefault(r => r.Id == "S1");
             if (s1 is not { Status: ScenarioStatus.Completed })
