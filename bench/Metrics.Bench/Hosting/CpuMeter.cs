@@ -76,7 +76,7 @@ public sealed class CpuMeter
     }
 
     /// <summary>User plus system time of a process, from /proc/PID/stat (in clock ticks of 1/100 s).</summary>
-    private static TimeSpan? CpuTime(int pid)
+    public static TimeSpan? CpuTime(int pid)
     {
         try
         {

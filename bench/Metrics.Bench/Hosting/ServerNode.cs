@@ -70,6 +70,24 @@ public sealed class ServerNode(string name, string serverAssembly, string? redis
         await WaitUntilServingAsync(process);
     }
 
+    /// <summary>
+    /// Waits (at most 20 s) until the node uses less than a tenth of a core: after warm-up calls the runtime keeps
+    /// compiling hot methods in the background for a few seconds, which would take CPU from the next measurement.
+    /// </summary>
+    public async Task WaitUntilIdleAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var before = CpuMeter.CpuTime(Pid);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            var now = CpuMeter.CpuTime(Pid);
+            if (now is null || before is null || (now.Value - before.Value).TotalSeconds < 0.05)
+                return;
+            before = now;
+        }
+    }
+
     /// <summary>SIGKILL: the node dies as in a crash, without leaving the cluster.</summary>
     public async Task KillAsync()
     {

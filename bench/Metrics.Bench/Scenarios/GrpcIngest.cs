@@ -34,10 +34,16 @@ public static class GrpcIngest
         }
     }
 
-    /// <summary>A few calls into a project of their own, so that the measured calls do not pay for JIT compilation.</summary>
-    public static Task WarmUpAsync(BenchContext context, ServerNode node) => RunAsync(node, BenchProject.Warmup,
-        new IngestWorkload("warmup", Metrics: 4, UnitsPerMetric: 1000, Calls: 32, context.Date),
-        $"{context.RunId}-warmup-{node.Name}", TimeSpan.FromSeconds(60));
+    /// <summary>
+    /// A few calls into a project of their own, so that the measured calls do not pay for JIT compilation; then
+    /// waits until the node is idle again.
+    /// </summary>
+    public static async Task WarmUpAsync(BenchContext context, ServerNode node)
+    {
+        await RunAsync(node, BenchProject.Warmup, new IngestWorkload("warmup", Metrics: 4, UnitsPerMetric: 1000, Calls: 32, context.Date),
+            $"{context.RunId}-warmup-{node.Name}", TimeSpan.FromSeconds(60));
+        await node.WaitUntilIdleAsync();
+    }
 
     public static long Applied(LogCustomMetricResponse reply, LogCustomMetricRequest request)
     {

@@ -38,20 +38,22 @@ public static class IngestScenarios
             result.Notes.Add(Describe(workload, context.Date));
         });
 
-    public static Task<ScenarioResult> RunS2Async(BenchContext context, ServerNode node) =>
-        context.MeasureAsync("S2", S2Title, async (result, _) =>
+    public static async Task<ScenarioResult> RunS2Async(BenchContext context, ServerNode node)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = BenchContext.Callers,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        })
+        {
+            BaseAddress = node.JsonAddress,
+            Timeout = TimeSpan.FromSeconds(120),
+        };
+        await JsonWarmUpAsync(context, http);
+        await node.WaitUntilIdleAsync();
+        return await context.MeasureAsync("S2", S2Title, async (result, _) =>
         {
             var workload = context.IngestWorkload("s2");
-            using var http = new HttpClient(new SocketsHttpHandler
-            {
-                MaxConnectionsPerServer = BenchContext.Callers,
-                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            })
-            {
-                BaseAddress = node.JsonAddress,
-                Timeout = TimeSpan.FromSeconds(120),
-            };
-            await JsonWarmUpAsync(context, http);
             var outcome = await ClosedLoop.RunAsync(BenchContext.Callers, workload.Calls, Limit,
                 k => JsonBodies.Of(workload.Request(k, $"{context.RunId}-s2-{k}")),
                 (_, body, cancellation) => PostAsync(http, BenchProject.Json, body, workload.RecordsPerCall, cancellation));
@@ -60,6 +62,7 @@ public static class IngestScenarios
                 result.Add(Figures.Ratio("ratio_to_s1", "records/s ÷ S1", outcome.RecordsPerSecond / s1));
             result.Notes.Add(Describe(workload, context.Date) + $"; POST /v1/log_custom_metric over {BenchContext.Callers} HTTP/1.1 connections");
         });
+    }
 
     private static async Task JsonWarmUpAsync(BenchContext context, HttpClient http)
     {
