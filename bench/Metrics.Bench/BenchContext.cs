@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Metrics.Bench.Hosting;
+using Metrics.Bench.Load;
+using Metrics.Bench.Scenarios;
+using Spectre.Console;
+
+namespace Metrics.Bench;
+
+/// <summary>What the scenarios of one run share: options, the Redis server, the day they write, the results so far.</summary>
+public sealed class BenchContext(BenchOptions options, RedisServer redis, string logDirectory, string workDirectory)
+{
+    /// <summary>Concurrent callers of the ingest scenarios, each with a connection of its own.</summary>
+    public const int Callers = 8;
+
+    public BenchOptions Options { get; } = options;
+
+    public RedisServer Redis { get; } = redis;
+
+    public string WorkDirectory { get; } = workDirectory;
+
+    /// <summary>Part of every idempotency key and cluster ID of the run.</summary>
+    public string RunId { get; } = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+
+    /// <summary>The Pacific day every scenario writes: the day before yesterday, so it can be sealed now.</summary>
+    public string Date { get; } = PacificCalendar.DaysAgo(2);
+
+    public List<ScenarioResult> Results { get; } = [];
+
+    /// <summary>Every node started in the run; those still running are watched by each scenario's CPU meter.</summary>
+    private readonly List<ServerNode> _nodes = [];
+
+    /// <summary>S1's workload (also the floor's and S2's and S8's): 2,000 calls of 1,000 records over 20 metrics × 100,000 units at full scale.</summary>
+    public IngestWorkload IngestWorkload(string metricPrefix) =>
+        new(metricPrefix, Metrics: 20, UnitsPerMetric: Options.Scaled(100_000, 1000), Calls: Options.Scaled(2000, 1), Date);
+
+    /// <summary>Starts a server node (on the run's Redis, or embedded) and says where it runs, e.g. to attach dotnet-counters.</summary>
+    public async Task<ServerNode> StartNodeAsync(string name, bool onRedis, string cluster)
+    {
+        var node = await ServerNode.StartAsync(name, Options.ServerAssembly, onRedis ? Redis.Endpoint : null, $"bench-{RunId}-{cluster}", logDirectory);
+        _nodes.Add(node);
+        Progress($"{name} serving ({(onRedis ? "Redis deployment" : "embedded")}): pid {node.Pid}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
+        return node;
+    }
+
+    /// <summary>The records/s of a scenario of this run that completed, if any.</summary>
+    public double? CompletedRate(string id) =>
+        Results.FirstOrDefault(r => r.Id == id && r.Status == ScenarioStatus.Completed)?.Value(Figures.RecordsPerSecond);
+
+    /// <summary>
+    /// Runs one scenario: watches the CPU of the harness, Redis and every running node meanwhile, and turns an
+    /// exception into a failed result, so that the run goes on with the next scenario.
+    /// </summary>
+    public async Task<ScenarioResult> MeasureAsync(string id, string title, Func<ScenarioResult, CpuMeter, Task> body)
+    {
+        var result = new ScenarioResult(id, title);
+        Results.Add(result);
+        Progress($"{id}: {title}");
+        var cpu = CpuMeter.ForHarness().Watch("redis", Redis.Pid);
+        foreach (var node in _nodes.Where(n => n.IsRunning))
+            cpu.Watch(node.Name, node.Pid);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await body(result, cpu);
+        }
+        catch (Exception e)
+        {
+            Fail(result, e);
+        }
+        result.Seconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        result.CoresUsed = cpu.CoresUsed();
+        Progress($"{id}: {result.Status.ToString().ToLowerInvariant()} in {result.Seconds:0.0} s"
+            + (result.Error is null ? "" : $": {result.Error}"));
+        return result;
+    }
+
+    /// <summary>Records scenarios that could not run at all, e.g. because their node did not start.</summary>
+    public void FailUnstarted(IEnumerable<(string Id, string Title)> scenarios, Exception error)
+    {
+        foreach (var (id, title) in scenarios)
+        {
+            var result = new ScenarioResult(id, title);
+            Fail(result, error);
+            Results.Add(result);
+            Progress($"{id}: failed: {result.Error}");
+        }
+    }
+
+    public static void Progress(string message) =>
+        AnsiConsole.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss}[/] {Markup.Escape(message)}");
+
+    private static void Fail(ScenarioResult result, Exception error)
+    {
+        result.Status = ScenarioStatus.Failed;
+        result.Error = error is BenchCallFailedException { InnerException: { } inner }
+            ? $"{error.Message} ({inner.GetType().Name})"
+            : $"{error.GetType().Name}: {error.Message}";
+    }
+}

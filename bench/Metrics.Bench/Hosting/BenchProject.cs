@@ -1,0 +1,28 @@
+using Grpc.Core;
+
+namespace Metrics.Bench.Hosting;
+
+/// <summary>
+/// A project every node of the run is configured with. Each scenario writes to a project of its own, so no
+/// scenario sees another's watermark, Logstream or readiness grain.
+/// </summary>
+public sealed record BenchProject(string Name)
+{
+    public static readonly BenchProject Ingest = new("bench");
+    public static readonly BenchProject Json = new("bench-json");
+    public static readonly BenchProject DayGrowth = new("bench-day");
+    public static readonly BenchProject Logstream = new("bench-stream");
+    public static readonly BenchProject Warmup = new("bench-warmup");
+
+    public static readonly IReadOnlyList<BenchProject> All = [Ingest, Json, DayGrowth, Logstream, Warmup];
+
+    public string ServerSecret => $"secret-{Name}";
+
+    public string IngestKey => $"ingest-{Name}";
+
+    public const string KeyHeader = "statsig-api-key";
+
+    public Metadata IngestHeaders => new() { { KeyHeader, IngestKey } };
+
+    public Metadata SecretHeaders => new() { { KeyHeader, ServerSecret } };
+}

@@ -1,0 +1,55 @@
+using Grpc.Core;
+using Metrics.Bench.Hosting;
+using Metrics.Bench.Load;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Bench.Scenarios;
+
+/// <summary>Ingest over gRPC: 8 callers, each on a channel (an HTTP/2 connection) of its own.</summary>
+public static class GrpcIngest
+{
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(120);
+
+    public static async Task<LoadOutcome> RunAsync(
+        ServerNode node, BenchProject project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers)
+    {
+        var channels = Enumerable.Range(0, callers).Select(_ => node.CreateChannel()).ToArray();
+        var clients = channels.Select(c => new IngestService.IngestServiceClient(c)).ToArray();
+        var headers = Enumerable.Range(0, callers).Select(_ => project.IngestHeaders).ToArray();
+        try
+        {
+            return await ClosedLoop.RunAsync(callers, workload.Calls, limit,
+                k => workload.Request(k, $"{keyPrefix}-{k}"),
+                async (caller, request, cancellation) =>
+                {
+                    var reply = await clients[caller].LogCustomMetricAsync(
+                        request, headers[caller], DateTime.UtcNow + CallDeadline, cancellation);
+                    return Applied(reply, request);
+                });
+        }
+        finally
+        {
+            foreach (var channel in channels)
+                channel.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A few calls into a project of their own, so that the measured calls do not pay for JIT compilation; then
+    /// waits until the node is idle again.
+    /// </summary>
+    public static async Task WarmUpAsync(BenchContext context, ServerNode node)
+    {
+        await RunAsync(node, BenchProject.Warmup, new IngestWorkload("warmup", Metrics: 4, UnitsPerMetric: 1000, Calls: 32, context.Date),
+            $"{context.RunId}-warmup-{node.Name}", TimeSpan.FromSeconds(60));
+        await node.WaitUntilIdleAsync();
+    }
+
+    public static long Applied(LogCustomMetricResponse reply, LogCustomMetricRequest request)
+    {
+        if (!reply.Success || reply.Accepted != request.Metrics.Count)
+            throw new InvalidOperationException(
+                $"{request.IdempotencyKey}: accepted {reply.Accepted} of {request.Metrics.Count} records (success {reply.Success}, duplicate {reply.Duplicate})");
+        return reply.Accepted;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>
+/// Keeps the benchmark harness (bench/Metrics.Bench) working: a run of seconds at a tiny scale, with its own
+/// redis-server and server nodes, must end with exit code 0 and a JSON summary whose scenarios have figures.
+/// Benchmarks are not tests: nothing here asserts a speed.
+/// </summary>
+/// <remarks>
+/// Its category keeps it out of the second pass of the end-to-end suite against Redis (it does not depend on that
+/// pass's storage mode), and its collection runs it after the parallel tests, so its load does not slow them.
+/// </remarks>
+[Trait("Category", "RedisDeployment")]
+[Collection(BenchSmokeCollection.Name)]
+public sealed class BenchSmokeTests
+{
+    private static readonly string[] Scenarios = ["FLOOR", "S1", "S8"];
+
+    [Fact]
+    public async Task HarnessAtATinyScaleRunsItsScenariosAndWritesTheSummary()
+    {
+        var directory = Directory.CreateTempSubdirectory("metrics-bench-smoke-").FullName;
+        try
+        {
+            var summaryFile = Path.Combine(directory, "summary.json");
+            var (exitCode, output) = await RunHarnessAsync(
+                "--scale", "0.001", "--scenarios", string.Join(",", Scenarios), "--out", summaryFile);
+
+            Assert.True(exitCode == 0, $"the harness exited with {exitCode}:\n{output}");
+            using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryFile));
+            Assert.True(summary.RootElement.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
+            var results = summary.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!);
+            foreach (var id in Scenarios)
+            {
+                Assert.True(results.TryGetValue(id, out var result), $"no result for {id}:\n{output}");
+                Assert.Equal("completed", result.GetProperty("status").GetString());
+                var figures = result.GetProperty("figures").EnumerateArray()
+                    .ToDictionary(f => f.GetProperty("key").GetString()!, f => f.GetProperty("value").GetDouble());
+                Assert.True(figures["records_per_second"] > 0, $"{id}: records/s {figures["records_per_second"]}");
+                Assert.True(figures["records"] > 0, $"{id}: records {figures["records"]}");
+                Assert.True(figures["call_latency_p50_ms"] > 0, $"{id}: p50 {figures["call_latency_p50_ms"]}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunHarnessAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [HarnessAssembly(), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the harness");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // the harness and the redis-server and nodes it started
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"the harness did not finish within 5 minutes:\n{await stdout}{await stderr}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>The harness built by the solution build, in the configuration of this test assembly.</summary>
+    private static string HarnessAssembly()
+    {
+        var testDir = AppContext.BaseDirectory; // tests/Metrics.Server.Tests/bin/{Configuration}/net10.0/
+        var framework = new DirectoryInfo(testDir).Name;
+        var configuration = new DirectoryInfo(testDir).Parent!.Name;
+        var root = Path.GetFullPath(Path.Combine(testDir, "..", "..", "..", "..", ".."));
+        var path = Path.Combine(root, "bench", "Metrics.Bench", "bin", configuration, framework, "Metrics.Bench.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the solution first (dotnet build Metrics.sln)", path);
+    }
+}
+
+/// <summary>Not run in parallel with other tests: after them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BenchSmokeCollection
+{
+    public const string Name = "Benchmark harness";
+}
