@@ -1,12 +1,14 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Metrics.Grains;
+using Metrics.Grains.MetricDays;
 
 namespace Metrics.Server.Endpoints;
 
 /// <summary>
-/// Answers <c>UNAVAILABLE</c> (retryable) when the store or a node of the cluster could not be reached: the call
-/// was not acknowledged, and retrying it with the same idempotency key is safe.
+/// Answers <c>UNAVAILABLE</c> (retryable) when the store or a node of the cluster could not be reached, or a
+/// metric-day's stored version moved under a stale activation: the call was not acknowledged, and retrying it with
+/// the same idempotency key is safe.
 /// </summary>
 public sealed class UnavailableInterceptor : Interceptor
 {
@@ -45,6 +47,9 @@ public sealed class UnavailableInterceptor : Interceptor
             {
                 case StorageUnavailableException:
                     return $"{cause.Message}; retry the call";
+                case StoreConflictException:
+                    // Two activations of one metric-day (a node lost and replaced): the stale one reloads on the retry.
+                    return $"the metric-day was written through another activation ({cause.Message}); retry the call";
                 case SiloUnavailableException or OrleansMessageRejectionException:
                     return $"a node of the cluster is unreachable ({cause.Message}); retry the call";
             }
