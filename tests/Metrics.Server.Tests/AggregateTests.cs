@@ -4,6 +4,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using static Metrics.Server.Tests.Infrastructure.Ingesting;
 
 namespace Metrics.Server.Tests;
 
@@ -412,14 +413,6 @@ public sealed class AggregateTests
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("statsig-api-key", project.ServerSecret);
         return await server.Http.SendAsync(request);
-    }
-
-    private static async Task IngestAsync(SharedServer server, TestProject project, bool isTest, params MetricRecord[] records)
-    {
-        var request = new LogCustomMetricRequest { IsTest = isTest, Metrics = { records } };
-        var response = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
-        Assert.True(response.Success);
-        Assert.Equal(records.Length, response.Accepted);
     }
 
     private static async Task<MetricDay> GetDayAsync(SharedServer server, TestProject project, string metric, string date = Day, bool includeTest = false) =>

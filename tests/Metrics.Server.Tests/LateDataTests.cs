@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using static Metrics.Server.Tests.Infrastructure.Ingesting;
 
 namespace Metrics.Server.Tests;
 
@@ -172,22 +173,5 @@ public sealed class LateDataTests
         Assert.Equal(before.ByIdType, after.ByIdType);
         Assert.Equal(before.FinalizedAt, after.FinalizedAt);
         Assert.Equal(before.LastIngestedAt, after.LastIngestedAt);
-    }
-
-    private static async Task<LogstreamEntry> NextAsync(AsyncServerStreamingCall<LogstreamEntry> call, CancellationToken cancellationToken)
-    {
-        Assert.True(await call.ResponseStream.MoveNext(cancellationToken), "the Logstream ended");
-        return call.ResponseStream.Current;
-    }
-
-    private static MetricRecord Record(string user, string metric, double value, string date) =>
-        new() { UserId = user, IdType = "user_id", MetricName = metric, MetricValue = value, Date = date };
-
-    private static async Task IngestAsync(SharedServer server, TestProject project, params MetricRecord[] records)
-    {
-        var request = new LogCustomMetricRequest { Metrics = { records } };
-        var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
-        Assert.True(reply.Success);
-        Assert.Equal(records.Length, reply.Accepted);
     }
 }

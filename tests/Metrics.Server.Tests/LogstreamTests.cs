@@ -4,6 +4,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using static Metrics.Server.Tests.Infrastructure.Ingesting;
 
 namespace Metrics.Server.Tests;
 
@@ -23,7 +24,7 @@ public sealed class LogstreamTests
         using var call = await SubscribeAsync(server, headers, new SubscribeRequest { MetricNames = { "m_a", "m_c" } }, timeout.Token);
 
         await IngestAsync(server, project, Record("u1", "m_a", 1), Record("u2", "m_b", 2), Record("u3", "m_a", 3), Record("u4", "m_c", 4));
-        var firstThree = await TakeAsync(call, 3, timeout.Token);
+        var firstThree = await call.TakeAsync(3, timeout.Token);
         Assert.Equal(new[] { "u1", "u3", "u4" }, firstThree.Select(e => e.UserId).Order(StringComparer.Ordinal));
         Assert.All(firstThree, e => Assert.Contains(e.MetricName, new[] { "m_a", "m_c" }));
 
@@ -47,7 +48,7 @@ public sealed class LogstreamTests
         await IngestAsync(server, project, Record("x5", "idt", 5, idType: "user_id"));
         await IngestAsync(server, project, Record("x6", "idt_other", 6, idType: "stable_id"));
 
-        var entries = await TakeAsync(call, 3, timeout.Token);
+        var entries = await call.TakeAsync(3, timeout.Token);
         Assert.Equal(new[] { "x2", "x4", "x6" }, entries.Select(e => e.UserId));
         Assert.All(entries, e => Assert.Equal("stable_id", e.IdType));
     }
@@ -63,7 +64,7 @@ public sealed class LogstreamTests
         await IngestAsync(server, project, Record("other3", "uf", 5), Record("target-not", "uf", 6));
         await IngestAsync(server, project, Record("target", "uf_b", 7, idType: "stable_id"));
 
-        var entries = await TakeAsync(call, 3, timeout.Token);
+        var entries = await call.TakeAsync(3, timeout.Token);
         Assert.All(entries, e => Assert.Equal("target", e.UserId));
         Assert.Equal(new double[] { 2, 4, 7 }, entries.Select(e => e.MetricValue));
     }
@@ -83,7 +84,7 @@ public sealed class LogstreamTests
         Assert.Equal("p1", first.UserId);
         Assert.False(first.IsTest);
 
-        var withTest = await TakeAsync(shown, 2, timeout.Token);
+        var withTest = await shown.TakeAsync(2, timeout.Token);
         Assert.Equal(new[] { "t1", "p1" }, withTest.Select(e => e.UserId));
         Assert.Equal(new[] { true, false }, withTest.Select(e => e.IsTest));
         Assert.All(withTest, e => Assert.Equal(EntryStatus.Accepted, e.Status));
@@ -134,7 +135,7 @@ public sealed class LogstreamTests
         await IngestAsync(server, project, new MetricRecord { UserId = "u-today", IdType = "user_id", MetricName = "f_today", MetricValue = 0 });
         var after = DateTimeOffset.UtcNow;
 
-        var entries = await TakeAsync(call, 3, timeout.Token);
+        var entries = await call.TakeAsync(3, timeout.Token);
         Assert.All(entries, e =>
         {
             Assert.NotEmpty(e.Cursor);
@@ -198,11 +199,11 @@ public sealed class LogstreamTests
 
         await IngestAsync(server, project, Record("live1", "bk", 100));
 
-        Assert.Equal(new[] { "bk6", "bk7", "bk8", "bk9", "live1" }, (await TakeAsync(filtered, 5, timeout.Token)).Select(e => e.UserId));
-        Assert.Equal(new[] { "ot2", "ot3", "ot4", "live1" }, (await TakeAsync(all, 4, timeout.Token)).Select(e => e.UserId));
+        Assert.Equal(new[] { "bk6", "bk7", "bk8", "bk9", "live1" }, (await filtered.TakeAsync(5, timeout.Token)).Select(e => e.UserId));
+        Assert.Equal(new[] { "ot2", "ot3", "ot4", "live1" }, (await all.TakeAsync(4, timeout.Token)).Select(e => e.UserId));
         Assert.Equal(
             Enumerable.Range(0, 10).Select(i => $"bk{i}").Append("live1"),
-            (await TakeAsync(everything, 11, timeout.Token)).Select(e => e.UserId));
+            (await everything.TakeAsync(11, timeout.Token)).Select(e => e.UserId));
         Assert.Equal("live1", (await NextAsync(liveOnly, timeout.Token)).UserId);
 
         // And the stream keeps going with no repeat.
@@ -241,7 +242,7 @@ public sealed class LogstreamTests
         using var timeout = new CancellationTokenSource(StreamTimeout);
         List<LogstreamEntry> seen;
         using (var first = await SubscribeAsync(server, headers, new SubscribeRequest { Backlog = all.Length }, timeout.Token))
-            seen = await TakeAsync(first, all.Length, timeout.Token);
+            seen = await first.TakeAsync(all.Length, timeout.Token);
         Assert.Equal(all, seen.Select(e => e.UserId));
         var cursorOf = seen.ToDictionary(e => e.UserId, e => e.Cursor);
 
@@ -254,21 +255,21 @@ public sealed class LogstreamTests
 
         await IngestAsync(server, project, Record("d0", "cur", 0), Record("d1", "cur", 1));
 
-        var afterA2 = await TakeAsync(fromA2, 9, timeout.Token);
+        var afterA2 = await fromA2.TakeAsync(9, timeout.Token);
         Assert.Equal(new[] { "a3", "a4", "b0", "b1", "b2", "c0", "c1", "c2", "c3" }, afterA2.Select(e => e.UserId));
         Assert.Equal(all.Skip(3).Select(u => cursorOf[u]), afterA2.Select(e => e.Cursor));
-        Assert.Equal(new[] { "d0", "d1" }, (await TakeAsync(fromA2, 2, timeout.Token)).Select(e => e.UserId));
+        Assert.Equal(new[] { "d0", "d1" }, (await fromA2.TakeAsync(2, timeout.Token)).Select(e => e.UserId));
 
-        Assert.Equal(new[] { "c0", "c1", "c2", "c3", "d0", "d1" }, (await TakeAsync(fromB2, 6, timeout.Token)).Select(e => e.UserId));
-        var liveEntries = await TakeAsync(fromC3, 2, timeout.Token);
+        Assert.Equal(new[] { "c0", "c1", "c2", "c3", "d0", "d1" }, (await fromB2.TakeAsync(6, timeout.Token)).Select(e => e.UserId));
+        var liveEntries = await fromC3.TakeAsync(2, timeout.Token);
         Assert.Equal(new[] { "d0", "d1" }, liveEntries.Select(e => e.UserId));
-        var afterA0 = await TakeAsync(fromA0WithBacklog, 13, timeout.Token);
+        var afterA0 = await fromA0WithBacklog.TakeAsync(13, timeout.Token);
         Assert.Equal(all.Skip(1).Append("d0").Append("d1"), afterA0.Select(e => e.UserId));
 
         // The cursor of an entry delivered live (mid-batch: d0 of d0, d1) works as well.
         using var fromD0 = await SubscribeAsync(server, headers, new SubscribeRequest { AfterCursor = liveEntries[0].Cursor }, timeout.Token);
         await IngestAsync(server, project, Record("e0", "cur", 0));
-        Assert.Equal(new[] { "d1", "e0" }, (await TakeAsync(fromD0, 2, timeout.Token)).Select(e => e.UserId));
+        Assert.Equal(new[] { "d1", "e0" }, (await fromD0.TakeAsync(2, timeout.Token)).Select(e => e.UserId));
         Assert.Equal("e0", (await NextAsync(fromA2, timeout.Token)).UserId);
     }
 
@@ -441,31 +442,6 @@ public sealed class LogstreamTests
         return call;
     }
 
-    private static async Task<LogstreamEntry> NextAsync(AsyncServerStreamingCall<LogstreamEntry> call, CancellationToken cancellationToken)
-    {
-        Assert.True(await call.ResponseStream.MoveNext(cancellationToken), "the Logstream ended");
-        return call.ResponseStream.Current;
-    }
-
-    private static async Task<List<LogstreamEntry>> TakeAsync(AsyncServerStreamingCall<LogstreamEntry> call, int count, CancellationToken cancellationToken)
-    {
-        var entries = new List<LogstreamEntry>(count);
-        while (entries.Count < count)
-            entries.Add(await NextAsync(call, cancellationToken));
-        return entries;
-    }
-
     private static MetricRecord Record(string user, string metric, double value, string idType = "user_id", string date = Date) =>
-        new() { UserId = user, IdType = idType, MetricName = metric, MetricValue = value, Date = date };
-
-    private static Task IngestAsync(SharedServer server, TestProject project, params MetricRecord[] records) =>
-        IngestAsync(server, project, false, records);
-
-    private static async Task IngestAsync(SharedServer server, TestProject project, bool isTest, params MetricRecord[] records)
-    {
-        var request = new LogCustomMetricRequest { IsTest = isTest, Metrics = { records } };
-        var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
-        Assert.True(reply.Success);
-        Assert.Equal(records.Length, reply.Accepted);
-    }
+        Ingesting.Record(user, metric, value, date, idType);
 }

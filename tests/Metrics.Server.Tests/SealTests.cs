@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using static Metrics.Server.Tests.Infrastructure.Ingesting;
 
 namespace Metrics.Server.Tests;
 
@@ -162,22 +163,5 @@ public sealed class SealTests
     {
         // Clock granularity slack only; the server and the test share the machine's clock.
         Assert.InRange(actual, before.AddSeconds(-1), after.AddSeconds(1));
-    }
-
-    private static async Task<ReadinessEvent> NextAsync(AsyncServerStreamingCall<ReadinessEvent> call, CancellationToken cancellationToken)
-    {
-        Assert.True(await call.ResponseStream.MoveNext(cancellationToken), "the readiness stream ended");
-        return call.ResponseStream.Current;
-    }
-
-    private static MetricRecord Record(string user, string metric, double value, string date) =>
-        new() { UserId = user, IdType = "user_id", MetricName = metric, MetricValue = value, Date = date };
-
-    private static async Task IngestAsync(SharedServer server, TestProject project, params MetricRecord[] records)
-    {
-        var request = new LogCustomMetricRequest { Metrics = { records } };
-        var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
-        Assert.True(reply.Success);
-        Assert.Equal(records.Length, reply.Accepted);
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using static Metrics.Server.Tests.Infrastructure.Ingesting;
 
 namespace Metrics.Server.Tests;
 
@@ -231,15 +232,4 @@ public sealed class WatermarkTests
 
     private static long ReadInt64(JsonElement element) =>
         element.ValueKind == JsonValueKind.String ? long.Parse(element.GetString()!) : element.GetInt64();
-
-    private static MetricRecord Record(string user, string metric, double value, string date) =>
-        new() { UserId = user, IdType = "user_id", MetricName = metric, MetricValue = value, Date = date };
-
-    private static async Task IngestAsync(SharedServer server, TestProject project, params MetricRecord[] records)
-    {
-        var request = new LogCustomMetricRequest { Metrics = { records } };
-        var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
-        Assert.True(reply.Success);
-        Assert.Equal(records.Length, reply.Accepted);
-    }
 }
