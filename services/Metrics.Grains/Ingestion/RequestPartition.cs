@@ -20,7 +20,8 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
             var metricDay = (record.MetricName, record.Day);
             if (!rowsByDay.TryGetValue(metricDay, out var rows))
             {
-                rowsByDay[metricDay] = rows = [];
+                // Most requests hold one metric-day: its rows then never regrow.
+                rowsByDay[metricDay] = rows = new List<UnitRow>(metricDays.Count == 0 ? records.Count : 0);
                 metricDays.Add(metricDay);
             }
             var m = record.Measurement;
