@@ -39,6 +39,7 @@ var app = builder.Build();
 app.Services.GetRequiredService<ApiKeyRing>(); // configuration errors stop start-up, not the first call
 
 app.Use(RequestBodyLimit.Of(metrics.MaxMessageBytes));
+app.Use(EncodedSlashInMetricName.DecodeAsync);
 app.MapGrpcService<IngestEndpoint>();
 app.MapGrpcService<ReadinessEndpoint>();
 app.MapGrpcService<LogstreamEndpoint>();
