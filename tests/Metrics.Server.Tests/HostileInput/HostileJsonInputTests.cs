@@ -39,6 +39,7 @@ public sealed class HostileJsonInputTests
         ["metrics as a string"] = Ingest("{\"metrics\": \"" + ValidRecordJson.Replace("\"", "\\\"") + "\"}"),
         ["metrics nested 10,000 arrays deep"] = Ingest("{\"metrics\": " + new string('[', 10_000) + new string(']', 10_000) + "}"),
         ["metric_value as a string"] = WithRecord("""{"user_id": "u-bad", "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": "abc"}"""),
+        ["metric_value as a number in quotes"] = WithRecord("""{"user_id": "u-bad", "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": "12"}"""),
         ["metric_value as true"] = WithRecord("""{"user_id": "u-bad", "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": true}"""),
         ["metric_value as an object"] = WithRecord("""{"user_id": "u-bad", "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": {"value": 1}}"""),
         ["user_id as a number"] = WithRecord("""{"user_id": 1237, "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": 1}"""),
@@ -109,6 +110,21 @@ public sealed class HostileJsonInputTests
             await AssertNothingIngestedAndStillServesAsync(server, project);
         else
             await AssertWatermarkUnmovedAndStillServesAsync(server, project);
+    }
+
+    /// <summary>Unlike a double, an int64 may be a JSON string of digits, as proto3 JSON writes it.</summary>
+    [Fact]
+    public async Task TimestampAsAStringOfDigitsIsAccepted()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        await SeedOpenDayAsync(server, project);
+        var body = $$"""{"timestamp": "{{PacificTime.EndOf(Day)}}"}""";
+
+        var (status, answer) = await PostAsync(server, Mark(body), project.ServerSecret);
+
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {answer}");
+        Assert.Contains($"\"finalizedDates\":[\"{Day}\"]", answer);
     }
 
     private static Case Ingest(string body, string? mentions = null) => new(IngestRoute, () => Encoding.UTF8.GetBytes(body)) { Mentions = mentions };
