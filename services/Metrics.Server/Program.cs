@@ -20,6 +20,7 @@ builder.Services.AddMetricsCore();
 
 builder.Services.AddGrpc(options =>
     {
+        options.MaxReceiveMessageSize = metrics.MaxMessageBytes;
         options.Interceptors.Add<ApiKeyInterceptor>();
         options.Interceptors.Add<UnavailableInterceptor>();
     })
@@ -37,6 +38,8 @@ builder.UseOrleans(silo =>
 var app = builder.Build();
 app.Services.GetRequiredService<ApiKeyRing>(); // configuration errors stop start-up, not the first call
 
+app.Use(RequestBodyLimit.Of(metrics.MaxMessageBytes));
+app.Use(EncodedSlashInMetricName.DecodeAsync);
 app.MapGrpcService<IngestEndpoint>();
 app.MapGrpcService<ReadinessEndpoint>();
 app.MapGrpcService<LogstreamEndpoint>();

@@ -11,6 +11,14 @@ public sealed class MetricsOptions
     /// <summary>A StackExchange.Redis connection string; absent means the embedded, in-memory mode.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// The largest request accepted, in bytes: a gRPC message, or a JSON body. The largest valid request — 10,000
+    /// ratio records with 256-byte user IDs and metric names of 128 four-byte characters — takes about 8.2 MB as
+    /// protobuf and 9.2 MB as JSON: 16 MiB holds it with room to spare, and bounds what one call can make the
+    /// server buffer.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+
     public OrleansOptions Orleans { get; set; } = new();
 }
 

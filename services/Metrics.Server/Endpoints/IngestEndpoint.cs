@@ -3,12 +3,21 @@ using Metrics.Contracts.V1;
 using Metrics.Domain;
 using Metrics.Grains.Ingestion;
 using Metrics.Server.Authentication;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Metrics.Server.Endpoints;
 
 /// <summary><c>metrics.v1.IngestService</c>.</summary>
+[BindServiceMethod(typeof(IngestEndpoint), nameof(BindService))]
 public sealed class IngestEndpoint(MetricIngestor ingestor) : IngestService.IngestServiceBase
 {
+    /// <summary>The service's descriptor, which JSON transcoding looks for on the type that binds the service.</summary>
+    public static ServiceDescriptor Descriptor => IngestService.Descriptor;
+
+    /// <summary>Binds the service with <see cref="MalformedRequestBinder"/>.</summary>
+    public static void BindService(ServiceBinderBase binder, IngestService.IngestServiceBase service) =>
+        IngestService.BindService(new MalformedRequestBinder(binder), service);
+
     public override async Task<LogCustomMetricResponse> LogCustomMetric(LogCustomMetricRequest request, ServerCallContext context)
     {
         var caller = context.Caller();

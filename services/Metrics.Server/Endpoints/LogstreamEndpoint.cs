@@ -3,12 +3,21 @@ using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Grains.Logstream;
 using Metrics.Server.Authentication;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Metrics.Server.Endpoints;
 
 /// <summary><c>metrics.v1.LogstreamService</c>.</summary>
+[BindServiceMethod(typeof(LogstreamEndpoint), nameof(BindService))]
 public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.LogstreamServiceBase
 {
+    /// <summary>The service's descriptor, which JSON transcoding looks for on the type that binds the service.</summary>
+    public static ServiceDescriptor Descriptor => LogstreamService.Descriptor;
+
+    /// <summary>Binds the service with <see cref="MalformedRequestBinder"/>.</summary>
+    public static void BindService(ServiceBinderBase binder, LogstreamService.LogstreamServiceBase service) =>
+        LogstreamService.BindService(new MalformedRequestBinder(binder), service);
+
     public const int MaxBacklog = 1000;
 
     /// <summary>Appends an entry to the response without sending it yet: the entries after it are already waiting.</summary>

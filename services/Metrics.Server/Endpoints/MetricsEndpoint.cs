@@ -7,12 +7,21 @@ using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
 using Metrics.Server.Authentication;
 using Aggregate = Metrics.Contracts.V1.Aggregate;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Metrics.Server.Endpoints;
 
 /// <summary><c>metrics.v1.MetricsService</c>: the catalog, the detail view and the export of finalized days.</summary>
+[BindServiceMethod(typeof(MetricsEndpoint), nameof(BindService))]
 public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.MetricsServiceBase
 {
+    /// <summary>The service's descriptor, which JSON transcoding looks for on the type that binds the service.</summary>
+    public static ServiceDescriptor Descriptor => MetricsService.Descriptor;
+
+    /// <summary>Binds the service with <see cref="MalformedRequestBinder"/>.</summary>
+    public static void BindService(ServiceBinderBase binder, MetricsService.MetricsServiceBase service) =>
+        MetricsService.BindService(new MalformedRequestBinder(binder), service);
+
     private const int ExportPageSize = 10_000;
 
     public override async Task<ListMetricsResponse> ListMetrics(ListMetricsRequest request, ServerCallContext context)

@@ -5,12 +5,21 @@ using Metrics.Domain;
 using Metrics.Grains;
 using Metrics.Grains.Readiness;
 using Metrics.Server.Authentication;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Metrics.Server.Endpoints;
 
 /// <summary><c>metrics.v1.ReadinessService</c>.</summary>
+[BindServiceMethod(typeof(ReadinessEndpoint), nameof(BindService))]
 public sealed class ReadinessEndpoint(IGrainFactory grains, IReadinessFeed feed, TimeProvider clock) : ReadinessService.ReadinessServiceBase
 {
+    /// <summary>The service's descriptor, which JSON transcoding looks for on the type that binds the service.</summary>
+    public static ServiceDescriptor Descriptor => ReadinessService.Descriptor;
+
+    /// <summary>Binds the service with <see cref="MalformedRequestBinder"/>.</summary>
+    public static void BindService(ServiceBinderBase binder, ReadinessService.ReadinessServiceBase service) =>
+        ReadinessService.BindService(new MalformedRequestBinder(binder), service);
+
     public override async Task<MarkDataReadyResponse> MarkDataReady(MarkDataReadyRequest request, ServerCallContext context)
     {
         RpcErrors.RequireReadinessType(request.Type);

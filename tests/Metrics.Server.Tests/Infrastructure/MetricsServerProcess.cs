@@ -35,6 +35,9 @@ public sealed class MetricsServerProcess : IAsyncDisposable
 
     public Uri JsonAddress { get; }
 
+    /// <summary>The running server's process ID.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Metrics.Server is not running");
+
     /// <summary>Everything the server wrote to stdout and stderr so far, over all its runs.</summary>
     public string Output
     {
