@@ -98,8 +98,13 @@ public sealed class ChaosTests(ITestOutputHelper output)
         output.WriteLine($"mismatches {mismatches.Count}, seal violations {sealViolations.Count}");
         foreach (var line in faults.Concat(mismatches).Concat(sealViolations))
             output.WriteLine(line);
+        var serverErrors = ServerCallErrors.In(nodeA.Output).Concat(ServerCallErrors.In(nodeB.Output)).ToList();
+        output.WriteLine($"exceptions escaping the servers' handlers (answered UNKNOWN): {serverErrors.Count}");
+        foreach (var error in serverErrors.DistinctBy(e => e.Split('\n').ElementAtOrDefault(2)).Take(5))
+            output.WriteLine(error);
 
         Assert.Empty(faults);
+        Assert.Empty(serverErrors);
         Assert.Empty(mismatches);
         Assert.Empty(sealViolations);
         Assert.True(monkey.Kills >= 1 && monkey.RedisRestarts >= 1, "the run had no kill or no Redis restart");
