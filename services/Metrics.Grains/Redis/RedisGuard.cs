@@ -16,7 +16,9 @@ internal static class RedisGuard
         }
         catch (Exception e) when (IsUnavailable(e))
         {
-            throw new StorageUnavailableException($"Redis is unavailable ({Reason(e)})", e);
+            // Without the client's exception as the inner one: Orleans cannot serialize StackExchange.Redis' exceptions,
+            // and a grain's failure on another node would reach the caller as a CodecNotFoundException instead.
+            throw new StorageUnavailableException($"Redis is unavailable ({Reason(e)})");
         }
     }
 

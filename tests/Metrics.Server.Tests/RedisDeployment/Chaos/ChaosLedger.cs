@@ -1,0 +1,72 @@
+using Metrics.Contracts.V1;
+
+namespace Metrics.Server.Tests.RedisDeployment.Chaos;
+
+/// <summary>A unit's total in one metric-day: the sum of its values and the number of its rows.</summary>
+public readonly record struct UnitTotal(double Value, long Rows);
+
+/// <summary>
+/// What the stored data must be, from the client's side alone: every batch answered OK counted once, nothing of
+/// a refused one.
+/// </summary>
+public sealed class ChaosLedger
+{
+    private readonly Dictionary<(string Date, string Metric), Dictionary<string, UnitTotal>> _expected = [];
+    private readonly Dictionary<string, ChaosCall> _callOfUnit = [];
+
+    public ChaosLedger(IEnumerable<ChaosCall> calls)
+    {
+        foreach (var call in calls)
+        {
+            foreach (var record in call.Request.Metrics)
+            {
+                _callOfUnit.TryAdd(record.UserId, call);
+                var metricDay = (record.Date, record.MetricName);
+                if (!_expected.TryGetValue(metricDay, out var units))
+                    _expected[metricDay] = units = [];
+                if (call.Outcome != ChaosOutcome.Ok)
+                    continue;
+                units[record.UserId] = units.TryGetValue(record.UserId, out var total)
+                    ? new UnitTotal(total.Value + record.MetricValue, total.Rows + 1)
+                    : new UnitTotal(record.MetricValue, 1);
+            }
+        }
+    }
+
+    /// <summary>Every metric-day a call was sent for, answered OK or not.</summary>
+    public IEnumerable<(string Date, string Metric)> MetricDays => _expected.Keys.Order();
+
+    public IReadOnlyDictionary<string, UnitTotal> Expected(string date, string metric) => _expected[(date, metric)];
+
+    /// <summary>
+    /// One line per unit whose stored total differs from the ledger's, naming the batch the unit belongs to
+    /// (for a caller's shared unit: every batch of it for that day may be the cause).
+    /// </summary>
+    public IReadOnlyList<string> Mismatches(string date, string metric, IReadOnlyDictionary<string, UnitTotal> stored)
+    {
+        var expected = _expected[(date, metric)];
+        var mismatches = new List<string>();
+        foreach (var unit in expected.Keys.Union(stored.Keys).Order())
+        {
+            var want = expected.GetValueOrDefault(unit);
+            var got = stored.GetValueOrDefault(unit);
+            if (want == got)
+                continue;
+            var source = !_callOfUnit.TryGetValue(unit, out var call) ? "no batch of the client has this unit"
+                : unit == ChaosCall.SharedUnit(call.Caller)
+                    ? "a caller's shared unit, written by each of its batches for the day"
+                    : $"batch {call}";
+            mismatches.Add($"{metric} {date} unit {unit}: stored {got.Value} in {got.Rows} rows, acknowledged {want.Value} in {want.Rows} rows; {source}");
+        }
+        return mismatches;
+    }
+
+    /// <summary>The overall aggregate the day must have, from the expected units.</summary>
+    public (long Units, long Rows, double Sum) Aggregate(string date, string metric)
+    {
+        var units = _expected[(date, metric)].Values;
+        return (units.Count, units.Sum(u => u.Rows), units.Sum(u => u.Value));
+    }
+
+    public static UnitTotal TotalOf(UnitValue unit) => new(unit.Value, unit.RowCount);
+}

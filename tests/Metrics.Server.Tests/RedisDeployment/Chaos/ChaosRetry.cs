@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Metrics.Server.Tests.Infrastructure;
+
+namespace Metrics.Server.Tests.RedisDeployment.Chaos;
+
+/// <summary>
+/// Calls a node, and on a retryable failure calls again — through either node — until the call is answered or
+/// <see cref="ChaosSettings.CallDeadline"/> has passed. Counts the retries and each failure's status code.
+/// </summary>
+public sealed class ChaosRetry(IReadOnlyList<NodeClient> nodes)
+{
+    private readonly ConcurrentDictionary<StatusCode, int> _failures = new();
+    private readonly ConcurrentDictionary<StatusCode, string> _examples = new();
+    private int _retries;
+
+    public int Retries => Volatile.Read(ref _retries);
+
+    /// <summary>Each status code a failed attempt had, with how often and one example of its detail.</summary>
+    public IReadOnlyList<(StatusCode Code, int Count, string Example)> Failures =>
+        _failures.OrderBy(f => f.Key).Select(f => (f.Key, f.Value, _examples[f.Key])).ToList();
+
+    /// <summary>
+    /// The answer of the first attempt that did not fail retryably; a non-retryable failure (e.g. a refusal)
+    /// is thrown as it came. <paramref name="attempts"/> hears of each attempt's failure.
+    /// </summary>
+    public async Task<T> CallAsync<T>(int firstNode, Func<NodeClient, DateTime, Task<T>> call, Action<StatusCode>? attempts = null)
+    {
+        var giveUpAt = DateTime.UtcNow + ChaosSettings.CallDeadline;
+        var node = firstNode;
+        while (true)
+        {
+            var deadline = Min(DateTime.UtcNow + ChaosSettings.AttemptDeadline, giveUpAt);
+            try
+            {
+                return await call(nodes[node % nodes.Count], deadline);
+            }
+            catch (RpcException e) when (Retryable(e.StatusCode))
+            {
+                _failures.AddOrUpdate(e.StatusCode, 1, (_, count) => count + 1);
+                _examples.TryAdd(e.StatusCode, e.Status.Detail);
+                attempts?.Invoke(e.StatusCode);
+                if (DateTime.UtcNow >= giveUpAt)
+                    throw new TimeoutException($"still failing after {ChaosSettings.CallDeadline.TotalSeconds:F0} s: {e.StatusCode} {e.Status.Detail}", e);
+            }
+            Interlocked.Increment(ref _retries);
+            await Task.Delay(Random.Shared.Next(100, 300));
+            node = Random.Shared.Next(nodes.Count);
+        }
+    }
+
+    /// <summary>
+    /// Failures after which the call may or may not have been applied: retrying with the same idempotency key is
+    /// the way to know. UNAVAILABLE is the documented one; the others are counted and reported.
+    /// </summary>
+    private static bool Retryable(StatusCode code) => code is
+        StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Unknown or StatusCode.Internal
+        or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.ResourceExhausted;
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+}
