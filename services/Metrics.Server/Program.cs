@@ -16,6 +16,7 @@ var deployment = Deployment.Of(metrics);
 builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure(DefaultProject.ApplyTo);
 builder.Services.Configure<LogstreamOptions>(metricsSection.GetSection("Logstream"));
 builder.Services.AddSingleton<ApiKeyRing>();
+builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();
 
 builder.Services.AddGrpc(options =>

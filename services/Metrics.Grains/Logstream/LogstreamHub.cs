@@ -9,10 +9,18 @@ public sealed class LogstreamHub(IOptions<LogstreamOptions> options)
     private ImmutableDictionary<string, ImmutableList<LogstreamSubscription>> _subscribers =
         ImmutableDictionary<string, ImmutableList<LogstreamSubscription>>.Empty;
 
+    /// <summary>Throws <see cref="SubscriberLimitException"/> when the project has its most subscribers on this node.</summary>
     public LogstreamSubscription Subscribe(string project, LogstreamFilter filter)
     {
         var subscription = new LogstreamSubscription(project, filter, options.Value.SubscriberBuffer, Unsubscribe);
-        ImmutableInterlocked.AddOrUpdate(ref _subscribers, project, [subscription], (_, list) => list.Add(subscription));
+        var limit = options.Value.MaxSubscribersPerProject;
+        ImmutableInterlocked.Update(ref _subscribers, all =>
+        {
+            var list = all.GetValueOrDefault(project) ?? [];
+            if (list.Count >= limit)
+                throw new SubscriberLimitException(project, limit);
+            return all.SetItem(project, list.Add(subscription));
+        });
         return subscription;
     }
 

@@ -8,4 +8,7 @@ public sealed class LogstreamOptions
 
     /// <summary>Entries buffered per subscriber; past it the subscriber loses entries and is told how many.</summary>
     public int SubscriberBuffer { get; set; } = 10_000;
+
+    /// <summary>Concurrent subscribers per project on each node; one more is refused.</summary>
+    public int MaxSubscribersPerProject { get; set; } = 100;
 }

@@ -5,9 +5,10 @@ namespace Metrics.Server.Authentication;
 
 /// <summary>
 /// Authenticates every call to a <c>metrics.v1</c> service by its <c>statsig-api-key</c> header and records the
-/// caller's project for the service. Ingest keys may only call IngestService. Health and reflection are open.
+/// caller's project for the service. Ingest keys may only call IngestService; every key is held to the rate
+/// limit, when one is set. Health and reflection are open.
 /// </summary>
-public sealed class ApiKeyInterceptor(ApiKeyRing keys) : Interceptor
+public sealed class ApiKeyInterceptor(ApiKeyRing keys, KeyRateLimiter rateLimiter) : Interceptor
 {
     public const string Header = "statsig-api-key";
     private const string MetricsPackage = "/metrics.v1.";
@@ -39,6 +40,8 @@ public sealed class ApiKeyInterceptor(ApiKeyRing keys) : Interceptor
             ?? throw new RpcException(new Status(StatusCode.Unauthenticated, $"unknown {Header}"));
         if (access.Kind != KeyKind.ServerSecret && !context.Method.StartsWith(IngestService, StringComparison.Ordinal))
             throw new RpcException(new Status(StatusCode.PermissionDenied, "an ingest key may only call IngestService; use a server secret"));
+        if (!rateLimiter.TryAcquire(access))
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "this key's request rate limit (Metrics:RateLimit) is used up; retry shortly"));
         context.UserState[typeof(ProjectAccess)] = access;
     }
 }

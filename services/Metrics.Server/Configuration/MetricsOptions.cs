@@ -20,6 +20,8 @@ public sealed class MetricsOptions
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
 
     public OrleansOptions Orleans { get; set; } = new();
+
+    public RateLimitOptions RateLimit { get; set; } = new();
 }
 
 public sealed class ProjectOptions
@@ -45,4 +47,13 @@ public sealed class OrleansOptions
     /// silo on loopback; any other makes it listen on every interface.
     /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests a second each key may make, on each node; 0 (the default) turns the limit off.</summary>
+    public int RequestsPerSecond { get; set; }
+
+    /// <summary>Requests a key may make at once after a quiet spell; 0 means <see cref="RequestsPerSecond"/>.</summary>
+    public int Burst { get; set; }
 }

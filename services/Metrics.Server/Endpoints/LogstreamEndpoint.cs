@@ -43,7 +43,7 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
             request.IdTypes.ToHashSet(StringComparer.Ordinal),
             request.UserId);
         var project = context.Caller().Project;
-        using var live = await feed.SubscribeAsync(project, filter);
+        using var live = await SubscribeAsync(project, filter);
         if (after is { } resumeAfter)
         {
             try
@@ -68,6 +68,18 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
                 responseStream.WriteOptions = buffered > 0 ? Buffered : null;
             }
             await responseStream.WriteAsync(ToEntry(item), context.CancellationToken);
+        }
+    }
+
+    private async Task<LogstreamSubscription> SubscribeAsync(string project, LogstreamFilter filter)
+    {
+        try
+        {
+            return await feed.SubscribeAsync(project, filter);
+        }
+        catch (SubscriberLimitException full)
+        {
+            throw RpcErrors.ResourceExhausted(full.Message);
         }
     }
 

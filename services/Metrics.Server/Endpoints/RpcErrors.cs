@@ -31,6 +31,8 @@ public static class RpcErrors
 
     public static RpcException OutOfRange(string message) => new(new Grpc.Core.Status(StatusCode.OutOfRange, message));
 
+    public static RpcException ResourceExhausted(string message) => new(new Grpc.Core.Status(StatusCode.ResourceExhausted, message));
+
     /// <summary>INVALID_ARGUMENT for an unknown watermark type.</summary>
     public static void RequireReadinessType(string type)
     {
