@@ -9,9 +9,13 @@ public abstract record IngestOutcome
 
     public sealed record Invalid(IReadOnlyList<RecordViolation> Violations) : IngestOutcome;
 
-    public sealed record DaysSealed(IReadOnlyList<PacificDay> Days, long Watermark) : IngestOutcome
+    /// <param name="StoredBefore">Metric-days (<c>metric on date</c>) whose records an earlier attempt with the request's
+    /// idempotency key stored before the seal: they count, and nothing else of the request was applied.</param>
+    public sealed record DaysSealed(IReadOnlyList<PacificDay> Days, long Watermark, IReadOnlyList<string>? StoredBefore = null) : IngestOutcome
     {
-        public string Reason =>
-            $"day(s) {string.Join(", ", Days)} already sealed by the watermark; nothing in the request was applied";
+        public string Reason => StoredBefore is { Count: > 0 } stored
+            ? $"day(s) {string.Join(", ", Days)} already sealed by the watermark; an earlier attempt with this idempotency key "
+              + $"stored the records of {string.Join(", ", stored)}, which count; nothing else in the request was applied"
+            : $"day(s) {string.Join(", ", Days)} already sealed by the watermark; nothing in the request was applied";
     }
 }

@@ -33,7 +33,18 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         var readiness = grains.GetReadinessGrain(request.Project);
         var admission = await readiness.BeginWrite(intent);
         if (!admission.Admitted)
-            return await RefuseAsync(request, now, new IngestOutcome.DaysSealed(admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark));
+        {
+            // A retry whose earlier attempt failed after storing slices may meet the days sealed since: say what counts.
+            var held = key is null ? [] : await HeldSlicesAsync(request.Project, slices.Select(s => s.MetricDay), key);
+            if (held.Count == slices.Length)
+            {
+                await idempotency.MarkAppliedAsync(request.Project, key!);
+                return new IngestOutcome.Applied(0, Duplicate: true);
+            }
+            return await RefuseAsync(request, now, new IngestOutcome.DaysSealed(
+                admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark,
+                held.Select(m => $"{m.MetricName} on {new PacificDay(m.Day)}").ToList()));
+        }
 
         SliceOutcome[] outcomes;
         try
@@ -56,6 +67,13 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         var accepted = slices.Zip(outcomes).Where(x => x.Second == SliceOutcome.Applied).Sum(x => x.First.Slice.Rows.Length);
         var duplicate = key is not null && outcomes.All(o => o == SliceOutcome.AlreadyApplied);
         return new IngestOutcome.Applied(accepted, duplicate);
+    }
+
+    private async Task<IReadOnlyList<MetricDayRef>> HeldSlicesAsync(string project, IEnumerable<MetricDayRef> metricDays, string key)
+    {
+        var checks = metricDays.Select(async m =>
+            (MetricDay: m, Held: await grains.GetMetricDayGrain(new MetricDayId(project, m.MetricName, new PacificDay(m.Day))).HoldsSlice(key)));
+        return (await Task.WhenAll(checks)).Where(c => c.Held).Select(c => c.MetricDay).ToList();
     }
 
     private async Task<IngestOutcome> RefuseAsync(IngestRequest request, DateTimeOffset now, IngestOutcome.DaysSealed refusal)

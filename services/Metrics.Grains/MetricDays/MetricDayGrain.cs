@@ -31,6 +31,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             _production = snapshot.Production.ToTotals();
             _test = snapshot.Test.ToTotals();
             _lastIngestedAt = snapshot.LastIngestedAt;
+            _appliedKeys.UnionWith(snapshot.AppliedKeys);
             _sealed = SealedView(snapshot.FinalizedAt);
         }
         foreach (var slice in log.Slices)
@@ -54,11 +55,12 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         if (_sealed is not null)
             return;
         var finalizedAt = clock.GetUtcNow();
-        var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_production), UnitSnapshot.Of(_test));
+        var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_production), UnitSnapshot.Of(_test), _appliedKeys.ToArray());
         await WriteAsync(() => store.SealAsync(_id, _version, snapshot));
-        _appliedKeys.Clear();
         _sealed = SealedView(finalizedAt);
     }
+
+    public Task<bool> HoldsSlice(string idempotencyKey) => Task.FromResult(_appliedKeys.Contains(idempotencyKey));
 
     public Task<MetricDayView?> View(bool includeTest)
     {

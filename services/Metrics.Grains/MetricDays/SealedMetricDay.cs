@@ -2,12 +2,16 @@ using Metrics.Domain;
 
 namespace Metrics.Grains.MetricDays;
 
-/// <summary>The compact snapshot that replaces a metric-day's journal once the day is sealed.</summary>
+/// <summary>
+/// The compact snapshot that replaces a metric-day's journal once the day is sealed, with the idempotency keys of
+/// the slices it holds, so that a retry of one is still known as applied.
+/// </summary>
 public sealed record SealedMetricDay(
     DateTimeOffset FinalizedAt,
     DateTimeOffset? LastIngestedAt,
     UnitSnapshot Production,
-    UnitSnapshot Test);
+    UnitSnapshot Test,
+    string[] AppliedKeys);
 
 /// <summary>Per-unit totals as stored; <see cref="ToTotals"/> rebuilds the live form.</summary>
 public sealed record UnitSnapshot(bool IsRatio, [property: Id(1)] KeyValuePair<UnitKey, UnitTotals>[] Units)

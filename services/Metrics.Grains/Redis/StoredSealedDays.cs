@@ -16,6 +16,7 @@ public static class StoredSealedDays
             FinalizedAt = Timestamp.FromDateTimeOffset(sealedDay.FinalizedAt),
             Production = Write(sealedDay.Production),
             Test = Write(sealedDay.Test),
+            IdempotencyKeys = { sealedDay.AppliedKeys },
         };
         if (sealedDay.LastIngestedAt is { } lastIngestedAt)
             stored.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
@@ -26,7 +27,8 @@ public static class StoredSealedDays
     {
         var stored = SealedDay.Parser.ParseFrom(bytes);
         return new SealedMetricDay(
-            stored.FinalizedAt.ToDateTimeOffset(), stored.LastIngestedAt?.ToDateTimeOffset(), Read(stored.Production), Read(stored.Test));
+            stored.FinalizedAt.ToDateTimeOffset(), stored.LastIngestedAt?.ToDateTimeOffset(), Read(stored.Production), Read(stored.Test),
+            stored.IdempotencyKeys.ToArray());
     }
 
     private static Units Write(UnitSnapshot snapshot)

@@ -13,8 +13,8 @@ namespace Metrics.Server.Tests.RedisDeployment;
 /// both nodes and retry every failed call with its key; meanwhile a node is killed (SIGKILL) and started again
 /// every few seconds, Redis is killed and started again, and day after day is sealed while it is still being
 /// written to. At the end every unit's stored total is what the calls answered OK sent — none missing, none
-/// twice — and nothing of a call refused outright; a call refused after an attempt of unknown outcome may have
-/// slices stored before the seal, each whole (README, "The seal wins every race"); every seal held.
+/// twice — and of a refused call only the slices its refusal names as stored by an earlier attempt; every seal
+/// held.
 /// Long run: <see cref="ChaosSettings"/>.
 /// </summary>
 [Trait("Category", "RedisDeployment")]
@@ -68,26 +68,17 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var calls = _calls.ToList();
         var ledger = new ChaosLedger(calls.Concat(lateWrites));
         var mismatches = new List<string>();
-        var stored = new Dictionary<(string Date, string Metric), IReadOnlyDictionary<string, UnitTotal>>();
         foreach (var (date, metric) in ledger.MetricDays)
         {
-            stored[(date, metric)] = await ExportAsync(date, metric);
-            mismatches.AddRange(ledger.Mismatches(date, metric, stored[(date, metric)]));
-            var (least, most, leastUnits, mostUnits) = ledger.Aggregate(date, metric);
-            if (most.Rows == 0)
+            mismatches.AddRange(ledger.Mismatches(date, metric, await ExportAsync(date, metric)));
+            var (units, rows, sum) = ledger.Aggregate(date, metric);
+            if (rows == 0)
                 continue;
             var day = await GetMetricDayAsync(date, metric);
-            var overall = day.Overall;
-            if (day.Status != DayStatus.Finalized
-                || overall.UnitCount < leastUnits || overall.UnitCount > mostUnits
-                || overall.RowCount < least.Rows || overall.RowCount > most.Rows
-                || overall.Sum < least.Value || overall.Sum > most.Value)
-                mismatches.Add($"{metric} {date}: {day.Status} with {overall.UnitCount} units, {overall.RowCount} rows, sum {overall.Sum}; "
-                    + $"acknowledged FINALIZED with {leastUnits} units, {least.Rows} rows, sum {least.Value} "
-                    + $"(at most {mostUnits}, {most.Rows}, {most.Value} with uncertain batches)");
+            if (day.Status != DayStatus.Finalized || day.Overall.UnitCount != units || day.Overall.RowCount != rows || day.Overall.Sum != sum)
+                mismatches.Add($"{metric} {date}: {day.Status} with {day.Overall.UnitCount} units, {day.Overall.RowCount} rows, sum {day.Overall.Sum}; "
+                    + $"acknowledged FINALIZED with {units} units, {rows} rows, sum {sum}");
         }
-        var (uncertainStored, tornSlices) = ledger.UncertainSlices(calls, (date, metric) => stored[(date, metric)]);
-        mismatches.AddRange(tornSlices);
         var sealViolations = calls.Concat(lateWrites)
             .Where(c => c.DayIndex < c.SealsAcknowledgedBeforeSend && c.Outcome != ChaosOutcome.Refused)
             .Select(c => $"a write sent after its day was sealed was not refused: {c}")
@@ -99,8 +90,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
         output.WriteLine($"calls {calls.Count} ({calls.Sum(c => c.Request.Metrics.Count)} records): {ok.Count} answered OK "
             + $"({ok.Sum(c => c.Request.Metrics.Count)} records; {ok.Count(c => c.Duplicate)} as duplicates of an attempt applied before, "
             + $"{ok.Count(c => !c.Duplicate && c.Accepted < c.Request.Metrics.Count)} completing an attempt applied in part), "
-            + $"{refused.Count} refused for a sealed day ({refused.Count(ChaosLedger.IsUncertain)} of them after a failed attempt, "
-            + $"{uncertainStored} of which had slices stored before the seal), "
+            + $"{refused.Count} refused for a sealed day ({refused.Count(c => c.FailedAttempts.Count > 0)} of them after a failed attempt, "
+            + $"{refused.Count(c => ChaosLedger.StoredBefore(c).Count > 0)} naming slices an earlier attempt stored), "
             + $"{calls.Count(c => c.Outcome == ChaosOutcome.Pending)} never answered");
         output.WriteLine($"kills {monkey.Kills}, Redis restarts {monkey.RedisRestarts}, seals during the run {sealedDuringRun} "
             + $"(finalized_dates: {string.Join(" ", sealReplies.SelectMany(r => r.FinalizedDates))})");
@@ -120,7 +111,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Empty(mismatches);
         Assert.Empty(sealViolations);
         Assert.True(monkey.Kills >= 1 && monkey.RedisRestarts >= 1, "the run had no kill or no Redis restart");
-        Assert.True(sealedDuringRun >= 2 && refused.Count > 0, "the run sealed fewer than two days or refused no write");
+        Assert.True(sealedDuringRun >= 1 && refused.Count > 0, "the run sealed no day or refused no write");
     }
 
     /// <summary>New batches, one after another, each for the day being sealed next, the one before or the one after.</summary>

@@ -1,0 +1,80 @@
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Server.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Metrics.Server.Tests.RedisDeployment;
+
+/// <summary>
+/// A call that stored its slices but never learned so (its answer lost with a node or Redis) is retried with its
+/// idempotency key after the day was sealed. The request's key is removed from Redis behind the node's back, as
+/// such a failed attempt leaves it: only the metric-day grains know the slices.
+/// </summary>
+[Trait("Category", "RedisDeployment")]
+[Collection(RedisDeploymentCollection.Name)]
+public sealed class RetryAfterSealTests
+{
+    [Fact]
+    public async Task ARetryWhoseSlicesWereAllStoredBeforeTheSealIsADuplicate()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "retry-after-seal");
+        using var client = new NodeClient(server);
+        var project = TestProject.Of(0);
+        var day = "2026-07-01";
+
+        var request = Request("stored-then-sealed", Ingesting.Record("alice", "m1", 5, day), Ingesting.Record("bob", "m2", 7, day));
+        Assert.Equal(2, (await client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey))).Accepted);
+        await ForgetKeyAsync(redis, project, request.IdempotencyKey);
+        await SealAsync(client, project, day);
+
+        var retry = await client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        Assert.True(retry.Duplicate);
+        Assert.Equal(0, retry.Accepted);
+        Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
+        Assert.Equal(7, (await DayAsync(client, project, "m2", day)).Overall.Sum);
+    }
+
+    [Fact]
+    public async Task ARetryWhoseSlicesWereStoredInPartIsRefusedNamingWhatCounts()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "retry-after-seal-part");
+        using var client = new NodeClient(server);
+        var project = TestProject.Of(0);
+        var day = "2026-07-02";
+
+        // The first attempt stored the slice of m1 only; its slice of m2 never reached the grain.
+        var firstAttempt = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day));
+        await client.Ingest.LogCustomMetricAsync(firstAttempt, SharedServer.Key(project.IngestKey));
+        await ForgetKeyAsync(redis, project, firstAttempt.IdempotencyKey);
+        await SealAsync(client, project, day);
+
+        var retry = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day), Ingesting.Record("bob", "m2", 7, day));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(retry, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains($"stored the records of m1 on {day}, which count", refused.Status.Detail);
+        Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
+        var notFound = await Assert.ThrowsAsync<RpcException>(() => DayAsync(client, project, "m2", day));
+        Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
+    }
+
+    private static LogCustomMetricRequest Request(string key, params MetricRecord[] records) =>
+        new() { IdempotencyKey = key, Metrics = { records } };
+
+    private static async Task ForgetKeyAsync(RedisServerProcess redis, TestProject project, string key)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        Assert.True(await connection.GetDatabase().KeyDeleteAsync($"metrics:{{{project.Name}}}:idempotency:{key}"));
+    }
+
+    private static async Task SealAsync(NodeClient client, TestProject project, string day)
+    {
+        var sealedDays = await client.Readiness.MarkDataReadyAsync(
+            new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(day) }, SharedServer.Key(project.ServerSecret));
+        Assert.Contains(day, sealedDays.FinalizedDates);
+    }
+
+    private static async Task<MetricDay> DayAsync(NodeClient client, TestProject project, string metric, string day) =>
+        await client.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = day }, SharedServer.Key(project.ServerSecret));
+}
