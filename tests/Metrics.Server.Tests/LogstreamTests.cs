@@ -389,19 +389,7 @@ public sealed class LogstreamTests
         using var lines = new StreamReader(body);
 
         var entries = new List<JsonElement>();
-        async Task ReadEntriesAsync(int count)
-        {
-            while (entries.Count < count)
-            {
-                var line = await lines.ReadLineAsync(timeout.Token);
-                Assert.NotNull(line);
-                line = line.Trim().TrimStart('[', ',').TrimEnd(']', ',');
-                if (line.Length == 0)
-                    continue;
-                using var document = JsonDocument.Parse(line);
-                entries.Add(document.RootElement.Clone());
-            }
-        }
+        Task ReadEntriesAsync(int count) => LogstreamReading.ReadJsonEntriesAsync(lines, entries, count, timeout.Token);
 
         await ReadEntriesAsync(3);
         await IngestAsync(server, project, Record("jlive", "json_ls", 42));

@@ -58,7 +58,7 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
         // Headers tell the client that it is subscribed: every entry appended after this point reaches it.
         await context.WriteResponseHeadersAsync([]);
         // gRPC sends a run of waiting entries together; the JSON route's writer takes no write options.
-        var mayBuffer = context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
+        var mayBuffer = context.GetHttpContext().Request.IsGrpc();
         var buffered = 0;
         await foreach (var item in feed.ReadAsync(live, request.Backlog, after, context.CancellationToken))
         {

@@ -15,7 +15,7 @@ public static class RequestBodyLimit
     {
         var request = context.Request;
         var bodyLimit = context.Features.GetRequiredFeature<IHttpMaxRequestBodySizeFeature>();
-        if (request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
+        if (request.IsGrpc())
         {
             bodyLimit.MaxRequestBodySize = null;
             return next(context);

@@ -154,16 +154,7 @@ public sealed class InjectionLookingStringsTests
         await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
         using var lines = new StreamReader(body);
         var entries = new List<JsonElement>();
-        while (entries.Count < count)
-        {
-            var line = await lines.ReadLineAsync(timeout.Token);
-            Assert.NotNull(line);
-            line = line.Trim().TrimStart('[', ',').TrimEnd(']', ',');
-            if (line.Length == 0)
-                continue;
-            using var document = JsonDocument.Parse(line);
-            entries.Add(document.RootElement.Clone());
-        }
+        await LogstreamReading.ReadJsonEntriesAsync(lines, entries, count, timeout.Token);
         await timeout.CancelAsync();
         return entries;
     }

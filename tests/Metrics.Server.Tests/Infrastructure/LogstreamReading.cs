@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 
@@ -25,5 +26,23 @@ public static class LogstreamReading
             entries.Add(call.ResponseStream.Current);
         }
         return entries;
+    }
+
+    /// <summary>
+    /// Reads the JSON route's stream (one entry per line, possibly inside a JSON array) until
+    /// <paramref name="entries"/> holds <paramref name="count"/> entries.
+    /// </summary>
+    public static async Task ReadJsonEntriesAsync(StreamReader lines, List<JsonElement> entries, int count, CancellationToken cancellationToken)
+    {
+        while (entries.Count < count)
+        {
+            var line = await lines.ReadLineAsync(cancellationToken);
+            Assert.NotNull(line);
+            line = line.Trim().TrimStart('[', ',').TrimEnd(']', ',');
+            if (line.Length == 0)
+                continue;
+            using var document = JsonDocument.Parse(line);
+            entries.Add(document.RootElement.Clone());
+        }
     }
 }
