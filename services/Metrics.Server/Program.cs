@@ -22,8 +22,8 @@ builder.Services.AddMetricsCore();
 builder.Services.AddGrpc(options =>
     {
         options.MaxReceiveMessageSize = metrics.MaxMessageBytes;
+        options.Interceptors.Add<ErrorInterceptor>();
         options.Interceptors.Add<ApiKeyInterceptor>();
-        options.Interceptors.Add<UnavailableInterceptor>();
     })
     .AddJsonTranscoding(options => options.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor));
 builder.Services.AddGrpcReflection();

@@ -18,7 +18,7 @@ internal static class RedisGuard
         {
             // Without the client's exception as the inner one: Orleans cannot serialize StackExchange.Redis' exceptions,
             // and a grain's failure on another node would reach the caller as a CodecNotFoundException instead.
-            throw new StorageUnavailableException($"Redis is unavailable ({Reason(e)})");
+            throw new StorageUnavailableException("Redis is unavailable", Reason(e));
         }
     }
 
@@ -28,7 +28,7 @@ internal static class RedisGuard
         return true;
     });
 
-    /// <summary>The first clause of the client's message: its diagnostics after that are for the server log.</summary>
+    /// <summary>The first clause of the client's message: the rest is its connection diagnostics.</summary>
     private static string Reason(Exception e) => e.Message.Split([':', ';'], 2)[0];
 
     private static bool IsUnavailable(Exception e) => e switch

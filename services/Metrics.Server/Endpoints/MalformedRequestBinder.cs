@@ -30,9 +30,11 @@ public sealed class MalformedRequestBinder(ServiceBinderBase binder) : ServiceBi
         {
             return requests.ContextualDeserializer(context);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (InvalidProtocolBufferException)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"the request is not a valid {typeof(T).Name} message: {e.Message}"));
+            // Without the parser's own words, which name its internals (tags, wire types), not the request's fields.
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"the request is not a valid {typeof(T).Name} message (cut short, a wrong length or invalid UTF-8 in a string)"));
         }
     }
 }

@@ -33,6 +33,13 @@ public static class RpcErrors
 
     public static RpcException ResourceExhausted(string message) => new(new Grpc.Core.Status(StatusCode.ResourceExhausted, message));
 
+    /// <summary>A retryable failure: the product's sentence for it, and the request ID the log holds its cause under.</summary>
+    public static Grpc.Core.Status Unavailable(string sentence, string requestId) =>
+        new(StatusCode.Unavailable, $"{sentence}; retry the call (request {requestId})");
+
+    /// <summary>An unexpected failure: nothing of it but the request ID the log holds its cause under.</summary>
+    public static Grpc.Core.Status Internal(string requestId) => new(StatusCode.Internal, $"internal error (request {requestId})");
+
     /// <summary>INVALID_ARGUMENT for an unknown watermark type.</summary>
     public static void RequireReadinessType(string type)
     {

@@ -102,7 +102,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         foreach (var line in faults.Concat(mismatches).Concat(sealViolations))
             output.WriteLine(line);
         var serverErrors = ServerCallErrors.In(nodeA.Output).Concat(ServerCallErrors.In(nodeB.Output)).ToList();
-        output.WriteLine($"exceptions escaping the servers' handlers (answered UNKNOWN): {serverErrors.Count}");
+        output.WriteLine($"exceptions escaping the servers' handlers (answered INTERNAL or UNKNOWN): {serverErrors.Count}");
         foreach (var error in serverErrors.DistinctBy(e => e.Split('\n').ElementAtOrDefault(2)).Take(5))
             output.WriteLine(error);
 

@@ -9,8 +9,8 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace Metrics.Server.Tests.RedisDeployment;
 
 /// <summary>
-/// Redis goes away under traffic and comes back: calls fail with UNAVAILABLE (nothing else), health says
-/// NOT_SERVING and then SERVING again, and callers that retry every failed call with its idempotency key end
+/// Redis goes away under traffic and comes back: calls fail with UNAVAILABLE (nothing else), in the product's
+/// words with a request ID, health says NOT_SERVING and then SERVING again, and callers that retry every failed call with its idempotency key end
 /// with every batch counted exactly once — none lost, none twice, none in part.
 /// </summary>
 [Trait("Category", "RedisDeployment")]
@@ -33,7 +33,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var project = TestProject.Of(0);
         var ingestKey = SharedServer.Key(project.IngestKey);
-        var failures = new ConcurrentQueue<(StatusCode Code, string Detail)>();
+        var failures = new ConcurrentQueue<RpcException>();
         var okCalls = new int[Callers];
         var failedCalls = new int[Callers];
         var duplicates = 0;
@@ -67,7 +67,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
             }
             catch (RpcException e) when (!timeout.IsCancellationRequested)
             {
-                failures.Enqueue((e.StatusCode, e.Status.Detail));
+                failures.Enqueue(e);
                 Interlocked.Increment(ref failedCalls[caller]);
                 return false;
             }
@@ -100,6 +100,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
             var outageStarted = DateTime.UtcNow;
             await WaitForHealthAsync(client, ServingStatus.NotServing, TimeSpan.FromSeconds(10), timeout.Token);
             output.WriteLine($"NOT_SERVING {(DateTime.UtcNow - outageStarted).TotalSeconds:F1} s after Redis was killed");
+            await AssertJsonCallUnavailableAsync(server, project);
             var failedBeforeOutage = Enumerable.Range(0, Callers).Select(c => Volatile.Read(ref failedCalls[c])).ToArray();
             await WaitUntilAsync(() => Enumerable.Range(0, Callers).All(c => Volatile.Read(ref failedCalls[c]) > failedBeforeOutage[c]),
                 CallTimeout + TimeSpan.FromSeconds(5), "every caller had a call fail during the outage", timeout.Token);
@@ -126,11 +127,14 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
                     await Task.Delay(200, timeout.Token);
         }));
 
-        var codes = failures.GroupBy(f => f.Code).Select(g => $"{g.Key} x{g.Count()} (e.g. \"{g.First().Detail}\")").ToList();
+        var codes = failures.GroupBy(f => f.StatusCode).Select(g => $"{g.Key} x{g.Count()} (e.g. \"{g.First().Status.Detail}\")").ToList();
         output.WriteLine($"{batches.Sum(b => b.Sent.Count)} batches, {batches.Sum(b => b.Failed.Count)} failed and retried ({duplicates} of them "
             + $"answered as duplicates: applied before; {completions} applied in part before); failures: {string.Join(", ", codes)}");
         Assert.NotEmpty(failures);
-        Assert.True(failures.All(f => f.Code == StatusCode.Unavailable), $"calls failed otherwise than UNAVAILABLE: {string.Join(", ", codes)}");
+        Assert.True(failures.All(f => f.StatusCode == StatusCode.Unavailable), $"calls failed otherwise than UNAVAILABLE: {string.Join(", ", codes)}");
+        // In the product's words, with a request ID under which the server logged the store's own diagnosis.
+        var requestIds = failures.Select(ClientErrors.AssertProductSentence).ToList();
+        Assert.Contains("StorageUnavailableException", ClientErrors.LoggedCause(server.Output, requestIds[0]));
 
         var sent = batches.SelectMany(b => b.Sent).ToList();
         foreach (var metric in Metrics)
@@ -142,6 +146,25 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
             Assert.Equal(records.Count, day.Overall.RowCount);
             Assert.Equal(records.Sum(r => r.MetricValue), day.Overall.Sum);
         }
+    }
+
+    /// <summary>Over JSON, the same sentence in a <c>google.rpc.Status</c> body, and the request ID in a header.</summary>
+    private static async Task AssertJsonCallUnavailableAsync(MetricsServerProcess server, TestProject project)
+    {
+        using var http = server.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/log_custom_metric")
+        {
+            Content = new StringContent(
+                $$"""{"metrics": [{"user_id": "json-u", "id_type": "user_id", "metric_name": "{{Metrics[0]}}", "metric_value": 1, "date": "{{Day}}"}]}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("statsig-api-key", project.IngestKey);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var requestId = Assert.Single(response.Headers.GetValues(ClientErrors.RequestIdKey));
+        Assert.Contains($"the store (Redis) is unavailable; retry the call (request {requestId})", body);
     }
 
     /// <summary>Each batch has its own idempotency key and a slice for each of two metric-day grains.</summary>

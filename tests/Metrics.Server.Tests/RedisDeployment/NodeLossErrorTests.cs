@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Metrics.Server.Tests.RedisDeployment;
+
+/// <summary>
+/// A node of two is killed while the other serves: the calls that meet the lost node's grains fail UNAVAILABLE in
+/// the product's words with a request ID — not with Orleans' exception text — and the survivor logs the cause
+/// under that ID.
+/// </summary>
+[Trait("Category", "RedisDeployment")]
+[Collection(RedisDeploymentCollection.Name)]
+public sealed class NodeLossErrorTests(ITestOutputHelper output)
+{
+    private const int Projects = 40;
+    private const string Day = "2026-08-14";
+
+    [Fact]
+    public async Task CallsMeetingALostNodeFailInTheProductsWords()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var survivor = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "node-loss");
+        await using var lost = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "node-loss");
+        using var throughSurvivor = new NodeClient(survivor);
+        using var throughLost = new NodeClient(lost);
+        // Grains of every project, activated through both nodes: about half of them live on the node that is lost.
+        for (var p = 0; p < Projects; p++)
+        {
+            await IngestAsync(throughSurvivor, p, "before-a");
+            await IngestAsync(throughLost, p, "before-b");
+        }
+
+        await lost.KillAsync();
+        var failures = new ConcurrentQueue<RpcException>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        for (var round = 0; failures.IsEmpty && DateTime.UtcNow < deadline; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, Projects).Select(async p =>
+            {
+                try
+                {
+                    await IngestAsync(throughSurvivor, p, $"after-{round}");
+                }
+                catch (RpcException e)
+                {
+                    failures.Enqueue(e);
+                }
+            }));
+        }
+
+        output.WriteLine($"{failures.Count} calls failed, e.g. {failures.FirstOrDefault()?.Status}");
+        Assert.NotEmpty(failures);
+        Assert.All(failures, e => Assert.Equal(StatusCode.Unavailable, e.StatusCode));
+        var requestIds = failures.Select(ClientErrors.AssertProductSentence).ToList();
+        var cause = ClientErrors.LoggedCause(survivor.Output, requestIds[0]);
+        output.WriteLine(cause);
+        Assert.Contains("Exception", cause);
+    }
+
+    private static Task IngestAsync(NodeClient node, int project, string user) =>
+        node.Ingest.LogCustomMetricAsync(
+            new LogCustomMetricRequest
+            {
+                Metrics = { new MetricRecord { UserId = user, IdType = "user_id", MetricName = "node_loss", MetricValue = 1, Date = Day } },
+            },
+            SharedServer.Key(TestProject.Of(project).IngestKey),
+            deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
+}
