@@ -41,6 +41,7 @@ app.Services.GetRequiredService<ApiKeyRing>(); // configuration errors stop star
 
 app.Use(RequestBodyLimit.Of(metrics.MaxMessageBytes));
 app.Use(EncodedSlashInMetricName.DecodeAsync);
+app.UseMiddleware<JsonRequestBodyCheck>();
 app.MapGrpcService<IngestEndpoint>();
 app.MapGrpcService<ReadinessEndpoint>();
 app.MapGrpcService<LogstreamEndpoint>();

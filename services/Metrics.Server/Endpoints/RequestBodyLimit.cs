@@ -5,8 +5,8 @@ namespace Metrics.Server.Endpoints;
 
 /// <summary>
 /// Applies <c>Metrics:MaxMessageBytes</c> to request bodies. A JSON request that declares a larger body is answered
-/// HTTP 413 before it is read; a body of undeclared length (chunked) is cut off at the limit by Kestrel, which JSON
-/// transcoding answers with 400. gRPC requests get no body limit here: grpc-dotnet holds each message to the
+/// HTTP 413 before it is read; a body of undeclared length (chunked) is cut off at the limit by Kestrel, and answered
+/// the same by <see cref="JsonRequestBodyCheck"/>. gRPC requests get no body limit here: grpc-dotnet holds each message to the
 /// same limit and answers RESOURCE_EXHAUSTED, where Kestrel's own body limit would fail the call as UNKNOWN.
 /// </summary>
 public static class RequestBodyLimit
@@ -26,15 +26,11 @@ public static class RequestBodyLimit
         return next(context);
     };
 
-    /// <summary>The error body JSON transcoding writes for its own errors (a <c>google.rpc.Status</c>).</summary>
-    private static Task TooLargeAsync(HttpResponse response, long length, int maxBytes)
-    {
-        response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        return response.WriteAsJsonAsync(new
+    /// <summary>HTTP 413 and <c>RESOURCE_EXHAUSTED</c>, for a body of <paramref name="length"/> bytes, or of no declared length.</summary>
+    public static Task TooLargeAsync(HttpResponse response, long? length, int maxBytes) =>
+        JsonErrorResponse.WriteAsync(response, StatusCodes.Status413PayloadTooLarge, new Google.Rpc.Status
         {
-            code = (int)StatusCode.ResourceExhausted,
-            message = $"the request body of {length} bytes is larger than the limit of {maxBytes} bytes (Metrics:MaxMessageBytes)",
-            details = Array.Empty<object>(),
+            Code = (int)StatusCode.ResourceExhausted,
+            Message = $"the request body{(length is { } bytes ? $" of {bytes} bytes" : "")} is larger than the limit of {maxBytes} bytes (Metrics:MaxMessageBytes)",
         });
-    }
 }
