@@ -6,8 +6,11 @@ public interface ILogstreamHistory
     /// <summary>Retained batches, newest first.</summary>
     IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, CancellationToken cancellationToken);
 
-    /// <summary>Retained batches from <paramref name="from"/> (inclusive) on, oldest first.</summary>
-    IAsyncEnumerable<StoredBatch> ReadForwardAsync(string project, StreamId from, CancellationToken cancellationToken);
+    /// <summary>
+    /// Retained batches from <paramref name="from"/> (inclusive) on, oldest first, each saying whether batches
+    /// before it were trimmed while it was being read — the batch at <paramref name="from"/> counts as expected first.
+    /// </summary>
+    IAsyncEnumerable<ReplayedBatch> ReadForwardAsync(string project, StreamId from, CancellationToken cancellationToken);
 
     /// <summary>The oldest retained position, or null while the project's Logstream is empty.</summary>
     Task<StreamId?> OldestAsync(string project);

@@ -50,13 +50,17 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
         await Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<StoredBatch> ReadForwardAsync(string project, StreamId from, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>One snapshot, which retention cannot trim: only the batch expected first may be gone already.</summary>
+    public async IAsyncEnumerable<ReplayedBatch> ReadForwardAsync(string project, StreamId from, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var first = true;
         foreach (var stored in Snapshot(project))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (stored.Id >= from)
-                yield return stored;
+            if (stored.Id < from)
+                continue;
+            yield return new ReplayedBatch(stored, first && stored.Id != from);
+            first = false;
         }
         await Task.CompletedTask;
     }

@@ -31,6 +31,11 @@ public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history, I
         return subscription;
     }
 
+    /// <summary>
+    /// Entries trimmed by retention while a replay after a cursor was being read (a subscriber resuming from an old
+    /// cursor that reads more slowly than the project ingests) are lost: the next entry delivered, replayed or
+    /// live, says so in <see cref="LogstreamItem.DroppedBefore"/> — at least 1, as their number went with them.
+    /// </summary>
     public async IAsyncEnumerable<LogstreamItem> ReadAsync(
         LogstreamSubscription live,
         int backlog,
@@ -40,28 +45,41 @@ public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history, I
         // Live entries buffered since Subscribe that the replay also holds are skipped below.
         var (project, filter) = (live.Project, live.Filter);
         LogstreamCursor? last = after;
+        ulong trimmed = 0;
 
-        var replay = after is { } cursor
-            ? ReplayAfterAsync(project, filter, cursor, cancellationToken)
-            : ReplayLatestAsync(project, filter, backlog, cancellationToken);
-        await foreach (var item in replay)
+        if (after is { } cursor)
         {
-            last = item.Cursor;
-            yield return item;
+            await foreach (var replayed in history.ReadForwardAsync(project, cursor.Batch, cancellationToken))
+            {
+                if (replayed.TrimmedBefore)
+                    trimmed = 1;
+                foreach (var index in filter.Matches(replayed.Stored.Batch))
+                {
+                    var item = new LogstreamItem(replayed.Stored, index, trimmed);
+                    if (item.Cursor <= cursor)
+                        continue;
+                    trimmed = 0;
+                    last = item.Cursor;
+                    yield return item;
+                }
+            }
+        }
+        else
+        {
+            await foreach (var item in ReplayLatestAsync(project, filter, backlog, cancellationToken))
+            {
+                last = item.Cursor;
+                yield return item;
+            }
         }
 
         await foreach (var item in live.ReadAllAsync(cancellationToken))
-            if (last is not { } seen || item.Cursor > seen)
-                yield return item;
-    }
-
-    private async IAsyncEnumerable<LogstreamItem> ReplayAfterAsync(
-        string project, LogstreamFilter filter, LogstreamCursor cursor, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var stored in history.ReadForwardAsync(project, cursor.Batch, cancellationToken))
-            foreach (var index in filter.Matches(stored.Batch))
-                if (new LogstreamCursor(stored.Id, index) > cursor)
-                    yield return new LogstreamItem(stored, index, 0);
+        {
+            if (last is { } seen && item.Cursor <= seen)
+                continue;
+            yield return item with { DroppedBefore = item.DroppedBefore + trimmed };
+            trimmed = 0;
+        }
     }
 
     private async IAsyncEnumerable<LogstreamItem> ReplayLatestAsync(

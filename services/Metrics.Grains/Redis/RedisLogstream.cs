@@ -28,27 +28,13 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logstr
             batch.RejectReason ?? "", RedisKeys.LogstreamAppended(batch.Project).ToString(),
         ]));
 
-    public IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, CancellationToken cancellationToken) =>
-        ReadAsync(project, Newest, Order.Descending, cancellationToken);
-
-    public IAsyncEnumerable<StoredBatch> ReadForwardAsync(string project, StreamId from, CancellationToken cancellationToken) =>
-        ReadAsync(project, from.ToString(), Order.Ascending, cancellationToken);
-
-    public async Task<StreamId?> OldestAsync(string project)
-    {
-        var first = await RedisGuard.Call(() => Db.StreamRangeAsync(RedisKeys.Logstream(project), Oldest, Newest, 1, Order.Ascending));
-        return first.Length == 0 ? null : RedisLogstreamEntries.Read(project, first[0]).Id;
-    }
-
-    /// <summary>Entries from <paramref name="start"/> (inclusive) in <paramref name="order"/>, a page at a time.</summary>
-    private async IAsyncEnumerable<StoredBatch> ReadAsync(
-        string project, RedisValue start, Order order, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var key = RedisKeys.Logstream(project);
+        var end = Newest;
         while (true)
         {
-            var (min, max) = order == Order.Ascending ? (start, Newest) : (Oldest, start);
-            var page = await RedisGuard.Call(() => Db.StreamRangeAsync(key, min, max, PageSize, order));
+            var page = await RedisGuard.Call(() => Db.StreamRangeAsync(key, Oldest, end, PageSize, Order.Descending));
             foreach (var entry in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -56,7 +42,39 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logstr
             }
             if (page.Length < PageSize)
                 yield break;
-            start = $"({page[^1].Id}"; // exclusive: the next page starts after the last entry read
+            end = $"({page[^1].Id}"; // exclusive: the next page starts before the last entry read
         }
+    }
+
+    /// <summary>
+    /// A page at a time, each read with one entry more than it yields: that entry, the next expected, starts the
+    /// next page. When the next page starts elsewhere, retention trimmed it (and what followed) in between.
+    /// </summary>
+    public async IAsyncEnumerable<ReplayedBatch> ReadForwardAsync(string project, StreamId from, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var key = RedisKeys.Logstream(project);
+        var expected = from;
+        while (true)
+        {
+            var start = expected.ToString();
+            var page = await RedisGuard.Call(() => Db.StreamRangeAsync(key, start, Newest, PageSize + 1, Order.Ascending));
+            var yielded = Math.Min(page.Length, PageSize);
+            for (var i = 0; i < yielded; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var stored = RedisLogstreamEntries.Read(project, page[i]);
+                yield return new ReplayedBatch(stored, i == 0 && stored.Id != expected);
+            }
+            if (page.Length <= PageSize)
+                yield break;
+            if (!StreamId.TryParse(page[PageSize].Id!, out expected))
+                throw new InvalidDataException($"Logstream entry of {project} has the ID \"{page[PageSize].Id}\"");
+        }
+    }
+
+    public async Task<StreamId?> OldestAsync(string project)
+    {
+        var first = await RedisGuard.Call(() => Db.StreamRangeAsync(RedisKeys.Logstream(project), Oldest, Newest, 1, Order.Ascending));
+        return first.Length == 0 ? null : RedisLogstreamEntries.Read(project, first[0]).Id;
     }
 }
