@@ -14,7 +14,12 @@ public sealed class RedisLogstreamFollower(
     IConnectionMultiplexer redis, LogstreamHub hub, ILogger<RedisLogstreamFollower> logger)
     : ILogstreamFollower, IDisposable
 {
-    private const int PageSize = 1000;
+    /// <summary>
+    /// What one read may bring at most: a lagging follower catches up a few megabytes at a time, however large the
+    /// batches (a read still takes one entry past the budget).
+    /// </summary>
+    private const int ReadEntries = 1000;
+    private const long ReadBytes = 4 << 20;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
@@ -72,12 +77,12 @@ public sealed class RedisLogstreamFollower(
             }
             try
             {
-                var page = await db.StreamRangeAsync(key, $"({last}", "+", PageSize, Order.Ascending);
+                var page = await LogstreamReadAhead.ReadAfterAsync(db, key, last, ReadEntries, ReadBytes);
                 foreach (var entry in page)
                     hub.Deliver(RedisLogstreamEntries.Read(project, entry));
                 if (page.Length > 0)
                     last = page[^1].Id;
-                if (page.Length < PageSize)
+                else
                     await WaitAsync(wake.Reader);
             }
             catch (Exception e)
