@@ -27,10 +27,14 @@ internal static class LogstreamReadAhead
         return entries
         """;
 
-    public static async Task<StreamEntry[]> ReadAfterAsync(IDatabase db, RedisKey stream, RedisValue after, int maxEntries, long budgetBytes)
+    /// <summary>Entries after <paramref name="after"/>; <c>AtEnd</c> when they are all there were, not cut by a bound.</summary>
+    public static async Task<(StreamEntry[] Entries, bool AtEnd)> ReadAfterAsync(
+        IDatabase db, RedisKey stream, RedisValue after, int maxEntries, long budgetBytes)
     {
         var reply = (RedisResult[])(await db.ScriptEvaluateAsync(ReadAfterScript, [stream], [after, maxEntries, budgetBytes]))!;
-        return Array.ConvertAll(reply, EntryOf);
+        var entries = Array.ConvertAll(reply, EntryOf);
+        var bytes = entries.Sum(entry => entry.Values.Sum(field => (long)field.Value.Length()));
+        return (entries, entries.Length < maxEntries && bytes < budgetBytes);
     }
 
     private static StreamEntry EntryOf(RedisResult entry)

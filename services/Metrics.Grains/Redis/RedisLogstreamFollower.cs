@@ -77,12 +77,12 @@ public sealed class RedisLogstreamFollower(
             }
             try
             {
-                var page = await LogstreamReadAhead.ReadAfterAsync(db, key, last, ReadEntries, ReadBytes);
+                var (page, atEnd) = await LogstreamReadAhead.ReadAfterAsync(db, key, last, ReadEntries, ReadBytes);
                 foreach (var entry in page)
                     hub.Deliver(RedisLogstreamEntries.Read(project, entry));
                 if (page.Length > 0)
                     last = page[^1].Id;
-                else
+                if (atEnd)
                     await WaitAsync(wake.Reader);
             }
             catch (Exception e)
