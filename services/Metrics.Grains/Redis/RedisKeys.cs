@@ -23,11 +23,25 @@ public static class RedisKeys
     /// <summary>Told the ID of every Logstream entry as it is added, to wake the nodes that follow the stream.</summary>
     public static RedisChannel LogstreamAppended(string project) => RedisChannel.Literal($"{Project(project)}:logstream");
 
-    /// <summary>The readiness state of a readiness grain, keyed like it: <c>{project}/{type}</c>.</summary>
-    public static RedisKey Readiness(string grainKey)
+    /// <summary>A hash: the readiness grain's <c>version</c> (its stored changes) and <c>watermark</c>; keyed like the grain, <c>{project}/{type}</c>.</summary>
+    public static RedisKey ReadinessHead(string grainKey) => Readiness(grainKey, "head");
+
+    /// <summary>A set: the dates (<c>YYYY-MM-DD</c>) of the days holding data that are not sealed yet.</summary>
+    public static RedisKey ReadinessOpenDays(string grainKey) => Readiness(grainKey, "open-days");
+
+    /// <summary>A set: the metric names holding data on one open day, which its seal seals.</summary>
+    public static RedisKey ReadinessOpenDay(string grainKey, DateOnly day) => Readiness(grainKey, $"open-day:{day:yyyy-MM-dd}");
+
+    /// <summary>A hash: metric name to its catalog entry.</summary>
+    public static RedisKey ReadinessCatalog(string grainKey) => Readiness(grainKey, "catalog");
+
+    /// <summary>A hash: date to the sealed-day event of a day sealed but not announced yet.</summary>
+    public static RedisKey ReadinessUnannounced(string grainKey) => Readiness(grainKey, "unannounced");
+
+    private static RedisKey Readiness(string grainKey, string part)
     {
         var slash = grainKey.IndexOf('/');
-        return $"{Project(grainKey[..slash])}:readiness:{grainKey[(slash + 1)..]}";
+        return $"{Project(grainKey[..slash])}:readiness:{grainKey[(slash + 1)..]}:{part}";
     }
 
     public static RedisChannel SealedDays(string project) => RedisChannel.Literal($"{Project(project)}:sealed-days");

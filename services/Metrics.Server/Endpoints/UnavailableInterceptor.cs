@@ -7,7 +7,7 @@ namespace Metrics.Server.Endpoints;
 
 /// <summary>
 /// Answers <c>UNAVAILABLE</c> (retryable) when the store or a node of the cluster could not be reached, or a
-/// metric-day's stored version moved under a stale activation: the call was not acknowledged, and retrying it with
+/// metric-day's or readiness grain's stored version moved under a stale activation: the call was not acknowledged, and retrying it with
 /// the same idempotency key is safe.
 /// </summary>
 public sealed class UnavailableInterceptor : Interceptor
@@ -48,8 +48,8 @@ public sealed class UnavailableInterceptor : Interceptor
                 case StorageUnavailableException:
                     return $"{cause.Message}; retry the call";
                 case StoreConflictException:
-                    // Two activations of one metric-day (a node lost and replaced): the stale one reloads on the retry.
-                    return $"the metric-day was written through another activation ({cause.Message}); retry the call";
+                    // Two activations of one grain (a node lost and replaced): the stale one reloads on the retry.
+                    return $"the stored state was written through another activation ({cause.Message}); retry the call";
                 case SiloUnavailableException or OrleansMessageRejectionException:
                     return $"a node of the cluster is unreachable ({cause.Message}); retry the call";
             }
