@@ -3,6 +3,7 @@ using Google.Rpc;
 using Metrics.Grains;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.Readiness;
+using Metrics.Grains.Redis;
 using Metrics.Server;
 using Metrics.Server.Authentication;
 using Metrics.Server.Configuration;
@@ -19,6 +20,10 @@ builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure
 builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, QuotaOptionsValidator>();
 builder.Services.AddSingleton<IProjectQuotas, ConfiguredQuotas>();
 builder.Services.Configure<LogstreamOptions>(metricsSection.GetSection("Logstream"));
+builder.Services.AddOptions<SealedDayStorageOptions>().Bind(metricsSection.GetSection("SealedDays"))
+    .Validate(o => o.ChunkBytes is >= SealedDayStorageOptions.MinChunkBytes and <= SealedDayStorageOptions.MaxChunkBytes,
+        $"Metrics:SealedDays:ChunkBytes must be from {SealedDayStorageOptions.MinChunkBytes} to {SealedDayStorageOptions.MaxChunkBytes}")
+    .ValidateOnStart();
 builder.Services.AddSingleton<ApiKeyRing>();
 builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();

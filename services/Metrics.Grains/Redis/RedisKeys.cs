@@ -11,11 +11,17 @@ public static class RedisKeys
 {
     private static string Project(string project) => $"metrics:{{{project}}}";
 
-    /// <summary>A hash: the metric-day's write <c>version</c>, and its <c>sealed</c> snapshot once sealed.</summary>
+    /// <summary>A hash: the metric-day's write <c>version</c>, and once sealed the number of its snapshot's chunks, <c>sealed-chunks</c>.</summary>
     public static RedisKey MetricDayHead(MetricDayId id) => $"{Project(id.Project)}:day:{id.MetricName}:{id.Day}";
 
     /// <summary>A list: the slices appended since the day opened, replayed on activation, dropped at the seal.</summary>
     public static RedisKey MetricDayJournal(MetricDayId id) => $"{Project(id.Project)}:journal:{id.MetricName}:{id.Day}";
+
+    /// <summary>A list: the chunks of the metric-day's sealed snapshot, in order.</summary>
+    public static RedisKey MetricDaySealed(MetricDayId id) => $"{Project(id.Project)}:sealed:{id.MetricName}:{id.Day}";
+
+    /// <summary>A list: the chunks of one attempt to seal, written before the seal makes them <see cref="MetricDaySealed"/>; expires if the attempt dies.</summary>
+    public static RedisKey MetricDaySealing(MetricDayId id, Guid attempt) => $"{Project(id.Project)}:sealing:{id.MetricName}:{id.Day}:{attempt:N}";
 
     /// <summary>The project's Logstream: a stream with one entry per batch.</summary>
     public static RedisKey Logstream(string project) => $"{Project(project)}:logstream";
