@@ -53,6 +53,17 @@ public sealed class SealedChunksRestartTests
         }
     }
 
+    [Fact]
+    public async Task AChunkSizeOutOfRangeStopsTheStartNamingIt()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+
+        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => MetricsServerProcess.StartOnRedisAsync(
+            redis.ConnectionString, "sealed-chunks-invalid", new Dictionary<string, string> { ["Metrics:SealedDays:ChunkBytes"] = "10" }));
+
+        Assert.Contains("Metrics:SealedDays:ChunkBytes must be from 256", start.Message);
+    }
+
     /// <summary>Both metrics' day views, with and without test records, and the export of each: all the snapshot holds.</summary>
     private static async Task<List<string>> ReadAsync(NodeClient client, Metadata secret)
     {
