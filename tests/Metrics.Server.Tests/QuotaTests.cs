@@ -99,6 +99,44 @@ public sealed class QuotaTests(QuotaTests.LowQuotaServer fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ConcurrentRequestsForTheLastFreeNameAdmitExactlyOne()
+    {
+        var project = TestProject.Of(5);
+        await IngestAsync(project, Record("a", Days[0]), Record("b", Days[0]));
+
+        var calls = Enumerable.Range(0, 10).Select(async i =>
+        {
+            try
+            {
+                await IngestAsync(project, Record($"new_{i}", Days[0]));
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        });
+        var outcomes = await Task.WhenAll(calls);
+
+        Assert.Equal(1, outcomes.Count(o => o == StatusCode.OK));
+        Assert.Equal(9, outcomes.Count(o => o == StatusCode.ResourceExhausted));
+        Assert.Equal(3, (await CatalogAsync(project)).Count);
+    }
+
+    [Fact]
+    public async Task TestRecordsCountAsOpenMetricDays()
+    {
+        var project = TestProject.Of(6);
+        var records = new[] { "a", "b", "c", "d", "e" }.Select(m => Record(m, Days[0])).ToArray();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.Ingest.LogCustomMetricAsync(
+            new LogCustomMetricRequest { IsTest = true, Metrics = { records } }, SharedServer.Key(project.IngestKey)).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains("quota OpenMetricDays (4)", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task OverJsonAQuotaIs429()
     {
         var project = TestProject.Of(4);
