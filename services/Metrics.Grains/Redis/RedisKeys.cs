@@ -36,7 +36,7 @@ public static class RedisKeys
     public static RedisKey ReadinessOpenDays(string grainKey) => Readiness(grainKey, "open-days");
 
     /// <summary>A set: the metric names holding data on one open day, which its seal seals.</summary>
-    public static RedisKey ReadinessOpenDay(string grainKey, DateOnly day) => Readiness(grainKey, $"open-day:{day:yyyy-MM-dd}");
+    public static RedisKey ReadinessOpenDay(string grainKey, DateOnly day) => Readiness(grainKey, $"open-day:{StoredReadiness.Date(day)}");
 
     /// <summary>A hash: metric name to its catalog entry.</summary>
     public static RedisKey ReadinessCatalog(string grainKey) => Readiness(grainKey, "catalog");

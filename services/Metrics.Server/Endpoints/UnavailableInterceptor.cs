@@ -7,8 +7,8 @@ namespace Metrics.Server.Endpoints;
 
 /// <summary>
 /// Answers <c>UNAVAILABLE</c> (retryable) when the store or a node of the cluster could not be reached, or a
-/// metric-day's or readiness grain's stored version moved under a stale activation: the call was not acknowledged, and retrying it with
-/// the same idempotency key is safe.
+/// metric-day's or readiness grain's stored version moved under a stale activation: the call was not acknowledged,
+/// and retrying it with the same idempotency key is safe.
 /// </summary>
 public sealed class UnavailableInterceptor : Interceptor
 {
