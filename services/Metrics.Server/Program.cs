@@ -2,10 +2,13 @@ using Google.Protobuf.Reflection;
 using Google.Rpc;
 using Metrics.Grains;
 using Metrics.Grains.Logstream;
+using Metrics.Grains.Readiness;
+using Metrics.Grains.Redis;
 using Metrics.Server;
 using Metrics.Server.Authentication;
 using Metrics.Server.Configuration;
 using Metrics.Server.Endpoints;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,8 +16,14 @@ var metricsSection = builder.Configuration.GetSection(MetricsOptions.Section);
 var metrics = metricsSection.Get<MetricsOptions>() ?? new MetricsOptions();
 var deployment = Deployment.Of(metrics);
 
-builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure(DefaultProject.ApplyTo);
+builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure(DefaultProject.ApplyTo).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, QuotaOptionsValidator>();
+builder.Services.AddSingleton<IProjectQuotas, ConfiguredQuotas>();
 builder.Services.Configure<LogstreamOptions>(metricsSection.GetSection("Logstream"));
+builder.Services.AddOptions<SealedDayStorageOptions>().Bind(metricsSection.GetSection("SealedDays"))
+    .Validate(o => o.ChunkBytes is >= SealedDayStorageOptions.MinChunkBytes and <= SealedDayStorageOptions.MaxChunkBytes,
+        $"Metrics:SealedDays:ChunkBytes must be from {SealedDayStorageOptions.MinChunkBytes} to {SealedDayStorageOptions.MaxChunkBytes}")
+    .ValidateOnStart();
 builder.Services.AddSingleton<ApiKeyRing>();
 builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();

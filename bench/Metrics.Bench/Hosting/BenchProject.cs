@@ -14,7 +14,11 @@ public sealed record BenchProject(string Name)
     public static readonly BenchProject Logstream = new("bench-stream");
     public static readonly BenchProject Warmup = new("bench-warmup");
 
-    public static readonly IReadOnlyList<BenchProject> All = [Ingest, Json, DayGrowth, Logstream, Warmup];
+    /// <summary>S9's projects; the large one with quotas above the 100,000 metric names it holds.</summary>
+    public static readonly BenchProject CatalogSmall = new("bench-catalog-small");
+    public static readonly BenchProject CatalogLarge = new("bench-catalog-large");
+
+    public static readonly IReadOnlyList<BenchProject> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge];
 
     public string ServerSecret => $"secret-{Name}";
 

@@ -128,6 +128,8 @@ public sealed class ServerNode(string name, string serverAssembly, string? redis
             settings[$"Metrics__Projects__{project.Name}__ServerSecrets__0"] = project.ServerSecret;
             settings[$"Metrics__Projects__{project.Name}__IngestKeys__0"] = project.IngestKey;
         }
+        settings[$"Metrics__Projects__{BenchProject.CatalogLarge.Name}__Quotas__MetricNames"] = "1000000";
+        settings[$"Metrics__Projects__{BenchProject.CatalogLarge.Name}__Quotas__OpenMetricDays"] = "1000000";
         return settings;
     }
 

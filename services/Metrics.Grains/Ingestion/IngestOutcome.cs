@@ -2,7 +2,7 @@ using Metrics.Domain;
 
 namespace Metrics.Grains.Ingestion;
 
-/// <summary>How an ingest call ended: applied (possibly as a duplicate), invalid, or refused for sealed days.</summary>
+/// <summary>How an ingest call ended: applied (possibly as a duplicate), invalid, or refused for sealed days or a quota.</summary>
 public abstract record IngestOutcome
 {
     public sealed record Applied(int Accepted, bool Duplicate) : IngestOutcome;
@@ -18,4 +18,7 @@ public abstract record IngestOutcome
               + $"stored the records of {string.Join(", ", stored)}, which count; nothing else in the request was applied"
             : $"day(s) {string.Join(", ", Days)} already sealed by the watermark; nothing in the request was applied";
     }
+
+    /// <summary>The request would take the project over a quota; <paramref name="Reason"/> names it. Nothing was applied.</summary>
+    public sealed record QuotaExceeded(string Reason) : IngestOutcome;
 }

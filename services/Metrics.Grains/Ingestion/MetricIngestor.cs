@@ -32,6 +32,8 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
 
         var readiness = grains.GetReadinessGrain(request.Project);
         var admission = await readiness.BeginWrite(intent);
+        if (admission.QuotaExceeded is { } quota)
+            return new IngestOutcome.QuotaExceeded(quota);
         if (!admission.Admitted)
         {
             // A retry whose earlier attempt failed after storing slices may meet the days sealed since: say what counts.

@@ -3,15 +3,19 @@ namespace Metrics.Grains.Readiness;
 /// <summary>The watermark of one project and type, keyed <c>{project}/{type}</c>; the authority on sealed days.</summary>
 public interface IReadinessGrain : IGrainWithStringKey
 {
-    /// <summary>Admits a write unless one of its days is sealed or being sealed.</summary>
+    /// <summary>Admits a write unless one of its days is sealed or being sealed, or it would take the project over a quota.</summary>
     Task<WriteAdmission> BeginWrite(WriteIntent intent);
 
     Task EndWrite(Guid leaseId);
 
-    /// <summary>Moves the watermark forward and seals every day it reaches; returns once they are final.</summary>
+    /// <summary>
+    /// Moves the watermark forward and seals every day it reaches; returns once they are final, with the days it
+    /// announced: those it sealed, and those an earlier seal could not announce.
+    /// </summary>
     Task<MarkReadyResult> MarkDataReady(long timestamp);
 
     Task<ReadinessView> Get();
 
-    Task<CatalogEntry[]> ListMetrics();
+    /// <summary>Up to <paramref name="pageSize"/> catalog entries after the name <paramref name="after"/> (from the first when null).</summary>
+    Task<CatalogPage> ListMetrics(string? after, int pageSize);
 }

@@ -1,9 +1,15 @@
+using Metrics.Grains.MetricDays;
+
 namespace Metrics.Grains.Readiness;
 
-/// <summary>Durable storage of readiness state, keyed like the readiness grain.</summary>
+/// <summary>
+/// Durable storage of readiness state, keyed like the readiness grain, as changes: a write costs the size of the
+/// change, never of the state. Each write names the version it expects and fails with
+/// <see cref="StoreConflictException"/> when another activation moved it.
+/// </summary>
 public interface IReadinessStore
 {
     Task<ReadinessState> LoadAsync(string key);
 
-    Task SaveAsync(string key, ReadinessState state);
+    Task SaveAsync(string key, long expectedVersion, ReadinessChange change);
 }

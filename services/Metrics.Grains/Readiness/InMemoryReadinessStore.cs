@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Metrics.Grains.MetricDays;
 
 namespace Metrics.Grains.Readiness;
 
@@ -9,9 +10,14 @@ public sealed class InMemoryReadinessStore : IReadinessStore
 
     public Task<ReadinessState> LoadAsync(string key) => Task.FromResult(_states.GetValueOrDefault(key, ReadinessState.Empty));
 
-    public Task SaveAsync(string key, ReadinessState state)
+    public Task SaveAsync(string key, long expectedVersion, ReadinessChange change)
     {
-        _states[key] = state;
+        _states.AddOrUpdate(key, _ => Next(key, ReadinessState.Empty, expectedVersion, change), (_, stored) => Next(key, stored, expectedVersion, change));
         return Task.CompletedTask;
     }
+
+    private static ReadinessState Next(string key, ReadinessState stored, long expectedVersion, ReadinessChange change) =>
+        stored.Version == expectedVersion
+            ? stored.Apply(change)
+            : throw new StoreConflictException($"readiness of {key}: expected version {expectedVersion}, found {stored.Version}");
 }

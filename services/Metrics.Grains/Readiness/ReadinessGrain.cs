@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Metrics.Domain;
 using Metrics.Grains.MetricDays;
@@ -8,9 +9,13 @@ namespace Metrics.Grains.Readiness;
 /// Holds a project's watermark and decides, for every write, whether its days are still open. A seal first
 /// moves the watermark (so no new write for the day is admitted anywhere), then waits for the writes already
 /// admitted to finish, then seals the metric-day grains: the seal wins every race, and nothing admitted is lost.
+/// Every change is stored with the version this activation loaded: a stale activation's write fails, and the
+/// activation makes way for one that reloads.
 /// </summary>
 [Reentrant]
-public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, TimeProvider clock) : Grain, IReadinessGrain
+public sealed partial class ReadinessGrain(
+    IReadinessStore store, IReadinessFeed feed, IProjectQuotas quotas, TimeProvider clock, ILogger<ReadinessGrain> logger)
+    : Grain, IReadinessGrain
 {
     /// <summary>A writer that has not ended its write by then is taken for dead, and no longer holds a seal back.</summary>
     private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(30);
@@ -36,6 +41,15 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         // A seal interrupted by a crash: the watermark was stored, the days it reached are sealed now.
         if (_state.DueDays(_state.Watermark).Any())
             await SealAsync(_state.Watermark);
+        try
+        {
+            await AnnounceAsync();
+        }
+        catch (Exception e)
+        {
+            // The days stay in the state: the next MarkDataReady announces them.
+            LogAnnounceFailed(e, key, _state.Unannounced.Count);
+        }
     }
 
     public async Task<WriteAdmission> BeginWrite(WriteIntent intent)
@@ -44,16 +58,32 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         var sealedDays = days.Where(d => Watermark.Seals(_admissionWatermark, new PacificDay(d))).Order().ToArray();
         if (sealedDays.Length > 0)
             return new WriteAdmission(false, sealedDays, _admissionWatermark);
+        var projectQuotas = quotas.For(_project);
+        if (projectQuotas.CheckRequest(days.Length) is { } tooManyDays)
+            return new WriteAdmission(false, [], _admissionWatermark, tooManyDays);
 
         _leases[intent.LeaseId] = new Lease(days, clock.GetUtcNow() + LeaseTimeout);
+        string? overQuota = null;
         try
         {
-            await CommitAsync(s => s.Register(intent));
+            await CommitAsync(state =>
+            {
+                var change = state.Register(intent);
+                overQuota = change is null
+                    ? null
+                    : projectQuotas.CheckGrowth(state.Catalog.Count, change.NewMetricNames(state), state.OpenMetricDays, change.Opened.Count);
+                return overQuota is null ? change : null;
+            });
         }
         catch
         {
             await EndWrite(intent.LeaseId);
             throw;
+        }
+        if (overQuota is not null)
+        {
+            await EndWrite(intent.LeaseId);
+            return new WriteAdmission(false, [], _admissionWatermark, overQuota);
         }
         return new WriteAdmission(true, [], _admissionWatermark);
     }
@@ -81,7 +111,7 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
                 _admissionWatermark = timestamp;
                 try
                 {
-                    await CommitAsync(s => s with { Watermark = timestamp });
+                    await CommitAsync(_ => ReadinessChange.Advance(timestamp));
                 }
                 catch
                 {
@@ -89,9 +119,9 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
                     throw;
                 }
             }
-            // With an equal timestamp this completes a seal that failed half-way: the retry seals what is left.
-            var sealedDays = await SealAsync(timestamp);
-            return new MarkReadyResult(null, timestamp, sealedDays);
+            // With an equal timestamp this completes a seal or an announcement that failed half-way: the retry does what is left.
+            await SealAsync(timestamp);
+            return new MarkReadyResult(null, timestamp, await AnnounceAsync());
         }
         finally
         {
@@ -109,26 +139,41 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         return Task.FromResult(new ReadinessView(_state.Watermark, lastSealed, _state.OpenDays.Keys.ToArray()));
     }
 
-    public Task<CatalogEntry[]> ListMetrics() => Task.FromResult(_state.Catalog.Values.ToArray());
+    public Task<CatalogPage> ListMetrics(string? after, int pageSize)
+    {
+        var entries = _state.CatalogAfter(after, pageSize + 1).ToArray();
+        return Task.FromResult(entries.Length > pageSize ? new CatalogPage(entries[..pageSize], true) : new CatalogPage(entries, false));
+    }
 
-    /// <summary>Seals every open day the watermark reaches, once the writes admitted to them have ended.</summary>
-    private async Task<DateOnly[]> SealAsync(long watermark)
+    /// <summary>
+    /// Seals every open day the watermark reaches, once the writes admitted to them have ended. The sealed days
+    /// are stored as waiting to be announced, in the change that closes them: an announcement that fails is not lost.
+    /// </summary>
+    private async Task SealAsync(long watermark)
     {
         await WritesEndedAsync(watermark);
         // Computed after the wait: the writes waited for have registered their days by then.
         var days = _state.DueDays(watermark).ToArray();
-        var metricCounts = new List<(DateOnly Day, int Metrics)>();
+        if (days.Length == 0)
+            return;
         foreach (var day in days)
-        {
-            var metrics = _state.OpenDays[day];
-            await Task.WhenAll(metrics.Select(m =>
+            await Task.WhenAll(_state.OpenDays[day].Select(m =>
                 GrainFactory.GetMetricDayGrain(new MetricDayId(_project, m, new PacificDay(day))).Seal()));
-            metricCounts.Add((day, metrics.Count));
-        }
-        await CommitAsync(s => s.Close(days));
         var finalizedAt = clock.GetUtcNow();
-        foreach (var (day, metrics) in metricCounts)
-            await feed.PublishAsync(new SealedDayEvent(_project, day, _state.Watermark, metrics, finalizedAt));
+        await CommitAsync(s => ReadinessChange.Close(
+            days.Select(d => new SealedDayEvent(_project, d, watermark, s.OpenDays[d].Count, finalizedAt)).ToArray()));
+    }
+
+    /// <summary>Publishes the sealed days not announced yet, then stores that they were; returns them.</summary>
+    private async Task<DateOnly[]> AnnounceAsync()
+    {
+        var pending = _state.Unannounced.Values.ToArray();
+        if (pending.Length == 0)
+            return [];
+        foreach (var sealedDay in pending)
+            await feed.PublishAsync(sealedDay);
+        var days = pending.Select(e => e.Date).ToArray();
+        await CommitAsync(_ => ReadinessChange.Announce(days));
         return days;
     }
 
@@ -146,17 +191,29 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
         }
     }
 
-    /// <summary>Stores a change, then applies it: the state in memory is never ahead of the stored one.</summary>
-    private async Task CommitAsync(Func<ReadinessState, ReadinessState> change)
+    /// <summary>
+    /// Stores the change <paramref name="plan"/> makes of the current state (none when it answers null), then applies
+    /// it: the state in memory is never ahead of the stored one.
+    /// </summary>
+    private async Task CommitAsync(Func<ReadinessState, ReadinessChange?> plan)
     {
         await _committing.WaitAsync();
         try
         {
-            var next = change(_state);
-            if (ReferenceEquals(next, _state))
+            if (plan(_state) is not { } change)
                 return;
-            await store.SaveAsync(this.GetPrimaryKeyString(), next);
-            _state = next;
+            try
+            {
+                await store.SaveAsync(this.GetPrimaryKeyString(), _state.Version, change);
+            }
+            catch
+            {
+                // Another activation wrote this state, or the store failed without saying whether the write landed:
+                // either way this activation may be stale, so the next call reloads the state from the store.
+                DeactivateOnIdle();
+                throw;
+            }
+            _state = _state.Apply(change);
         }
         finally
         {
@@ -165,4 +222,7 @@ public sealed class ReadinessGrain(IReadinessStore store, IReadinessFeed feed, T
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness of {Key}: announcing {Days} sealed day(s) failed; the next MarkDataReady announces them")]
+    private partial void LogAnnounceFailed(Exception exception, string key, int days);
 }

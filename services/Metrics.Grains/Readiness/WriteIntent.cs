@@ -13,5 +13,6 @@ public sealed record WriteIntent(Guid LeaseId, MetricDayRef[] MetricDays, Catalo
 [GenerateSerializer, Immutable]
 public readonly record struct MetricDayRef(string MetricName, DateOnly Day);
 
+/// <summary>Admitted, or refused for sealed days, or refused for a quota (<see cref="QuotaExceeded"/> says which and why).</summary>
 [GenerateSerializer, Immutable]
-public sealed record WriteAdmission(bool Admitted, DateOnly[] SealedDays, long Watermark);
+public sealed record WriteAdmission(bool Admitted, DateOnly[] SealedDays, long Watermark, string? QuotaExceeded = null);

@@ -11,11 +11,17 @@ public static class RedisKeys
 {
     private static string Project(string project) => $"metrics:{{{project}}}";
 
-    /// <summary>A hash: the metric-day's write <c>version</c>, and its <c>sealed</c> snapshot once sealed.</summary>
+    /// <summary>A hash: the metric-day's write <c>version</c>, and once sealed the number of its snapshot's chunks, <c>sealed-chunks</c>.</summary>
     public static RedisKey MetricDayHead(MetricDayId id) => $"{Project(id.Project)}:day:{id.MetricName}:{id.Day}";
 
     /// <summary>A list: the slices appended since the day opened, replayed on activation, dropped at the seal.</summary>
     public static RedisKey MetricDayJournal(MetricDayId id) => $"{Project(id.Project)}:journal:{id.MetricName}:{id.Day}";
+
+    /// <summary>A list: the chunks of the metric-day's sealed snapshot, in order.</summary>
+    public static RedisKey MetricDaySealed(MetricDayId id) => $"{Project(id.Project)}:sealed:{id.MetricName}:{id.Day}";
+
+    /// <summary>A list: the chunks of one attempt to seal, written before the seal makes them <see cref="MetricDaySealed"/>; expires if the attempt dies.</summary>
+    public static RedisKey MetricDaySealing(MetricDayId id, Guid attempt) => $"{Project(id.Project)}:sealing:{id.MetricName}:{id.Day}:{attempt:N}";
 
     /// <summary>The project's Logstream: a stream with one entry per batch.</summary>
     public static RedisKey Logstream(string project) => $"{Project(project)}:logstream";
@@ -23,11 +29,25 @@ public static class RedisKeys
     /// <summary>Told the ID of every Logstream entry as it is added, to wake the nodes that follow the stream.</summary>
     public static RedisChannel LogstreamAppended(string project) => RedisChannel.Literal($"{Project(project)}:logstream");
 
-    /// <summary>The readiness state of a readiness grain, keyed like it: <c>{project}/{type}</c>.</summary>
-    public static RedisKey Readiness(string grainKey)
+    /// <summary>A hash: the readiness grain's <c>version</c> (its stored changes) and <c>watermark</c>; keyed like the grain, <c>{project}/{type}</c>.</summary>
+    public static RedisKey ReadinessHead(string grainKey) => Readiness(grainKey, "head");
+
+    /// <summary>A set: the dates (<c>YYYY-MM-DD</c>) of the days holding data that are not sealed yet.</summary>
+    public static RedisKey ReadinessOpenDays(string grainKey) => Readiness(grainKey, "open-days");
+
+    /// <summary>A set: the metric names holding data on one open day, which its seal seals.</summary>
+    public static RedisKey ReadinessOpenDay(string grainKey, DateOnly day) => Readiness(grainKey, $"open-day:{StoredReadiness.Date(day)}");
+
+    /// <summary>A hash: metric name to its catalog entry.</summary>
+    public static RedisKey ReadinessCatalog(string grainKey) => Readiness(grainKey, "catalog");
+
+    /// <summary>A hash: date to the sealed-day event of a day sealed but not announced yet.</summary>
+    public static RedisKey ReadinessUnannounced(string grainKey) => Readiness(grainKey, "unannounced");
+
+    private static RedisKey Readiness(string grainKey, string part)
     {
         var slash = grainKey.IndexOf('/');
-        return $"{Project(grainKey[..slash])}:readiness:{grainKey[(slash + 1)..]}";
+        return $"{Project(grainKey[..slash])}:readiness:{grainKey[(slash + 1)..]}:{part}";
     }
 
     public static RedisChannel SealedDays(string project) => RedisChannel.Literal($"{Project(project)}:sealed-days");

@@ -9,14 +9,23 @@ namespace Metrics.Grains.Redis;
 /// The Redis deployment's metric-day store. A write is one Lua script that checks the day's version and then,
 /// for an append, pushes the slice onto the day's journal and adds it to the project's Logstream — so a slice is
 /// either stored and visible, or neither, and its cost never grows with the day. The seal replaces the journal
-/// with the compact snapshot.
+/// with the compact snapshot, in chunks of bounded size: staged first, then made the sealed state by one script.
 /// </summary>
 public sealed class RedisMetricDayStore(
-    IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
+    IConnectionMultiplexer redis, IOptions<LogstreamOptions> options, IOptions<SealedDayStorageOptions> sealedDays)
     : IMetricDayStore
 {
     private const string Version = "version";
-    private const string Sealed = "sealed";
+    private const string SealedChunks = "sealed-chunks";
+
+    private const int Conflict = 0;
+    private const int StagingIncomplete = 2;
+
+    /// <summary>Chunks read from Redis at once when a sealed day loads.</summary>
+    private const int ChunksPerRead = 16;
+
+    /// <summary>A staged snapshot that no seal took by then is an attempt that died: Redis drops it.</summary>
+    private static readonly TimeSpan StagingExpiry = TimeSpan.FromHours(1);
 
     private const string CheckVersion = """
         local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
@@ -31,9 +40,23 @@ public sealed class RedisMetricDayStore(
         return {1, id}
         """;
 
+    /// <summary>
+    /// KEYS: head, journal, the attempt's staged chunks, the sealed chunks; ARGV: the expected version, the number of
+    /// chunks staged. A conflict, or staged chunks that expired, drop the attempt's chunks and write nothing.
+    /// </summary>
     private static readonly string Seal = $$"""
-        {{CheckVersion}}
-        redis.call('HSET', KEYS[1], 'version', version + 1, 'sealed', ARGV[2])
+        local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+        if version ~= tonumber(ARGV[1]) then
+          redis.call('DEL', KEYS[3])
+          return {{{Conflict}}, version}
+        end
+        if redis.call('LLEN', KEYS[3]) ~= tonumber(ARGV[2]) then
+          redis.call('DEL', KEYS[3])
+          return {{{StagingIncomplete}}, version}
+        end
+        redis.call('RENAME', KEYS[3], KEYS[4])
+        redis.call('PERSIST', KEYS[4])
+        redis.call('HSET', KEYS[1], 'version', version + 1, '{{SealedChunks}}', ARGV[2])
         redis.call('DEL', KEYS[2])
         return {1, version + 1}
         """;
@@ -48,7 +71,7 @@ public sealed class RedisMetricDayStore(
         await RedisGuard.Call(() => read.ExecuteAsync());
         var fields = (await head).ToDictionary(f => (string)f.Name!, f => f.Value);
         var version = fields.TryGetValue(Version, out var v) ? (long)v : 0;
-        var sealedDay = fields.TryGetValue(Sealed, out var s) ? StoredSealedDays.Read((byte[])s!) : null;
+        var sealedDay = fields.TryGetValue(SealedChunks, out var chunks) ? await LoadSealedAsync(id, (int)chunks) : null;
         return new MetricDayLog(version, sealedDay, (await journal).Select(s => StoredSlices.Read((byte[])s!)).ToArray());
     }
 
@@ -59,14 +82,45 @@ public sealed class RedisMetricDayStore(
             RedisKeys.LogstreamAppended(id.Project).ToString(),
         ]);
 
-    public Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay) => WriteAsync(id, Seal,
-        [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id)],
-        [expectedVersion, StoredSealedDays.Write(sealedDay)]);
+    public async Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay)
+    {
+        var chunks = StoredSealedDays.Write(sealedDay, sealedDays.Value.ChunkBytes);
+        var staging = RedisKeys.MetricDaySealing(id, Guid.NewGuid());
+        foreach (var chunk in chunks)
+        {
+            var push = Db.CreateTransaction();
+            _ = push.ListRightPushAsync(staging, chunk);
+            _ = push.KeyExpireAsync(staging, StagingExpiry);
+            await RedisGuard.Call(() => push.ExecuteAsync());
+        }
+        await WriteAsync(id, Seal,
+            [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id), staging, RedisKeys.MetricDaySealed(id)],
+            [expectedVersion, chunks.Count]);
+    }
+
+    /// <summary>A sealed snapshot never changes: its chunks are read a few at a time, after the head that counts them.</summary>
+    private async Task<SealedMetricDay> LoadSealedAsync(MetricDayId id, int chunks)
+    {
+        var stored = new List<byte[]>(chunks);
+        for (var start = 0; start < chunks; start += ChunksPerRead)
+        {
+            var read = await RedisGuard.Call(() => Db.ListRangeAsync(RedisKeys.MetricDaySealed(id), start, Math.Min(start + ChunksPerRead, chunks) - 1));
+            stored.AddRange(read.Select(c => (byte[])c!));
+        }
+        if (stored.Count != chunks)
+            throw new InvalidDataException($"{id}: the sealed snapshot has {stored.Count} chunks in Redis, the head counts {chunks}");
+        return StoredSealedDays.Read(stored);
+    }
 
     private async Task WriteAsync(MetricDayId id, string script, RedisKey[] keys, RedisValue[] values)
     {
         var reply = (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(script, keys, values)))!;
-        if ((int)reply[0] == 0)
-            throw new StoreConflictException($"{id}: expected version {values[0]}, found {(long)reply[1]}");
+        switch ((int)reply[0])
+        {
+            case Conflict:
+                throw new StoreConflictException($"{id}: expected version {values[0]}, found {(long)reply[1]}");
+            case StagingIncomplete:
+                throw new StorageUnavailableException($"{id}: the sealed snapshot's staged chunks expired before the seal");
+        }
     }
 }

@@ -1,17 +1,59 @@
+using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
 using StackExchange.Redis;
 
 namespace Metrics.Grains.Redis;
 
-/// <summary>The Redis deployment's readiness store: the state of each readiness grain under one key.</summary>
+/// <summary>
+/// The Redis deployment's readiness store: each readiness grain's state in a few keys (head, open days, one set per
+/// open day, catalog, unannounced days), and each change written alone by one script that checks the version.
+/// </summary>
 public sealed class RedisReadinessStore(IConnectionMultiplexer redis, RedisPayloads payloads) : IReadinessStore
 {
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>
+    /// The head, open days, catalog and unannounced days in one transaction, then the open days' metrics in a second,
+    /// with the version again: when a change landed in between, the load starts over.
+    /// </summary>
     public async Task<ReadinessState> LoadAsync(string key)
     {
-        var stored = await RedisGuard.Call(() => redis.GetDatabase().StringGetAsync(RedisKeys.Readiness(key)));
-        return stored.IsNull ? ReadinessState.Empty : payloads.Read<StoredReadiness>(stored).ToState();
+        while (true)
+        {
+            var first = Db.CreateTransaction();
+            var head = first.HashGetAllAsync(RedisKeys.ReadinessHead(key));
+            var dates = first.SetMembersAsync(RedisKeys.ReadinessOpenDays(key));
+            var catalog = first.HashGetAllAsync(RedisKeys.ReadinessCatalog(key));
+            var unannounced = first.HashGetAllAsync(RedisKeys.ReadinessUnannounced(key));
+            await RedisGuard.Call(() => first.ExecuteAsync());
+            var fields = (await head).ToDictionary(f => (string)f.Name!, f => (long)f.Value);
+            var version = fields.GetValueOrDefault(StoredReadiness.Version);
+            var days = (await dates).Select(StoredReadiness.ParseDate).ToArray();
+
+            var second = Db.CreateTransaction();
+            var versionAgain = second.HashGetAsync(RedisKeys.ReadinessHead(key), StoredReadiness.Version);
+            var metrics = days.Select(d => second.SetMembersAsync(RedisKeys.ReadinessOpenDay(key, d))).ToArray();
+            await RedisGuard.Call(() => second.ExecuteAsync());
+            if ((long)(await versionAgain) != version)
+                continue;
+
+            var openDays = new List<(DateOnly, IEnumerable<string>)>();
+            for (var i = 0; i < days.Length; i++)
+                openDays.Add((days[i], (await metrics[i]).Select(m => (string)m!)));
+            return ReadinessState.Restore(
+                version,
+                fields.GetValueOrDefault(StoredReadiness.Watermark),
+                openDays,
+                (await catalog).Select(e => payloads.Read<CatalogEntry>(e.Value)),
+                (await unannounced).Select(e => payloads.Read<SealedDayEvent>(e.Value)));
+        }
     }
 
-    public Task SaveAsync(string key, ReadinessState state) =>
-        RedisGuard.Call(() => redis.GetDatabase().StringSetAsync(RedisKeys.Readiness(key), payloads.Write(StoredReadiness.Of(state))));
+    public async Task SaveAsync(string key, long expectedVersion, ReadinessChange change)
+    {
+        var (keys, values) = StoredReadiness.CommitArguments(key, expectedVersion, change, payloads);
+        var reply = (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(StoredReadiness.Commit, keys, values)))!;
+        if ((int)reply[0] == StoredReadiness.Conflict)
+            throw new StoreConflictException($"readiness of {key}: expected version {expectedVersion}, found {(long)reply[1]}");
+    }
 }

@@ -6,47 +6,73 @@ using Metrics.Grains.Redis.Storage;
 
 namespace Metrics.Grains.Redis;
 
-/// <summary>Sealed metric-day snapshots in the form Redis keeps them: <c>protos/metrics/storage/v1/metric_day.proto</c>.</summary>
+/// <summary>
+/// Sealed metric-day snapshots in the form Redis keeps them: <c>protos/metrics/storage/v1/metric_day.proto</c>, cut
+/// into chunks of bounded size, each a <see cref="SealedDay"/> of its own. The first chunk carries the day's header;
+/// merging the chunks in order (protobuf merges concatenated messages: repeated fields append) rebuilds the day.
+/// </summary>
 public static class StoredSealedDays
 {
-    public static byte[] Write(SealedMetricDay sealedDay)
+    /// <summary>What a repeated field's element costs beside its bytes: its tag and a length prefix of up to 5 bytes.</summary>
+    private const int ElementOverhead = 6;
+
+    /// <summary>What the units' and keys' containers cost beside their elements, in the worst case.</summary>
+    private const int ChunkOverhead = 2 * ElementOverhead;
+
+    public static IReadOnlyList<byte[]> Write(SealedMetricDay sealedDay, int maxChunkBytes)
     {
-        var stored = new SealedDay
+        var chunks = new List<byte[]>();
+        var current = new SealedDay
         {
             FinalizedAt = Timestamp.FromDateTimeOffset(sealedDay.FinalizedAt),
-            Production = Write(sealedDay.Production),
-            Test = Write(sealedDay.Test),
-            IdempotencyKeys = { sealedDay.AppliedKeys },
+            Production = new Units { IsRatio = sealedDay.Production.IsRatio },
+            Test = new Units { IsRatio = sealedDay.Test.IsRatio },
         };
         if (sealedDay.LastIngestedAt is { } lastIngestedAt)
-            stored.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
-        return stored.ToByteArray();
+            current.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
+        var size = current.CalculateSize() + ChunkOverhead;
+
+        void Add(int elementSize, Action<SealedDay> add)
+        {
+            if (size + elementSize > maxChunkBytes && size > ChunkOverhead)
+            {
+                chunks.Add(current.ToByteArray());
+                current = new SealedDay();
+                size = ChunkOverhead;
+            }
+            add(current);
+            size += elementSize;
+        }
+
+        foreach (var unit in sealedDay.Production.Units.Select(Write))
+            Add(unit.CalculateSize() + ElementOverhead, c => (c.Production ??= new Units()).Units_.Add(unit));
+        foreach (var unit in sealedDay.Test.Units.Select(Write))
+            Add(unit.CalculateSize() + ElementOverhead, c => (c.Test ??= new Units()).Units_.Add(unit));
+        foreach (var key in sealedDay.AppliedKeys)
+            Add(CodedOutputStream.ComputeStringSize(key) + ElementOverhead, c => c.IdempotencyKeys.Add(key));
+        chunks.Add(current.ToByteArray());
+        return chunks;
     }
 
-    public static SealedMetricDay Read(byte[] bytes)
+    public static SealedMetricDay Read(IEnumerable<byte[]> chunks)
     {
-        var stored = SealedDay.Parser.ParseFrom(bytes);
+        var stored = new SealedDay();
+        foreach (var chunk in chunks)
+            stored.MergeFrom(chunk);
         return new SealedMetricDay(
             stored.FinalizedAt.ToDateTimeOffset(), stored.LastIngestedAt?.ToDateTimeOffset(), Read(stored.Production), Read(stored.Test),
             stored.IdempotencyKeys.ToArray());
     }
 
-    private static Units Write(UnitSnapshot snapshot)
+    private static Unit Write(KeyValuePair<UnitKey, UnitTotals> unit) => new()
     {
-        var units = new Units { IsRatio = snapshot.IsRatio };
-        units.Units_.Capacity = snapshot.Units.Length;
-        foreach (var (unit, totals) in snapshot.Units)
-            units.Units_.Add(new Unit
-            {
-                IdType = unit.IdType,
-                UserId = unit.UserId,
-                Value = totals.Value,
-                Numerator = totals.Numerator,
-                Denominator = totals.Denominator,
-                Rows = totals.Rows,
-            });
-        return units;
-    }
+        IdType = unit.Key.IdType,
+        UserId = unit.Key.UserId,
+        Value = unit.Value.Value,
+        Numerator = unit.Value.Numerator,
+        Denominator = unit.Value.Denominator,
+        Rows = unit.Value.Rows,
+    };
 
     private static UnitSnapshot Read(Units stored) => new(
         stored.IsRatio,

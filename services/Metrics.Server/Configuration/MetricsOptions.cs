@@ -22,6 +22,9 @@ public sealed class MetricsOptions
     public OrleansOptions Orleans { get; set; } = new();
 
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>The quotas of every project, unless the project sets its own (<see cref="ProjectOptions.Quotas"/>).</summary>
+    public QuotaOptions Quotas { get; set; } = new();
 }
 
 public sealed class ProjectOptions
@@ -32,6 +35,9 @@ public sealed class ProjectOptions
 
     /// <summary>Empty means the defaults, user_id and stable_id.</summary>
     public string[] IdTypes { get; set; } = [];
+
+    /// <summary>This project's own quotas; each one not set here is the one of <see cref="MetricsOptions.Quotas"/>.</summary>
+    public ProjectQuotaOptions Quotas { get; set; } = new();
 }
 
 public sealed class OrleansOptions

@@ -35,6 +35,7 @@ public sealed class IngestEndpoint(MetricIngestor ingestor) : IngestService.Inge
             IngestOutcome.Applied applied => new LogCustomMetricResponse { Success = true, Accepted = applied.Accepted, Duplicate = applied.Duplicate },
             IngestOutcome.Invalid invalid => throw RpcErrors.InvalidArgument(invalid.Violations),
             IngestOutcome.DaysSealed late => throw RpcErrors.FailedPrecondition($"{late.Reason} (watermark {late.Watermark})"),
+            IngestOutcome.QuotaExceeded quota => throw RpcErrors.ResourceExhausted(quota.Reason),
             _ => throw new InvalidOperationException($"unexpected outcome {outcome}"),
         };
     }

@@ -24,14 +24,22 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
 
     private const int ExportPageSize = 10_000;
 
+    /// <summary>AIP-158: a page of 100 unless asked otherwise, never more than 1,000.</summary>
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
     public override async Task<ListMetricsResponse> ListMetrics(ListMetricsRequest request, ServerCallContext context)
     {
-        var catalog = await grains.GetReadinessGrain(context.Caller().Project).ListMetrics();
+        if (request.PageSize < 0)
+            throw RpcErrors.InvalidArgument("page_size", $"page_size must not be negative, got {request.PageSize}");
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var after = CatalogPageToken.Read(request.PageToken);
+        var page = await grains.GetReadinessGrain(context.Caller().Project).ListMetrics(after, pageSize);
         return new ListMetricsResponse
         {
             Metrics =
             {
-                catalog.OrderBy(e => e.MetricName, StringComparer.Ordinal).Select(e => new MetricSummary
+                page.Entries.Select(e => new MetricSummary
                 {
                     MetricName = e.MetricName,
                     Kind = e.IsRatio ? MetricKind.Ratio : MetricKind.Value,
@@ -40,6 +48,7 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
                     LastDate = new PacificDay(e.LastDate).ToString(),
                 }),
             },
+            NextPageToken = page.More ? CatalogPageToken.Of(page.Entries[^1].MetricName) : "",
         };
     }
 

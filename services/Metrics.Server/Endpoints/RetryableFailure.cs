@@ -18,8 +18,8 @@ internal sealed record RetryableFailure(string Sentence, string Cause)
             var sentence = cause switch
             {
                 StorageUnavailableException => "the store (Redis) is unavailable",
-                // Two activations of one metric-day (a node lost and replaced): the stale one reloads on the retry.
-                StoreConflictException => "the metric-day was written through another activation while nodes came and went",
+                // Two activations of one grain (a node lost and replaced): the stale one reloads on the retry.
+                StoreConflictException => "the stored state was written through another activation while nodes came and went",
                 SiloUnavailableException or OrleansMessageRejectionException => "a node of the cluster is unreachable",
                 // Orleans' answer to a grain call that outlived its response timeout (a node stalled or lost).
                 TimeoutException => "a node of the cluster did not answer in time",
