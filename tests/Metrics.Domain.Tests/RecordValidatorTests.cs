@@ -369,7 +369,7 @@ public class RecordValidatorTests
         Assert.Empty(result.Records);
         var paths = result.Violations.Select(v => v.Path).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(new[] { "metrics[0].id_type", "metrics[0].user_id", "metrics[2].date" }, paths);
-        Assert.StartsWith("3 invalid field(s): ", result.Summary);
+        Assert.StartsWith("3 invalid field(s) in 2 record(s): ", result.Summary);
         Assert.Contains("metrics[2].date", result.Summary);
     }
 

@@ -294,6 +294,41 @@ public sealed class IngestValidationTests
         await AssertNothingAppliedAsync(server, project);
     }
 
+    /// <summary>
+    /// The source document's most common mistake, a wrong ID type in every record: the answer lists the first 100
+    /// fields and counts all of them, so that it fits the HTTP/2 trailers a gRPC client accepts.
+    /// </summary>
+    [Fact]
+    public async Task TenThousandWrongIdTypesAreAnsweredWithTheFirstHundredAndTheCount()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        var request = new LogCustomMetricRequest();
+        for (var i = 0; i < 10_000; i++)
+            request.Metrics.Add(new MetricRecord { UserId = $"u{i}", IdType = "userID", MetricName = ValidMetric, MetricValue = i, Date = Day });
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.StartsWith("10000 invalid field(s) in 10000 record(s); the first 100 are listed", ex.Status.Detail);
+        Assert.True(ex.Status.Detail.Length < 1000, $"a status message of {ex.Status.Detail.Length} characters");
+        var badRequest = ex.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"metrics[{i}].id_type"), badRequest.FieldViolations.Select(v => v.Field));
+
+        var body = JsonSerializer.Serialize(new
+        {
+            metrics = Enumerable.Range(0, 10_000).Select(i => new { user_id = $"u{i}", id_type = "userID", metric_name = ValidMetric, metric_value = i, date = Day }),
+        });
+        var (status, error) = await PostJsonAsync(server, "v1/log_custom_metric", project.IngestKey, body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("10000 invalid field(s) in 10000 record(s)", error.RootElement.GetProperty("message").GetString());
+        var violations = error.RootElement.GetProperty("details")[0].GetProperty("fieldViolations");
+        Assert.Equal(100, violations.GetArrayLength());
+        await AssertNothingAppliedAsync(server, project);
+    }
+
     [Fact]
     public async Task TenThousandRecordsAndBoundaryLengthsAreValid()
     {
