@@ -24,10 +24,22 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         }
 
         var key = request.IdempotencyKey.Length == 0 ? null : request.IdempotencyKey;
-        if (key is not null && await idempotency.IsAppliedAsync(request.Project, key))
-            return new IngestOutcome.Applied(0, Duplicate: true);
+        var fingerprint = key is null ? "" : RequestFingerprint.Of(request.IsTest, request.Records);
+        if (key is not null)
+        {
+            // Claimed before anything is applied: of concurrent requests under one key, one body wins and the others are refused.
+            switch (await idempotency.ClaimAsync(request.Project, key, fingerprint))
+            {
+                case IdempotencyClaim.Applied:
+                    return new IngestOutcome.Applied(0, Duplicate: true);
+                case IdempotencyClaim.OtherRequest:
+                    var reused = IdempotencyKey.NamesAnotherRequest(key);
+                    await PublishRejectedAsync(request, now, _ => reused.Description);
+                    return new IngestOutcome.Invalid([reused]);
+            }
+        }
 
-        var (slices, catalog) = RequestPartition.Of(validation.Records, key, request.IsTest, now);
+        var (slices, catalog) = RequestPartition.Of(validation.Records, key, fingerprint, request.IsTest, now);
         var intent = new WriteIntent(Guid.NewGuid(), slices.Select(s => s.MetricDay).ToArray(), catalog);
 
         var readiness = grains.GetReadinessGrain(request.Project);
@@ -35,10 +47,10 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         if (!admission.Admitted)
         {
             // A retry whose earlier attempt failed after storing slices may meet the days sealed since: say what counts.
-            var held = key is null ? [] : await HeldSlicesAsync(request.Project, slices.Select(s => s.MetricDay), key);
+            var held = key is null ? [] : await HeldSlicesAsync(request.Project, slices.Select(s => s.MetricDay), key, fingerprint);
             if (held.Count == slices.Length)
             {
-                await idempotency.MarkAppliedAsync(request.Project, key!);
+                await idempotency.MarkAppliedAsync(request.Project, key!, fingerprint);
                 return new IngestOutcome.Applied(0, Duplicate: true);
             }
             return await RefuseAsync(request, now, new IngestOutcome.DaysSealed(
@@ -63,16 +75,17 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         if (late.Count > 0)
             return new IngestOutcome.DaysSealed(late, (await readiness.Get()).Watermark);
         if (key is not null)
-            await idempotency.MarkAppliedAsync(request.Project, key);
+            await idempotency.MarkAppliedAsync(request.Project, key, fingerprint);
         var accepted = slices.Zip(outcomes).Where(x => x.Second == SliceOutcome.Applied).Sum(x => x.First.Slice.Rows.Length);
         var duplicate = key is not null && outcomes.All(o => o == SliceOutcome.AlreadyApplied);
         return new IngestOutcome.Applied(accepted, duplicate);
     }
 
-    private async Task<IReadOnlyList<MetricDayRef>> HeldSlicesAsync(string project, IEnumerable<MetricDayRef> metricDays, string key)
+    private async Task<IReadOnlyList<MetricDayRef>> HeldSlicesAsync(
+        string project, IEnumerable<MetricDayRef> metricDays, string key, string fingerprint)
     {
-        var checks = metricDays.Select(async m =>
-            (MetricDay: m, Held: await grains.GetMetricDayGrain(new MetricDayId(project, m.MetricName, new PacificDay(m.Day))).HoldsSlice(key)));
+        var checks = metricDays.Select(async m => (MetricDay: m,
+            Held: await grains.GetMetricDayGrain(new MetricDayId(project, m.MetricName, new PacificDay(m.Day))).HoldsSlice(key, fingerprint)));
         return (await Task.WhenAll(checks)).Where(c => c.Held).Select(c => c.MetricDay).ToList();
     }
 

@@ -9,8 +9,8 @@ public interface IMetricDayGrain : IGrainWithStringKey
     /// <summary>Computes and stores the final aggregates; no later write changes them. Idempotent.</summary>
     Task Seal();
 
-    /// <summary>Whether the day holds the slice of the request with this idempotency key, sealed or not.</summary>
-    Task<bool> HoldsSlice(string idempotencyKey);
+    /// <summary>Whether the day holds the slice of the request with this idempotency key and fingerprint, sealed or not.</summary>
+    Task<bool> HoldsSlice(string idempotencyKey, string fingerprint);
 
     /// <summary>The detail view, or null when the day holds no data.</summary>
     Task<MetricDayView?> View(bool includeTest);

@@ -12,7 +12,8 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
     private long _version;
     private MetricDayTotals _production = new();
     private MetricDayTotals _test = new();
-    private readonly HashSet<string> _appliedKeys = new(StringComparer.Ordinal);
+    /// <summary>The idempotency key of each slice held, with the fingerprint of the request it came with.</summary>
+    private readonly Dictionary<string, string> _appliedKeys = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastIngestedAt;
     private Sealed? _sealed;
 
@@ -31,7 +32,8 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             _production = snapshot.Production.ToTotals();
             _test = snapshot.Test.ToTotals();
             _lastIngestedAt = snapshot.LastIngestedAt;
-            _appliedKeys.UnionWith(snapshot.AppliedKeys);
+            foreach (var (key, fingerprint) in snapshot.AppliedKeys.Zip(snapshot.AppliedFingerprints))
+                _appliedKeys[key] = fingerprint;
             _sealed = SealedView(snapshot.FinalizedAt);
         }
         foreach (var slice in log.Slices)
@@ -42,7 +44,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
     {
         if (_sealed is not null)
             return SliceOutcome.Sealed;
-        if (slice.IdempotencyKey is { } key && _appliedKeys.Contains(key))
+        if (slice.IdempotencyKey is { } key && Holds(key, slice.RequestFingerprint))
             return SliceOutcome.AlreadyApplied;
 
         await WriteAsync(() => store.AppendAsync(_id, _version, slice));
@@ -55,12 +57,18 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         if (_sealed is not null)
             return;
         var finalizedAt = clock.GetUtcNow();
-        var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_production), UnitSnapshot.Of(_test), _appliedKeys.ToArray());
+        var applied = _appliedKeys.ToArray();
+        var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_production), UnitSnapshot.Of(_test),
+            applied.Select(a => a.Key).ToArray(), applied.Select(a => a.Value).ToArray());
         await WriteAsync(() => store.SealAsync(_id, _version, snapshot));
         _sealed = SealedView(finalizedAt);
     }
 
-    public Task<bool> HoldsSlice(string idempotencyKey) => Task.FromResult(_appliedKeys.Contains(idempotencyKey));
+    public Task<bool> HoldsSlice(string idempotencyKey, string fingerprint) => Task.FromResult(Holds(idempotencyKey, fingerprint));
+
+    /// <summary>A key reused for another request after its retention is not that request's retry: its slice is new.</summary>
+    private bool Holds(string key, string fingerprint) =>
+        _appliedKeys.TryGetValue(key, out var remembered) && RequestFingerprint.SameRequest(remembered, fingerprint);
 
     public Task<MetricDayView?> View(bool includeTest)
     {
@@ -117,7 +125,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         foreach (var row in slice.Rows)
             totals.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator));
         if (slice.IdempotencyKey is { } key)
-            _appliedKeys.Add(key);
+            _appliedKeys[key] = slice.RequestFingerprint;
         if (_lastIngestedAt is null || slice.IngestedAt > _lastIngestedAt)
             _lastIngestedAt = slice.IngestedAt;
     }

@@ -22,7 +22,7 @@ public static class RedisLogstreamEntries
         redis.call('PUBLISH', ARGV[{channel}], id)
         """;
 
-    public static MetricSlice SliceOf(LogstreamBatch batch) => new(null, batch.IsTest, batch.IngestedAt, batch.Rows);
+    public static MetricSlice SliceOf(LogstreamBatch batch) => new(null, batch.IsTest, batch.IngestedAt, batch.Rows, "");
 
     public static StoredBatch Read(string project, StreamEntry entry)
     {

@@ -17,6 +17,7 @@ public static class StoredSealedDays
             Production = Write(sealedDay.Production),
             Test = Write(sealedDay.Test),
             IdempotencyKeys = { sealedDay.AppliedKeys },
+            IdempotencyFingerprints = { sealedDay.AppliedFingerprints },
         };
         if (sealedDay.LastIngestedAt is { } lastIngestedAt)
             stored.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
@@ -28,7 +29,9 @@ public static class StoredSealedDays
         var stored = SealedDay.Parser.ParseFrom(bytes);
         return new SealedMetricDay(
             stored.FinalizedAt.ToDateTimeOffset(), stored.LastIngestedAt?.ToDateTimeOffset(), Read(stored.Production), Read(stored.Test),
-            stored.IdempotencyKeys.ToArray());
+            stored.IdempotencyKeys.ToArray(),
+            // Snapshots sealed before fingerprints were kept have none: their keys match any request.
+            stored.IdempotencyKeys.Select((_, i) => i < stored.IdempotencyFingerprints.Count ? stored.IdempotencyFingerprints[i] : "").ToArray());
     }
 
     private static Units Write(UnitSnapshot snapshot)

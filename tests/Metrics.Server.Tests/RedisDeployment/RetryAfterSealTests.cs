@@ -59,6 +59,49 @@ public sealed class RetryAfterSealTests
         Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
     }
 
+    /// <summary>
+    /// A key reused for another request once Redis forgot it (its 7 days passed): the sealed grain still holds the
+    /// key's old slice, but that slice belongs to another body, so the new request is late data, not a duplicate.
+    /// </summary>
+    [Fact]
+    public async Task AKeyReusedForAnotherBodyAfterItsRetentionIsLateDataNotADuplicate()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "key-reused-after-seal");
+        using var client = new NodeClient(server);
+        var project = TestProject.Of(0);
+        var day = "2026-07-03";
+
+        await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("alice", "m1", 5, day)), SharedServer.Key(project.IngestKey));
+        await ForgetKeyAsync(redis, project, "weekly");
+        await SealAsync(client, project, day);
+
+        var reused = Request("weekly", Ingesting.Record("alice", "m1", 6, day));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(reused, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("nothing in the request was applied", refused.Status.Detail);
+        Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
+    }
+
+    /// <summary>The same on a day still open: the grain applies the new body instead of taking it for the old one.</summary>
+    [Fact]
+    public async Task AKeyReusedForAnotherBodyAfterItsRetentionIsAppliedToAnOpenDay()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "key-reused-open-day");
+        using var client = new NodeClient(server);
+        var project = TestProject.Of(0);
+        var day = "2026-07-04";
+
+        await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("alice", "m1", 5, day)), SharedServer.Key(project.IngestKey));
+        await ForgetKeyAsync(redis, project, "weekly");
+
+        var reused = await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("bob", "m1", 6, day)), SharedServer.Key(project.IngestKey));
+        Assert.False(reused.Duplicate);
+        Assert.Equal(1, reused.Accepted);
+        Assert.Equal(11, (await DayAsync(client, project, "m1", day)).Overall.Sum);
+    }
+
     private static LogCustomMetricRequest Request(string key, params MetricRecord[] records) =>
         new() { IdempotencyKey = key, Metrics = { records } };
 
