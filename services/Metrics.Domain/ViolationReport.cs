@@ -25,6 +25,6 @@ public sealed record ViolationReport(string Message, IReadOnlyList<RecordViolati
         return new ViolationReport($"{count}{extent}: {named}{(violations.Count > Named ? "; ..." : "")}", listed);
     }
 
-    private static string Shorten(string description) =>
+    public static string Shorten(string description) =>
         description.Length <= MaxDescriptionLength ? description : string.Concat(description.AsSpan(0, MaxDescriptionLength - 1), "…");
 }

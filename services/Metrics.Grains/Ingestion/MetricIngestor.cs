@@ -95,23 +95,15 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         return refusal;
     }
 
-    private async Task PublishRejectedAsync(IngestRequest request, DateTimeOffset now, Func<int, string> reason)
-    {
-        if (request.Records.Count is 0 or > RecordValidator.MaxRecords)
-            return;
-        var today = PacificDay.Of(now).ToString();
-        var batches = request.Records
-            .Select((r, i) => (Record: r, Reason: reason(i)))
-            .GroupBy(x => (x.Record.MetricName, Date: x.Record.Date.Length == 0 ? today : x.Record.Date, x.Reason))
-            .Select(g => new LogstreamBatch(request.Project, g.Key.MetricName, g.Key.Date, request.IsTest, now, g.Key.Reason,
-                g.Select(x => new UnitRow(x.Record.IdType, x.Record.UserId, x.Record.MetricValue, x.Record.Numerator, x.Record.Denominator)).ToArray()));
-        foreach (var batch in batches)
-            await logstream.AppendAsync(batch);
-    }
+    /// <summary>One bounded Logstream entry per refused request, however many records it had.</summary>
+    private Task PublishRejectedAsync(IngestRequest request, DateTimeOffset now, Func<int, string> reason) =>
+        request.Records.Count is 0 or > RecordValidator.MaxRecords
+            ? Task.CompletedTask
+            : logstream.AppendAsync(LogstreamBatch.Refused(request.Project, request.IsTest, now, request.Records, reason));
 
     private static string RejectionReason(BatchValidation validation, int index)
     {
-        var own = validation.Violations.Where(v => v.Index == index).Select(v => $"{v.Path}: {v.Description}").ToList();
+        var own = validation.Violations.Where(v => v.Index == index).Select(v => $"{v.Path}: {ViolationReport.Shorten(v.Description)}").ToList();
         return own.Count > 0
             ? string.Join("; ", own)
             : "not applied: other records in the request are invalid";

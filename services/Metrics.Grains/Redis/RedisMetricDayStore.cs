@@ -1,19 +1,15 @@
-using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Metrics.Grains.Redis;
 
 /// <summary>
 /// The Redis deployment's metric-day store. A write is one Lua script that checks the day's version and then,
-/// for an append, pushes the slice onto the day's journal and adds it to the project's Logstream — so a slice is
-/// either stored and visible, or neither, and its cost never grows with the day. The seal replaces the journal
-/// with the compact snapshot.
+/// for an append, pushes the slice onto the day's journal and adds it to the project's Logstream — the
+/// Logstream's own script, which the append extends — so a slice is either stored and visible, or neither, and
+/// its cost never grows with the day. The seal replaces the journal with the compact snapshot.
 /// </summary>
-public sealed class RedisMetricDayStore(
-    IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
-    : IMetricDayStore
+public sealed class RedisMetricDayStore(IConnectionMultiplexer redis, RedisLogstream logstream) : IMetricDayStore
 {
     private const string Version = "version";
     private const string Sealed = "sealed";
@@ -23,13 +19,12 @@ public sealed class RedisMetricDayStore(
         if version ~= tonumber(ARGV[1]) then return {0, version} end
         """;
 
-    private static readonly string Append = $$"""
-        {{CheckVersion}}
-        redis.call('RPUSH', KEYS[2], ARGV[2])
+    /// <summary>Runs before the Logstream entry is added, in the same script: KEYS[1] head, KEYS[2] journal, ARGV[1] expected version.</summary>
+    private static readonly RedisLogstreamPrelude Append = new($"""
+        {CheckVersion}
+        redis.call('RPUSH', KEYS[2], slice)
         redis.call('HSET', KEYS[1], 'version', version + 1)
-        {{RedisLogstreamEntries.AddScript(logstream: 3, maxLen: 3, metric: 4, date: 5, slice: 2, channel: 6)}}
-        return {1, id}
-        """;
+        """, KeyCount: 2, ArgumentCount: 1);
 
     private static readonly string Seal = $$"""
         {{CheckVersion}}
@@ -52,12 +47,8 @@ public sealed class RedisMetricDayStore(
         return new MetricDayLog(version, sealedDay, (await journal).Select(s => StoredSlices.Read((byte[])s!)).ToArray());
     }
 
-    public Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice) => WriteAsync(id, Append,
-        [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id), RedisKeys.Logstream(id.Project)],
-        [
-            expectedVersion, StoredSlices.Write(slice), options.Value.MaxEntries, id.MetricName, id.Day.ToString(),
-            RedisKeys.LogstreamAppended(id.Project).ToString(),
-        ]);
+    public async Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice) => ThrowOnConflict(id, expectedVersion,
+        await logstream.AppendAsync(id, slice, Append, [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id)], [expectedVersion]));
 
     public Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay) => WriteAsync(id, Seal,
         [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id)],
@@ -66,7 +57,12 @@ public sealed class RedisMetricDayStore(
     private async Task WriteAsync(MetricDayId id, string script, RedisKey[] keys, RedisValue[] values)
     {
         var reply = (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(script, keys, values)))!;
-        if ((int)reply[0] == 0)
-            throw new StoreConflictException($"{id}: expected version {values[0]}, found {(long)reply[1]}");
+        ThrowOnConflict(id, (long)values[0], reply);
+    }
+
+    private static void ThrowOnConflict(MetricDayId id, long expectedVersion, RedisResult[] reply)
+    {
+        if ((int)reply[0] == RedisLogstream.Refused)
+            throw new StoreConflictException($"{id}: expected version {expectedVersion}, found {(long)reply[1]}");
     }
 }
