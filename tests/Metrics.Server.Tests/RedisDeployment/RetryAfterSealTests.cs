@@ -40,18 +40,23 @@ public sealed class RetryAfterSealTests
     {
         await using var redis = await RedisServerProcess.StartAsync();
         await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "retry-after-seal-part");
-        using var client = new NodeClient(server);
         var project = TestProject.Of(0);
         var day = "2026-07-02";
+        var request = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day), Ingesting.Record("bob", "m2", 7, day));
+        using (var first = new NodeClient(server))
+            await first.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
 
-        // The first attempt stored the slice of m1 only; its slice of m2 never reached the grain.
-        var firstAttempt = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day));
-        await client.Ingest.LogCustomMetricAsync(firstAttempt, SharedServer.Key(project.IngestKey));
-        await ForgetKeyAsync(redis, project, firstAttempt.IdempotencyKey);
+        // The first attempt stored the slice of m1 only: its slice of m2 never reached Redis.
+        await server.KillAsync();
+        await ForgetKeyAsync(redis, project, request.IdempotencyKey);
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+            await connection.GetDatabase().KeyDeleteAsync(
+                [$"metrics:{{{project.Name}}}:day:m2:{day}", $"metrics:{{{project.Name}}}:journal:m2:{day}"]);
+        await server.StartAgainAsync();
+        using var client = new NodeClient(server);
         await SealAsync(client, project, day);
 
-        var retry = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day), Ingesting.Record("bob", "m2", 7, day));
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(retry, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Contains($"stored the records of m1 on {day}, which count", refused.Status.Detail);
         Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
