@@ -374,6 +374,27 @@ public class RecordValidatorTests
     }
 
     [Fact]
+    public void DateBeforeTheFirstDayIsRefusedSayingTheBound()
+    {
+        var violation = SingleViolation(Validate(Good() with { Date = "1960-01-01" }));
+        Assert.Equal("metrics[0].date", violation.Path);
+        Assert.Contains("before 2000-01-01", violation.Description);
+        AssertValid(Validate(Good() with { Date = "2000-01-01" }));
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    public void DotSegmentsAreNoMetricNames(string name)
+    {
+        var violation = SingleViolation(Validate(Good() with { MetricName = name }));
+        Assert.Equal("metrics[0].metric_name", violation.Path);
+        Assert.Contains("reserved", violation.Description);
+        AssertValid(Validate(Good() with { MetricName = "..." }));
+        AssertValid(Validate(Good() with { MetricName = ".hidden" }));
+    }
+
+    [Fact]
     public void RecordViolationPath_FormatsIndexAndField()
     {
         Assert.Equal("metrics[3].id_type", new RecordViolation(3, "id_type", "x").Path);

@@ -127,6 +127,24 @@ public sealed class IngestValidationTests
                 r.Denominator = double.NaN;
                 fields = ["denominator"];
                 break;
+            case "metric_value 1e308 (beyond 1e15)":
+                r.MetricValue = 1e308;
+                fields = ["metric_value"];
+                break;
+            case "denominator 1e-300 (closer to 0 than 1e-15)":
+                r.ClearMetricValue();
+                r.Numerator = 1e15;
+                r.Denominator = 1e-300;
+                fields = ["denominator"];
+                break;
+            case "metric_name ..":
+                r.MetricName = "..";
+                fields = ["metric_name"];
+                break;
+            case "date 1960-01-01 (before 2000-01-01)":
+                r.Date = "1960-01-01";
+                fields = ["date"];
+                break;
             case "date 2026-5-10":
                 r.Date = "2026-5-10";
                 fields = ["date"];
@@ -175,6 +193,10 @@ public sealed class IngestValidationTests
     [InlineData("+Infinity metric_value")]
     [InlineData("-Infinity numerator")]
     [InlineData("NaN denominator")]
+    [InlineData("metric_value 1e308 (beyond 1e15)")]
+    [InlineData("denominator 1e-300 (closer to 0 than 1e-15)")]
+    [InlineData("metric_name ..")]
+    [InlineData("date 1960-01-01 (before 2000-01-01)")]
     [InlineData("date 2026-5-10")]
     [InlineData("date 2026-02-30")]
     [InlineData("date 10/05/2026")]

@@ -70,9 +70,10 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
     private bool Holds(string key, string fingerprint) =>
         _appliedKeys.TryGetValue(key, out var remembered) && RequestFingerprint.SameRequest(remembered, fingerprint);
 
+    /// <summary>Test records never count in production: a day holding only them has no production view.</summary>
     public Task<MetricDayView?> View(bool includeTest)
     {
-        if (_production.Rows == 0 && _test.Rows == 0)
+        if (_production.Rows == 0 && (!includeTest || _test.Rows == 0))
             return Task.FromResult<MetricDayView?>(null);
         var totals = includeTest ? _production.Merge(_test) : _production;
         var aggregates = !includeTest && _sealed is not null ? _sealed.Production : totals.Aggregate();
@@ -87,7 +88,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
 
     public Task<ExportPage> Export(int offset, int count)
     {
-        if (_production.Rows == 0 && _test.Rows == 0)
+        if (_production.Rows == 0)
             return Task.FromResult(new ExportPage(ExportStatus.NoData, []));
         if (_sealed is null)
             return Task.FromResult(new ExportPage(ExportStatus.Open, []));
