@@ -15,6 +15,8 @@ public abstract record IngestOutcome
     /// <param name="StoredRecords">The records of <paramref name="Stored"/>.</param>
     public sealed record DaysSealed(IReadOnlyList<PacificDay> Days, long Watermark, IReadOnlyList<string> Stored, int StoredRecords) : IngestOutcome
     {
+        public const int MaxNamed = 10;
+
         /// <summary>Names at most <see cref="MaxNamed"/> days and metric-days, so that the message stays short for any request.</summary>
         public string Reason => Stored.Count > 0
             ? $"day(s) {Named(Days.Select(d => d.ToString()).ToList())} already sealed by the watermark; this call or an earlier attempt with "
@@ -24,8 +26,6 @@ public abstract record IngestOutcome
         private static string Named(IReadOnlyList<string> items) =>
             string.Join(", ", items.Take(MaxNamed)) + (items.Count > MaxNamed ? $" and {items.Count - MaxNamed} more" : "");
     }
-
-    public const int MaxNamed = 10;
 
     /// <summary>
     /// The truthful outcome of a request's slices: applied when none was refused (a duplicate when the request has a
