@@ -20,7 +20,7 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logstr
     private static readonly RedisValue Newest = "+";
 
     /// <summary>Result of a script whose prelude refused the append: <c>{0, ...}</c>; otherwise <c>{1, entry ID}</c>.</summary>
-    public const int Refused = 0;
+    public const int PreludeRefused = 0;
 
     private static readonly ConcurrentDictionary<RedisLogstreamPrelude, string> Scripts = new();
 

@@ -62,7 +62,7 @@ public sealed class RedisMetricDayStore(IConnectionMultiplexer redis, RedisLogst
 
     private static void ThrowOnConflict(MetricDayId id, long expectedVersion, RedisResult[] reply)
     {
-        if ((int)reply[0] == RedisLogstream.Refused)
+        if ((int)reply[0] == RedisLogstream.PreludeRefused)
             throw new StoreConflictException($"{id}: expected version {expectedVersion}, found {(long)reply[1]}");
     }
 }
