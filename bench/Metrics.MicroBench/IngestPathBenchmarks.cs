@@ -29,7 +29,7 @@ public class IngestPathBenchmarks
             .Select(i => new IncomingRecord($"u{i:D6}", "user_id", "revenue", i, null, null, "2026-11-25"))
             .ToArray();
         _valid = _validator.Validate(_incoming, Now).Records;
-        _slice = RequestPartition.Of(_valid, "key-1", false, Now).Slices[0].Slice;
+        _slice = RequestPartition.Of(_valid, "key-1", RequestFingerprint.Of(false, _incoming), false, Now).Slices[0].Slice;
         _stored = StoredSlices.Write(_slice);
     }
 
@@ -37,7 +37,10 @@ public class IngestPathBenchmarks
     public BatchValidation Validate() => _validator.Validate(_incoming, Now);
 
     [Benchmark]
-    public RequestPartition Partition() => RequestPartition.Of(_valid, "key-1", false, Now);
+    public string Fingerprint() => RequestFingerprint.Of(false, _incoming);
+
+    [Benchmark]
+    public RequestPartition Partition() => RequestPartition.Of(_valid, "key-1", _slice.RequestFingerprint, false, Now);
 
     [Benchmark]
     public byte[] WriteStoredSlice() => StoredSlices.Write(_slice);

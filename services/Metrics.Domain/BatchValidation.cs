@@ -5,5 +5,5 @@ public sealed record BatchValidation(IReadOnlyList<ValidRecord> Records, IReadOn
 {
     public bool IsValid => Violations.Count == 0;
 
-    public string Summary => IsValid ? "valid" : RecordViolation.Summarize(Violations);
+    public string Summary => IsValid ? "valid" : ViolationReport.Of(Violations).Message;
 }

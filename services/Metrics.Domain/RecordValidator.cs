@@ -9,6 +9,24 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
     public const int MaxUserIdBytes = 256;
     public const int MaxMetricNameCharacters = 128;
 
+    /// <summary>
+    /// The largest magnitude of <c>metric_value</c>, <c>numerator</c> and <c>denominator</c>. It keeps every
+    /// aggregate finite for every accepted input: a unit's total is at most <see cref="long.MaxValue"/> rows of it,
+    /// about 9.2e33; a sum of such totals over at most that many units stays below 1e53, and the variance's
+    /// squared deviations below 1e88 — all far from double's 1.8e308.
+    /// </summary>
+    public const double MaxMagnitude = 1e15;
+
+    /// <summary>
+    /// The smallest magnitude of a denominator that is not 0. Every double of at least this magnitude is a
+    /// multiple of 2^-102, and so is any sum of them: a denominator sum that is not 0 is at least 2^-102 (about
+    /// 2e-31) in magnitude, and the ratio at most about 5e64. A denominator sum of 0 gives a ratio of 0.
+    /// </summary>
+    public const double MinDenominatorMagnitude = 1e-15;
+
+    /// <summary>The first day a record may be for: before it, no data of this kind exists, and a day would have to be sealed by a watermark of 0.</summary>
+    public static readonly PacificDay FirstDay = new(new DateOnly(2000, 1, 1));
+
     public BatchValidation Validate(IReadOnlyList<IncomingRecord> records, DateTimeOffset now)
     {
         if (records.Count == 0)
@@ -39,6 +57,8 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
 
         if (Text(r.MetricName, "metric_name") is { } nameProblem)
             violations.Add(new(i, "metric_name", nameProblem));
+        else if (r.MetricName is "." or "..")
+            violations.Add(new(i, "metric_name", $"metric_name \"{r.MetricName}\" is reserved: it names no metric in a URL path (/v1/metrics/{r.MetricName})"));
         else if (r.MetricName.Length > MaxMetricNameCharacters && RuneCount(r.MetricName) > MaxMetricNameCharacters)
             violations.Add(new(i, "metric_name", $"metric_name is longer than {MaxMetricNameCharacters} characters"));
 
@@ -50,6 +70,8 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
         CheckNumber(i, r.MetricValue, "metric_value", violations);
         CheckNumber(i, r.Numerator, "numerator", violations);
         CheckNumber(i, r.Denominator, "denominator", violations);
+        if (r.Denominator is { } denominator && denominator != 0 && Math.Abs(denominator) < MinDenominatorMagnitude)
+            violations.Add(new(i, "denominator", $"denominator must be 0 or at least {MinDenominatorMagnitude:0e0} in magnitude, got {denominator:R}"));
         if (r.Numerator.HasValue != r.Denominator.HasValue)
             violations.Add(new(i, r.Numerator.HasValue ? "denominator" : "numerator", "numerator and denominator must be given together"));
         else if (r.MetricValue.HasValue && r.Numerator.HasValue)
@@ -64,6 +86,8 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
                 violations.Add(new(i, "date", $"date \"{r.Date}\" is not a YYYY-MM-DD date"));
             else if (day > dates.Today)
                 violations.Add(new(i, "date", $"date {r.Date} is after the current Pacific day {dates.Today}"));
+            else if (day < FirstDay)
+                violations.Add(new(i, "date", $"date {r.Date} is before {FirstDay}, the first day a record may be for"));
         }
 
         return new ValidRecord(r.MetricName, day, new UnitKey(r.IdType, r.UserId),
@@ -112,8 +136,12 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
 
     private static void CheckNumber(int i, double? value, string field, List<RecordViolation> violations)
     {
-        if (value is { } v && !double.IsFinite(v))
+        if (value is not { } v)
+            return;
+        if (!double.IsFinite(v))
             violations.Add(new(i, field, $"{field} must be a finite number, got {v}"));
+        else if (Math.Abs(v) > MaxMagnitude)
+            violations.Add(new(i, field, $"{field} must be between -{MaxMagnitude:0e0} and {MaxMagnitude:0e0}, got {v:R}"));
     }
 
     private static BatchValidation Invalid(RecordViolation violation) => new([], [violation]);

@@ -5,9 +5,4 @@ public sealed record RecordViolation(int Index, string Field, string Description
 {
     /// <summary>The field path as a client names it: <c>metrics[3].id_type</c>, or <c>metrics</c>.</summary>
     public string Path => Index < 0 ? Field : $"metrics[{Index}].{Field}";
-
-    /// <summary>A one-line account of the violations, naming the first few.</summary>
-    public static string Summarize(IReadOnlyList<RecordViolation> violations) =>
-        $"{violations.Count} invalid field(s): " + string.Join("; ", violations.Take(5).Select(v => $"{v.Path}: {v.Description}"))
-        + (violations.Count > 5 ? "; ..." : "");
 }

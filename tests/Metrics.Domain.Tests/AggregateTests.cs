@@ -85,9 +85,9 @@ public class AggregateTests
     public void UnitTotals_AddMeasurement_SumsSeparately()
     {
         var totals = default(UnitTotals)
-            .Add(new Measurement(2, null, null))
-            .Add(new Measurement(null, 1, 4))
-            .Add(new Measurement(3, null, null));
+            .Add(UnitTotals.Of(new Measurement(2, null, null)))
+            .Add(UnitTotals.Of(new Measurement(null, 1, 4)))
+            .Add(UnitTotals.Of(new Measurement(3, null, null)));
         Assert.Equal(new UnitTotals(5, 1, 4, 3), totals);
     }
 

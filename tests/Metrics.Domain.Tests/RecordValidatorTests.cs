@@ -369,8 +369,29 @@ public class RecordValidatorTests
         Assert.Empty(result.Records);
         var paths = result.Violations.Select(v => v.Path).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(new[] { "metrics[0].id_type", "metrics[0].user_id", "metrics[2].date" }, paths);
-        Assert.StartsWith("3 invalid field(s): ", result.Summary);
+        Assert.StartsWith("3 invalid field(s) in 2 record(s): ", result.Summary);
         Assert.Contains("metrics[2].date", result.Summary);
+    }
+
+    [Fact]
+    public void DateBeforeTheFirstDayIsRefusedSayingTheBound()
+    {
+        var violation = SingleViolation(Validate(Good() with { Date = "1960-01-01" }));
+        Assert.Equal("metrics[0].date", violation.Path);
+        Assert.Contains("before 2000-01-01", violation.Description);
+        AssertValid(Validate(Good() with { Date = "2000-01-01" }));
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    public void DotSegmentsAreNoMetricNames(string name)
+    {
+        var violation = SingleViolation(Validate(Good() with { MetricName = name }));
+        Assert.Equal("metrics[0].metric_name", violation.Path);
+        Assert.Contains("reserved", violation.Description);
+        AssertValid(Validate(Good() with { MetricName = "..." }));
+        AssertValid(Validate(Good() with { MetricName = ".hidden" }));
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class ReadinessAnnouncementTests(ReadinessTestCluster fixture) : I
     {
         var intent = new WriteIntent(Guid.NewGuid(), [new MetricDayRef("revenue", day)], [new CatalogEntry("revenue", false, ["user_id"], day, day)]);
         Assert.True((await Readiness(project).BeginWrite(intent)).Admitted);
-        var slice = new MetricSlice(null, false, DateTimeOffset.UtcNow, [new UnitRow("user_id", "alice", 1, null, null)]);
+        var slice = new MetricSlice(null, false, DateTimeOffset.UtcNow, [new UnitRow("user_id", "alice", 1, null, null)], RequestFingerprint: "");
         Assert.Equal(SliceOutcome.Applied, await MetricDay(project, day).Apply(slice));
         await Readiness(project).EndWrite(intent.LeaseId);
     }

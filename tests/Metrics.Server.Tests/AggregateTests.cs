@@ -150,6 +150,26 @@ public sealed class AggregateTests
         Assert.Equal(106.0, withTest.Overall.Sum, Tolerance);
     }
 
+    /// <summary>Test records never count in production: a day holding only them has no production data at all.</summary>
+    [Fact]
+    public async Task ADayOfOnlyTestRecordsIsNotFoundInProductionAndInExport()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        await IngestAsync(server, project, true, Value("t1", "tests_only", 3));
+
+        var production = await Assert.ThrowsAsync<RpcException>(() => GetDayAsync(server, project, "tests_only"));
+        Assert.Equal(StatusCode.NotFound, production.StatusCode);
+        Assert.Equal(3.0, (await GetDayAsync(server, project, "tests_only", includeTest: true)).Overall.Sum, Tolerance);
+        var openExport = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(server, project, "tests_only"));
+        Assert.Equal(StatusCode.NotFound, openExport.StatusCode);
+
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => GetDayAsync(server, project, "tests_only"))).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => ExportAsync(server, project, "tests_only"))).StatusCode);
+        Assert.Equal(DayStatus.Finalized, (await GetDayAsync(server, project, "tests_only", includeTest: true)).Status);
+    }
+
     [Fact]
     public async Task TestRatioRecordsDoNotMakeAProductionMetricRatio()
     {

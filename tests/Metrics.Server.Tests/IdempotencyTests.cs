@@ -1,3 +1,4 @@
+using Google.Rpc;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
@@ -45,21 +46,57 @@ public sealed class IdempotencyTests
     }
 
     [Fact]
-    public async Task SameKeyWithDifferentContentIsStillADuplicate()
+    public async Task SameKeyWithADifferentBodyIsRefusedAndAppliesNothing()
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
         var ingest = SharedServer.Key(project.IngestKey);
 
         await server.Ingest.LogCustomMetricAsync(Request("batch-1", value: 4), ingest);
-        var retry = await server.Ingest.LogCustomMetricAsync(Request("batch-1", value: 100), ingest);
+        var reused = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Ingest.LogCustomMetricAsync(Request("batch-1", value: 100), ingest).ResponseAsync);
 
-        Assert.True(retry.Success);
-        Assert.True(retry.Duplicate);
-        Assert.Equal(0, retry.Accepted);
+        Assert.Equal(StatusCode.InvalidArgument, reused.StatusCode);
+        Assert.Equal("idempotency_key", Assert.Single(reused.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+        Assert.Contains("different request", reused.Status.Detail);
         var day = await GetDayAsync(server, project, "idem_metric", Day);
         Assert.Equal(8.0, day.Overall.Sum);
         Assert.Equal(2, day.Overall.RowCount);
+        // The key still names the first request: its retry is a duplicate.
+        Assert.True((await server.Ingest.LogCustomMetricAsync(Request("batch-1", value: 4), ingest)).Duplicate);
+    }
+
+    /// <summary>Concurrent requests under one key and with different bodies: one is applied, every other one is refused.</summary>
+    [Fact]
+    public async Task TwentyConcurrentBodiesUnderOneKeyApplyExactlyOne()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        var ingest = SharedServer.Key(project.IngestKey);
+
+        var calls = Enumerable.Range(0, 20).Select(async i =>
+        {
+            try
+            {
+                return (Metric: $"race_{i}", Reply: await server.Ingest.LogCustomMetricAsync(Request("raced", metric: $"race_{i}"), ingest), Error: (RpcException?)null);
+            }
+            catch (RpcException e)
+            {
+                return (Metric: $"race_{i}", Reply: (LogCustomMetricResponse?)null, Error: e);
+            }
+        });
+        var outcomes = await Task.WhenAll(calls);
+
+        var applied = Assert.Single(outcomes, o => o.Reply is not null);
+        Assert.Equal(2, applied.Reply!.Accepted);
+        Assert.All(outcomes.Where(o => o.Error is not null), o => Assert.Equal(StatusCode.InvalidArgument, o.Error!.StatusCode));
+        foreach (var (metric, reply, _) in outcomes)
+        {
+            if (reply is not null)
+                Assert.Equal(2, (await GetDayAsync(server, project, metric, Day)).Overall.RowCount);
+            else
+                Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => GetDayAsync(server, project, metric, Day))).StatusCode);
+        }
     }
 
     [Fact]

@@ -127,6 +127,24 @@ public sealed class IngestValidationTests
                 r.Denominator = double.NaN;
                 fields = ["denominator"];
                 break;
+            case "metric_value 1e308 (beyond 1e15)":
+                r.MetricValue = 1e308;
+                fields = ["metric_value"];
+                break;
+            case "denominator 1e-300 (closer to 0 than 1e-15)":
+                r.ClearMetricValue();
+                r.Numerator = 1e15;
+                r.Denominator = 1e-300;
+                fields = ["denominator"];
+                break;
+            case "metric_name ..":
+                r.MetricName = "..";
+                fields = ["metric_name"];
+                break;
+            case "date 1960-01-01 (before 2000-01-01)":
+                r.Date = "1960-01-01";
+                fields = ["date"];
+                break;
             case "date 2026-5-10":
                 r.Date = "2026-5-10";
                 fields = ["date"];
@@ -175,6 +193,10 @@ public sealed class IngestValidationTests
     [InlineData("+Infinity metric_value")]
     [InlineData("-Infinity numerator")]
     [InlineData("NaN denominator")]
+    [InlineData("metric_value 1e308 (beyond 1e15)")]
+    [InlineData("denominator 1e-300 (closer to 0 than 1e-15)")]
+    [InlineData("metric_name ..")]
+    [InlineData("date 1960-01-01 (before 2000-01-01)")]
     [InlineData("date 2026-5-10")]
     [InlineData("date 2026-02-30")]
     [InlineData("date 10/05/2026")]
@@ -291,6 +313,41 @@ public sealed class IngestValidationTests
         var badRequest = await AssertInvalidArgumentAsync(server, project, request);
 
         Assert.Contains(badRequest.FieldViolations, v => v.Field == "metrics");
+        await AssertNothingAppliedAsync(server, project);
+    }
+
+    /// <summary>
+    /// The source document's most common mistake, a wrong ID type in every record: the answer lists the first 100
+    /// fields and counts all of them, so that it fits the HTTP/2 trailers a gRPC client accepts.
+    /// </summary>
+    [Fact]
+    public async Task TenThousandWrongIdTypesAreAnsweredWithTheFirstHundredAndTheCount()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        var request = new LogCustomMetricRequest();
+        for (var i = 0; i < 10_000; i++)
+            request.Metrics.Add(new MetricRecord { UserId = $"u{i}", IdType = "userID", MetricName = ValidMetric, MetricValue = i, Date = Day });
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.StartsWith("10000 invalid field(s) in 10000 record(s); the first 100 are listed", ex.Status.Detail);
+        Assert.True(ex.Status.Detail.Length < 1000, $"a status message of {ex.Status.Detail.Length} characters");
+        var badRequest = ex.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"metrics[{i}].id_type"), badRequest.FieldViolations.Select(v => v.Field));
+
+        var body = JsonSerializer.Serialize(new
+        {
+            metrics = Enumerable.Range(0, 10_000).Select(i => new { user_id = $"u{i}", id_type = "userID", metric_name = ValidMetric, metric_value = i, date = Day }),
+        });
+        var (status, error) = await PostJsonAsync(server, "v1/log_custom_metric", project.IngestKey, body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("10000 invalid field(s) in 10000 record(s)", error.RootElement.GetProperty("message").GetString());
+        var violations = error.RootElement.GetProperty("details")[0].GetProperty("fieldViolations");
+        Assert.Equal(100, violations.GetArrayLength());
         await AssertNothingAppliedAsync(server, project);
     }
 

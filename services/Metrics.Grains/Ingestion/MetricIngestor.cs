@@ -6,8 +6,9 @@ using Metrics.Grains.Readiness;
 namespace Metrics.Grains.Ingestion;
 
 /// <summary>
-/// Applies an ingest request all or nothing: validates it, asks the readiness grain to admit its days, writes
-/// one slice per metric-day grain, and shows refused records in the Logstream as rejected.
+/// Applies an ingest request: validates it, binds its idempotency key to it, asks the readiness grain to admit its
+/// days, writes one slice per metric-day grain, and shows refused records in the Logstream as rejected. A request
+/// is applied whole, or — only when a slice meets a day sealed since its admission — refused naming what was stored.
 /// </summary>
 public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idempotency, ILogstreamWriter logstream, TimeProvider clock)
 {
@@ -19,88 +20,98 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         var validation = new RecordValidator(request.IdTypes).Validate(request.Records, now);
         if (!validation.IsValid)
         {
-            await PublishRejectedAsync(request, now, i => RejectionReason(validation, i));
+            await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(validation, i));
             return new IngestOutcome.Invalid(validation.Violations);
         }
 
         var key = request.IdempotencyKey.Length == 0 ? null : request.IdempotencyKey;
-        if (key is not null && await idempotency.IsAppliedAsync(request.Project, key))
-            return new IngestOutcome.Applied(0, Duplicate: true);
+        var fingerprint = key is null ? "" : RequestFingerprint.Of(request.IsTest, request.Records);
+        if (key is not null)
+        {
+            // Claimed before anything is applied: of concurrent requests under one key, one body wins and the others are refused.
+            switch (await idempotency.ClaimAsync(request.Project, key, fingerprint))
+            {
+                case IdempotencyClaim.Applied:
+                    return new IngestOutcome.Applied(0, Duplicate: true);
+                case IdempotencyClaim.OtherRequest:
+                    var reused = IdempotencyKey.NamesAnotherRequest(key);
+                    await PublishRejectedAsync(request, request.Records, now, _ => reused.Description);
+                    return new IngestOutcome.Invalid([reused]);
+            }
+        }
 
-        var (slices, catalog) = RequestPartition.Of(validation.Records, key, request.IsTest, now);
+        var (slices, catalog) = RequestPartition.Of(validation.Records, key, fingerprint, request.IsTest, now);
         var intent = new WriteIntent(Guid.NewGuid(), slices.Select(s => s.MetricDay).ToArray(), catalog);
 
         var readiness = grains.GetReadinessGrain(request.Project);
         var admission = await readiness.BeginWrite(intent);
         if (admission.QuotaExceeded is { } quota)
             return new IngestOutcome.QuotaExceeded(quota);
-        if (!admission.Admitted)
-        {
-            // A retry whose earlier attempt failed after storing slices may meet the days sealed since: say what counts.
-            var held = key is null ? [] : await HeldSlicesAsync(request.Project, slices.Select(s => s.MetricDay), key);
-            if (held.Count == slices.Length)
-            {
-                await idempotency.MarkAppliedAsync(request.Project, key!);
-                return new IngestOutcome.Applied(0, Duplicate: true);
-            }
-            return await RefuseAsync(request, now, new IngestOutcome.DaysSealed(
-                admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark,
-                held.Select(m => $"{m.MetricName} on {new PacificDay(m.Day)}").ToList()));
-        }
+        var (results, sealedDays, watermark) = admission.Admitted
+            ? await ApplyAsync(request.Project, slices, readiness, intent.LeaseId, admission.Watermark)
+            : (await HeldSlicesAsync(request.Project, slices, key, fingerprint), admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark);
 
+        var outcome = IngestOutcome.Of(results, key is not null, sealedDays, watermark);
+        if (outcome is IngestOutcome.DaysSealed refused)
+            await PublishRejectedAsync(request, RecordsOf(request, validation, results.Where(r => !r.Stored)), now, _ => refused.Reason);
+        else if (key is not null)
+            await idempotency.MarkAppliedAsync(request.Project, key, fingerprint);
+        return outcome;
+    }
+
+    private async Task<(IReadOnlyList<SliceResult>, IReadOnlyList<PacificDay>, long)> ApplyAsync(
+        string project, (MetricDayRef MetricDay, MetricSlice Slice)[] slices, IReadinessGrain readiness, Guid leaseId, long watermark)
+    {
         SliceOutcome[] outcomes;
         try
         {
             outcomes = await Task.WhenAll(slices.Select(s => grains
-                .GetMetricDayGrain(new MetricDayId(request.Project, s.MetricDay.MetricName, new PacificDay(s.MetricDay.Day)))
+                .GetMetricDayGrain(new MetricDayId(project, s.MetricDay.MetricName, new PacificDay(s.MetricDay.Day)))
                 .Apply(s.Slice)));
         }
         finally
         {
-            await readiness.EndWrite(intent.LeaseId);
+            await readiness.EndWrite(leaseId);
         }
-
-        // Only when a writer outlived its lease can a slice meet a sealed day here.
-        var late = slices.Zip(outcomes).Where(x => x.Second == SliceOutcome.Sealed).Select(x => new PacificDay(x.First.MetricDay.Day)).Distinct().Order().ToList();
-        if (late.Count > 0)
-            return new IngestOutcome.DaysSealed(late, (await readiness.Get()).Watermark);
-        if (key is not null)
-            await idempotency.MarkAppliedAsync(request.Project, key);
-        var accepted = slices.Zip(outcomes).Where(x => x.Second == SliceOutcome.Applied).Sum(x => x.First.Slice.Rows.Length);
-        var duplicate = key is not null && outcomes.All(o => o == SliceOutcome.AlreadyApplied);
-        return new IngestOutcome.Applied(accepted, duplicate);
+        var results = slices.Zip(outcomes, (s, o) => new SliceResult(s.MetricDay, s.Slice.Rows.Length, o)).ToList();
+        // Only when a writer outlived its lease, or the readiness grain lost its leases with its node, can a slice meet a sealed day here.
+        var late = results.Where(r => !r.Stored).Select(r => new PacificDay(r.MetricDay.Day)).Distinct().Order().ToList();
+        return (results, late, late.Count == 0 ? watermark : (await readiness.Get()).Watermark);
     }
 
-    private async Task<IReadOnlyList<MetricDayRef>> HeldSlicesAsync(string project, IEnumerable<MetricDayRef> metricDays, string key)
+    /// <summary>
+    /// For a request refused at admission: the slices its metric-day grains hold already (a retry whose earlier
+    /// attempt stored them before the seal) count as stored; the others are refused.
+    /// </summary>
+    private async Task<IReadOnlyList<SliceResult>> HeldSlicesAsync(
+        string project, (MetricDayRef MetricDay, MetricSlice Slice)[] slices, string? key, string fingerprint)
     {
-        var checks = metricDays.Select(async m =>
-            (MetricDay: m, Held: await grains.GetMetricDayGrain(new MetricDayId(project, m.MetricName, new PacificDay(m.Day))).HoldsSlice(key)));
-        return (await Task.WhenAll(checks)).Where(c => c.Held).Select(c => c.MetricDay).ToList();
+        var checks = slices.Select(async s => new SliceResult(s.MetricDay, s.Slice.Rows.Length,
+            key is not null
+            && await grains.GetMetricDayGrain(new MetricDayId(project, s.MetricDay.MetricName, new PacificDay(s.MetricDay.Day))).HoldsSlice(key, fingerprint)
+                ? SliceOutcome.AlreadyApplied
+                : SliceOutcome.Sealed));
+        return await Task.WhenAll(checks);
     }
 
-    private async Task<IngestOutcome> RefuseAsync(IngestRequest request, DateTimeOffset now, IngestOutcome.DaysSealed refusal)
+    /// <summary>The records of the request that belong to <paramref name="metricDays"/>, in request order.</summary>
+    private static List<IncomingRecord> RecordsOf(IngestRequest request, BatchValidation validation, IEnumerable<SliceResult> metricDays)
     {
-        await PublishRejectedAsync(request, now, _ => refusal.Reason);
-        return refusal;
+        var wanted = metricDays.Select(r => r.MetricDay).ToHashSet();
+        return request.Records
+            .Where((_, i) => wanted.Contains(new MetricDayRef(validation.Records[i].MetricName, validation.Records[i].Day.Date)))
+            .ToList();
     }
 
-    private async Task PublishRejectedAsync(IngestRequest request, DateTimeOffset now, Func<int, string> reason)
-    {
-        if (request.Records.Count is 0 or > RecordValidator.MaxRecords)
-            return;
-        var today = PacificDay.Of(now).ToString();
-        var batches = request.Records
-            .Select((r, i) => (Record: r, Reason: reason(i)))
-            .GroupBy(x => (x.Record.MetricName, Date: x.Record.Date.Length == 0 ? today : x.Record.Date, x.Reason))
-            .Select(g => new LogstreamBatch(request.Project, g.Key.MetricName, g.Key.Date, request.IsTest, now, g.Key.Reason,
-                g.Select(x => new UnitRow(x.Record.IdType, x.Record.UserId, x.Record.MetricValue, x.Record.Numerator, x.Record.Denominator)).ToArray()));
-        foreach (var batch in batches)
-            await logstream.AppendAsync(batch);
-    }
+    /// <summary>One bounded Logstream entry per refused request, however many records it had.</summary>
+    private Task PublishRejectedAsync(IngestRequest request, IReadOnlyList<IncomingRecord> records, DateTimeOffset now, Func<int, string> reason) =>
+        records.Count is 0 or > RecordValidator.MaxRecords
+            ? Task.CompletedTask
+            : logstream.AppendAsync(LogstreamBatch.Refused(request.Project, request.IsTest, now, records, reason));
 
     private static string RejectionReason(BatchValidation validation, int index)
     {
-        var own = validation.Violations.Where(v => v.Index == index).Select(v => $"{v.Path}: {v.Description}").ToList();
+        var own = validation.Violations.Where(v => v.Index == index).Select(v => $"{v.Path}: {ViolationReport.Shorten(v.Description)}").ToList();
         return own.Count > 0
             ? string.Join("; ", own)
             : "not applied: other records in the request are invalid";

@@ -10,7 +10,8 @@ namespace Metrics.Grains.Ingestion;
 /// </summary>
 public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice)[] Slices, CatalogEntry[] Catalog)
 {
-    public static RequestPartition Of(IReadOnlyList<ValidRecord> records, string? idempotencyKey, bool isTest, DateTimeOffset ingestedAt)
+    public static RequestPartition Of(
+        IReadOnlyList<ValidRecord> records, string? idempotencyKey, string fingerprint, bool isTest, DateTimeOffset ingestedAt)
     {
         var rowsByDay = new Dictionary<(string Metric, PacificDay Day), List<UnitRow>>();
         var metricDays = new List<(string Metric, PacificDay Day)>();
@@ -35,7 +36,7 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
         }
         return new RequestPartition(
             metricDays
-                .Select(d => (new MetricDayRef(d.Metric, d.Day.Date), new MetricSlice(idempotencyKey, isTest, ingestedAt, rowsByDay[d].ToArray())))
+                .Select(d => (new MetricDayRef(d.Metric, d.Day.Date), new MetricSlice(idempotencyKey, isTest, ingestedAt, rowsByDay[d].ToArray(), fingerprint)))
                 .ToArray(),
             catalog.Select(c => c.Value.ToEntry(c.Key)).ToArray());
     }

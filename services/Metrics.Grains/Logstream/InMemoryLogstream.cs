@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Grains.Logstream;
 
 /// <summary>
-/// The embedded mode's Logstream: a bounded window per project in process memory, delivered to the hub as it is
-/// appended, so there is nothing to follow.
+/// The embedded mode's Logstream: a window per project in process memory, bounded in batches and in bytes,
+/// delivered to the hub as it is appended, so there is nothing to follow.
 /// </summary>
 public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOptions> options, TimeProvider clock)
     : ILogstreamWriter, ILogstreamHistory, ILogstreamFollower
@@ -14,7 +14,8 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
     private sealed class ProjectStream
     {
         public readonly Lock Gate = new();
-        public readonly Queue<StoredBatch> Batches = new();
+        public readonly Queue<(StoredBatch Stored, long Bytes)> Batches = new();
+        public long Bytes;
         public StreamId Last;
     }
 
@@ -28,9 +29,12 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
             stream.Last = now > stream.Last.Milliseconds ? new StreamId(now, 0) : stream.Last with { Sequence = stream.Last.Sequence + 1 };
             var stored = new StoredBatch(stream.Last, batch);
-            stream.Batches.Enqueue(stored);
-            while (stream.Batches.Count > options.Value.MaxEntries)
-                stream.Batches.Dequeue();
+            var bytes = batch.ApproximateBytes();
+            stream.Batches.Enqueue((stored, bytes));
+            stream.Bytes += bytes;
+            var (maxEntries, maxBytes) = (options.Value.MaxEntries, options.Value.MaxBytes);
+            while (stream.Batches.Count > 1 && (stream.Batches.Count > maxEntries || stream.Bytes > maxBytes))
+                stream.Bytes -= stream.Batches.Dequeue().Bytes;
             // Delivered under the lock so that every subscriber sees a project's batches in stream order.
             hub.Deliver(stored);
         }
@@ -70,7 +74,7 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
         if (!_projects.TryGetValue(project, out var stream))
             return Task.FromResult<StreamId?>(null);
         lock (stream.Gate)
-            return Task.FromResult<StreamId?>(stream.Batches.TryPeek(out var oldest) ? oldest.Id : null);
+            return Task.FromResult<StreamId?>(stream.Batches.TryPeek(out var oldest) ? oldest.Stored.Id : null);
     }
 
     private StoredBatch[] Snapshot(string project)
@@ -78,6 +82,6 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
         if (!_projects.TryGetValue(project, out var stream))
             return [];
         lock (stream.Gate)
-            return stream.Batches.ToArray();
+            return stream.Batches.Select(b => b.Stored).ToArray();
     }
 }

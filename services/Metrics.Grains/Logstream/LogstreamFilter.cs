@@ -11,12 +11,14 @@ public sealed record LogstreamFilter(
     public bool MatchesBatch(LogstreamBatch batch) =>
         (IncludeTest || !batch.IsTest)
         && (IncludeRejected || !batch.Rejected)
-        && (MetricNames.Count == 0 || MetricNames.Contains(batch.MetricName));
+        && (MetricNames.Count == 0 || batch.Rejected || MetricNames.Contains(batch.MetricName));
 
+    /// <summary>The rows of a refused request each name their own metric.</summary>
     public bool MatchesRow(LogstreamBatch batch, int index)
     {
         var row = batch.Rows[index];
-        return (IdTypes.Count == 0 || IdTypes.Contains(row.IdType)) && (UserId.Length == 0 || UserId == row.UserId);
+        return (IdTypes.Count == 0 || IdTypes.Contains(row.IdType)) && (UserId.Length == 0 || UserId == row.UserId)
+            && (MetricNames.Count == 0 || !batch.Rejected || MetricNames.Contains(batch.MetricNameAt(index)));
     }
 
     /// <summary>The indexes of the batch's records that match, in order.</summary>

@@ -10,9 +10,9 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
 {
     private MetricDayId _id;
     private long _version;
-    private MetricDayTotals _production = new();
-    private MetricDayTotals _test = new();
-    private readonly HashSet<string> _appliedKeys = new(StringComparer.Ordinal);
+    private MetricDayUnits _units = new();
+    /// <summary>The idempotency key of each slice held, with the fingerprint of the request it came with.</summary>
+    private readonly Dictionary<string, string> _appliedKeys = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastIngestedAt;
     private Sealed? _sealed;
 
@@ -28,10 +28,10 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         _version = log.Version;
         if (log.Sealed is { } snapshot)
         {
-            _production = snapshot.Production.ToTotals();
-            _test = snapshot.Test.ToTotals();
+            _units = new MetricDayUnits(snapshot.Production.ToTotals(), snapshot.Test.ToTotals());
             _lastIngestedAt = snapshot.LastIngestedAt;
-            _appliedKeys.UnionWith(snapshot.AppliedKeys);
+            foreach (var (key, fingerprint) in snapshot.AppliedKeys.Zip(snapshot.AppliedFingerprints))
+                _appliedKeys[key] = fingerprint;
             _sealed = SealedView(snapshot.FinalizedAt);
         }
         foreach (var slice in log.Slices)
@@ -42,7 +42,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
     {
         if (_sealed is not null)
             return SliceOutcome.Sealed;
-        if (slice.IdempotencyKey is { } key && _appliedKeys.Contains(key))
+        if (slice.IdempotencyKey is { } key && Holds(key, slice.RequestFingerprint))
             return SliceOutcome.AlreadyApplied;
 
         await WriteAsync(() => store.AppendAsync(_id, _version, slice));
@@ -55,22 +55,28 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         if (_sealed is not null)
             return;
         var finalizedAt = clock.GetUtcNow();
-        var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_production), UnitSnapshot.Of(_test), _appliedKeys.ToArray());
+        var applied = _appliedKeys.ToArray();
+        var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_units.Production), UnitSnapshot.Of(_units.Test),
+            applied.Select(a => a.Key).ToArray(), applied.Select(a => a.Value).ToArray());
         await WriteAsync(() => store.SealAsync(_id, _version, snapshot));
         _sealed = SealedView(finalizedAt);
     }
 
-    public Task<bool> HoldsSlice(string idempotencyKey) => Task.FromResult(_appliedKeys.Contains(idempotencyKey));
+    public Task<bool> HoldsSlice(string idempotencyKey, string fingerprint) => Task.FromResult(Holds(idempotencyKey, fingerprint));
 
+    /// <summary>A key reused for another request after its retention is not that request's retry: its slice is new.</summary>
+    private bool Holds(string key, string fingerprint) =>
+        _appliedKeys.TryGetValue(key, out var remembered) && RequestFingerprint.SameRequest(remembered, fingerprint);
+
+    /// <summary>Test records never count in production: a day holding only them has no production view.</summary>
     public Task<MetricDayView?> View(bool includeTest)
     {
-        if (_production.Rows == 0 && _test.Rows == 0)
+        if (_units.View(includeTest) is not { } view)
             return Task.FromResult<MetricDayView?>(null);
-        var totals = includeTest ? _production.Merge(_test) : _production;
-        var aggregates = !includeTest && _sealed is not null ? _sealed.Production : totals.Aggregate();
+        var aggregates = !includeTest && _sealed is not null ? _sealed.Production : view.Aggregates;
         return Task.FromResult<MetricDayView?>(new MetricDayView(
             _sealed is not null,
-            totals.IsRatio,
+            view.IsRatio,
             aggregates.Overall,
             aggregates.ByIdType.ToArray(),
             _sealed?.FinalizedAt,
@@ -79,17 +85,18 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
 
     public Task<ExportPage> Export(int offset, int count)
     {
-        if (_production.Rows == 0 && _test.Rows == 0)
+        var production = _units.Production;
+        if (production.Rows == 0)
             return Task.FromResult(new ExportPage(ExportStatus.NoData, []));
         if (_sealed is null)
             return Task.FromResult(new ExportPage(ExportStatus.Open, []));
-        _exportOrder ??= _production.Units.Keys
+        _exportOrder ??= production.Units.Keys
             .OrderBy(u => u.IdType, StringComparer.Ordinal)
             .ThenBy(u => u.UserId, StringComparer.Ordinal)
             .ToArray();
         var rows = _exportOrder.Skip(offset).Take(count).Select(unit =>
         {
-            var totals = _production.Units[unit];
+            var totals = production.Units[unit];
             return new UnitValueRow(unit.IdType, unit.UserId, totals.Value, totals.Numerator, totals.Denominator, totals.Rows);
         });
         return Task.FromResult(new ExportPage(ExportStatus.Finalized, rows.ToArray()));
@@ -113,14 +120,13 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
 
     private void Accumulate(MetricSlice slice)
     {
-        var totals = slice.IsTest ? _test : _production;
         foreach (var row in slice.Rows)
-            totals.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator));
+            _units.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator), slice.IsTest);
         if (slice.IdempotencyKey is { } key)
-            _appliedKeys.Add(key);
+            _appliedKeys[key] = slice.RequestFingerprint;
         if (_lastIngestedAt is null || slice.IngestedAt > _lastIngestedAt)
             _lastIngestedAt = slice.IngestedAt;
     }
 
-    private Sealed SealedView(DateTimeOffset finalizedAt) => new(finalizedAt, _production.Aggregate());
+    private Sealed SealedView(DateTimeOffset finalizedAt) => new(finalizedAt, _units.Production.Aggregate());
 }

@@ -26,6 +26,12 @@ public static class RedisKeys
     /// <summary>The project's Logstream: a stream with one entry per batch.</summary>
     public static RedisKey Logstream(string project) => $"{Project(project)}:logstream";
 
+    /// <summary>A list of the Logstream's entries, oldest first, as pairs of entry ID and stored bytes: what retention in bytes trims by.</summary>
+    public static RedisKey LogstreamSizes(string project) => $"{Project(project)}:logstream:sizes";
+
+    /// <summary>A counter: the bytes of the entries listed in <see cref="LogstreamSizes"/>.</summary>
+    public static RedisKey LogstreamBytes(string project) => $"{Project(project)}:logstream:bytes";
+
     /// <summary>Told the ID of every Logstream entry as it is added, to wake the nodes that follow the stream.</summary>
     public static RedisChannel LogstreamAppended(string project) => RedisChannel.Literal($"{Project(project)}:logstream");
 

@@ -1,11 +1,17 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Metrics.Grains.Logstream;
+using Metrics.Grains.MetricDays;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Metrics.Grains.Redis;
 
-/// <summary>The Redis deployment's Logstream: a Redis stream per project, trimmed to the newest <c>MaxEntries</c> batches.</summary>
+/// <summary>
+/// The Redis deployment's Logstream: a Redis stream per project, trimmed to the newest <c>MaxEntries</c> batches
+/// and <c>MaxBytes</c> bytes. Every entry, accepted slice or refused request, goes in through one script, which
+/// a metric-day store extends with its own write (<see cref="RedisLogstreamPrelude"/>) to append both in one round trip.
+/// </summary>
 public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
     : ILogstreamWriter, ILogstreamHistory
 {
@@ -13,20 +19,77 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logstr
     private static readonly RedisValue Oldest = "-";
     private static readonly RedisValue Newest = "+";
 
-    private static readonly string AddRejected = $"""
-        {RedisLogstreamEntries.AddScript(logstream: 1, maxLen: 1, metric: 2, date: 3, slice: 4, channel: 6, reason: 5)}
-        return id
-        """;
+    /// <summary>Result of a script whose prelude refused the append: <c>{0, ...}</c>; otherwise <c>{1, entry ID}</c>.</summary>
+    public const int PreludeRefused = 0;
+
+    private static readonly ConcurrentDictionary<RedisLogstreamPrelude, string> Scripts = new();
 
     private IDatabase Db => redis.GetDatabase();
 
-    public Task AppendAsync(LogstreamBatch batch) => RedisGuard.Call(() => Db.ScriptEvaluateAsync(
-        AddRejected,
-        [RedisKeys.Logstream(batch.Project)],
+    public Task AppendAsync(LogstreamBatch batch) => AppendAsync(
+        batch, StoredSlices.Write(RedisLogstreamEntries.SliceOf(batch)), RedisLogstreamPrelude.None, [], []);
+
+    /// <summary>The accepted slice of a metric-day, after the store's own write in <paramref name="prelude"/>.</summary>
+    public Task<RedisResult[]> AppendAsync(MetricDayId id, MetricSlice slice, RedisLogstreamPrelude prelude, RedisKey[] keys, RedisValue[] values) =>
+        AppendAsync(LogstreamBatch.Accepted(id, slice), StoredSlices.Write(slice), prelude, keys, values);
+
+    private async Task<RedisResult[]> AppendAsync(
+        LogstreamBatch batch, byte[] slice, RedisLogstreamPrelude prelude, RedisKey[] keys, RedisValue[] values)
+    {
+        var script = Scripts.GetOrAdd(prelude, Compose);
+        var project = batch.Project;
+        RedisKey[] allKeys = [.. keys, RedisKeys.Logstream(project), RedisKeys.LogstreamSizes(project), RedisKeys.LogstreamBytes(project)];
+        RedisValue[] allValues =
         [
-            options.Value.MaxEntries, batch.MetricName, batch.Date, StoredSlices.Write(RedisLogstreamEntries.SliceOf(batch)),
-            batch.RejectReason ?? "", RedisKeys.LogstreamAppended(batch.Project).ToString(),
-        ]));
+            .. values, slice, options.Value.MaxEntries, options.Value.MaxBytes, batch.MetricName, batch.Date,
+            RedisKeys.LogstreamAppended(project).ToString(), RedisLogstreamEntries.WriteRejection(batch.Rejection),
+        ];
+        return (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(script, allKeys, allValues)))!;
+    }
+
+    /// <summary>
+    /// The prelude, then: add the entry; list its ID and size (the bytes of its fields); drop the oldest listed
+    /// entries while the stream holds more than maxLen entries or maxBytes bytes, always keeping the newest; wake
+    /// the nodes that follow the stream. Entries from before sizes were listed are trimmed by count alone.
+    /// </summary>
+    private static string Compose(RedisLogstreamPrelude prelude)
+    {
+        var (k, a) = (prelude.KeyCount, prelude.ArgumentCount);
+        return $$"""
+            local slice = ARGV[{{a + 1}}]
+            {{prelude.Lua}}
+            local stream, sizes, bytesKey = KEYS[{{k + 1}}], KEYS[{{k + 2}}], KEYS[{{k + 3}}]
+            local maxLen, maxBytes = tonumber(ARGV[{{a + 2}}]), tonumber(ARGV[{{a + 3}}])
+            local metric, date, channel, rejection = ARGV[{{a + 4}}], ARGV[{{a + 5}}], ARGV[{{a + 6}}], ARGV[{{a + 7}}]
+            local id
+            if rejection == '' then
+              id = redis.call('XADD', stream, '*', 'm', metric, 'd', date, 's', slice)
+            else
+              id = redis.call('XADD', stream, '*', 'm', metric, 'd', date, 's', slice, 'x', rejection)
+            end
+            local size = #metric + #date + #slice + #rejection
+            redis.call('RPUSH', sizes, id, size)
+            local bytes = redis.call('INCRBY', bytesKey, size)
+            local length = redis.call('XLEN', stream)
+            local listed = redis.call('LLEN', sizes) / 2
+            local trimmed = false
+            while listed > 1 and (length > maxLen or bytes > maxBytes) do
+              local oldest = redis.call('LPOP', sizes, 2)
+              bytes = redis.call('DECRBY', bytesKey, tonumber(oldest[2]))
+              listed = listed - 1
+              length = length - 1
+              trimmed = true
+            end
+            if trimmed then
+              redis.call('XTRIM', stream, 'MINID', redis.call('LINDEX', sizes, 0))
+            end
+            if redis.call('XLEN', stream) > maxLen then
+              redis.call('XTRIM', stream, 'MAXLEN', maxLen)
+            end
+            redis.call('PUBLISH', channel, id)
+            return {1, id}
+            """;
+    }
 
     public async IAsyncEnumerable<StoredBatch> ReadBackwardAsync(string project, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

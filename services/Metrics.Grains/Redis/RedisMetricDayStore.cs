@@ -1,4 +1,3 @@
-using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -7,18 +6,20 @@ namespace Metrics.Grains.Redis;
 
 /// <summary>
 /// The Redis deployment's metric-day store. A write is one Lua script that checks the day's version and then,
-/// for an append, pushes the slice onto the day's journal and adds it to the project's Logstream — so a slice is
-/// either stored and visible, or neither, and its cost never grows with the day. The seal replaces the journal
-/// with the compact snapshot, in chunks of bounded size: staged first, then made the sealed state by one script.
+/// for an append, pushes the slice onto the day's journal and adds it to the project's Logstream — the
+/// Logstream's own script, which the append extends — so a slice is either stored and visible, or neither, and
+/// its cost never grows with the day. The seal replaces the journal with the compact snapshot, in chunks of
+/// bounded size: staged first, then made the sealed state by one script.
 /// </summary>
 public sealed class RedisMetricDayStore(
-    IConnectionMultiplexer redis, IOptions<LogstreamOptions> options, IOptions<SealedDayStorageOptions> sealedDays)
+    IConnectionMultiplexer redis, RedisLogstream logstream, IOptions<SealedDayStorageOptions> sealedDays)
     : IMetricDayStore
 {
     private const string Version = "version";
     private const string SealedChunks = "sealed-chunks";
 
-    private const int Conflict = 0;
+    /// <summary>The version check refused the write: the Logstream's refused prelude, as for an append.</summary>
+    private const int Conflict = RedisLogstream.PreludeRefused;
     private const int StagingIncomplete = 2;
 
     /// <summary>Chunks read from Redis at once when a sealed day loads.</summary>
@@ -32,13 +33,12 @@ public sealed class RedisMetricDayStore(
         if version ~= tonumber(ARGV[1]) then return {0, version} end
         """;
 
-    private static readonly string Append = $$"""
-        {{CheckVersion}}
-        redis.call('RPUSH', KEYS[2], ARGV[2])
+    /// <summary>Runs before the Logstream entry is added, in the same script: KEYS[1] head, KEYS[2] journal, ARGV[1] expected version.</summary>
+    private static readonly RedisLogstreamPrelude Append = new($"""
+        {CheckVersion}
+        redis.call('RPUSH', KEYS[2], slice)
         redis.call('HSET', KEYS[1], 'version', version + 1)
-        {{RedisLogstreamEntries.AddScript(logstream: 3, maxLen: 3, metric: 4, date: 5, slice: 2, channel: 6)}}
-        return {1, id}
-        """;
+        """, KeyCount: 2, ArgumentCount: 1);
 
     /// <summary>
     /// KEYS: head, journal, the attempt's staged chunks, the sealed chunks; ARGV: the expected version, the number of
@@ -75,12 +75,8 @@ public sealed class RedisMetricDayStore(
         return new MetricDayLog(version, sealedDay, (await journal).Select(s => StoredSlices.Read((byte[])s!)).ToArray());
     }
 
-    public Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice) => WriteAsync(id, Append,
-        [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id), RedisKeys.Logstream(id.Project)],
-        [
-            expectedVersion, StoredSlices.Write(slice), options.Value.MaxEntries, id.MetricName, id.Day.ToString(),
-            RedisKeys.LogstreamAppended(id.Project).ToString(),
-        ]);
+    public async Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice) => ThrowOnFailure(id, expectedVersion,
+        await logstream.AppendAsync(id, slice, Append, [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id)], [expectedVersion]));
 
     public async Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay)
     {
@@ -115,10 +111,15 @@ public sealed class RedisMetricDayStore(
     private async Task WriteAsync(MetricDayId id, string script, RedisKey[] keys, RedisValue[] values)
     {
         var reply = (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(script, keys, values)))!;
+        ThrowOnFailure(id, (long)values[0], reply);
+    }
+
+    private static void ThrowOnFailure(MetricDayId id, long expectedVersion, RedisResult[] reply)
+    {
         switch ((int)reply[0])
         {
             case Conflict:
-                throw new StoreConflictException($"{id}: expected version {values[0]}, found {(long)reply[1]}");
+                throw new StoreConflictException($"{id}: expected version {expectedVersion}, found {(long)reply[1]}");
             case StagingIncomplete:
                 throw new StorageUnavailableException($"{id}: the sealed snapshot's staged chunks expired before the seal");
         }

@@ -48,8 +48,13 @@ public static class StoredSealedDays
             Add(unit.CalculateSize() + ElementOverhead, c => (c.Production ??= new Units()).Units_.Add(unit));
         foreach (var unit in sealedDay.Test.Units.Select(Write))
             Add(unit.CalculateSize() + ElementOverhead, c => (c.Test ??= new Units()).Units_.Add(unit));
-        foreach (var key in sealedDay.AppliedKeys)
-            Add(CodedOutputStream.ComputeStringSize(key) + ElementOverhead, c => c.IdempotencyKeys.Add(key));
+        // A key and its request's fingerprint go into the same chunk, so the two lists stay aligned when merged.
+        foreach (var (key, fingerprint) in sealedDay.AppliedKeys.Zip(sealedDay.AppliedFingerprints))
+            Add(CodedOutputStream.ComputeStringSize(key) + CodedOutputStream.ComputeStringSize(fingerprint) + 2 * ElementOverhead, c =>
+            {
+                c.IdempotencyKeys.Add(key);
+                c.IdempotencyFingerprints.Add(fingerprint);
+            });
         chunks.Add(current.ToByteArray());
         return chunks;
     }
@@ -61,7 +66,7 @@ public static class StoredSealedDays
             stored.MergeFrom(chunk);
         return new SealedMetricDay(
             stored.FinalizedAt.ToDateTimeOffset(), stored.LastIngestedAt?.ToDateTimeOffset(), Read(stored.Production), Read(stored.Test),
-            stored.IdempotencyKeys.ToArray());
+            stored.IdempotencyKeys.ToArray(), stored.IdempotencyFingerprints.ToArray());
     }
 
     private static Unit Write(KeyValuePair<UnitKey, UnitTotals> unit) => new()

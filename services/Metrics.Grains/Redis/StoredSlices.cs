@@ -15,6 +15,7 @@ public static class StoredSlices
             IdempotencyKey = slice.IdempotencyKey ?? "",
             IsTest = slice.IsTest,
             IngestedAt = Timestamp.FromDateTimeOffset(slice.IngestedAt),
+            RequestFingerprint = slice.RequestFingerprint,
         };
         stored.Rows.Capacity = slice.Rows.Length;
         foreach (var row in slice.Rows)
@@ -42,6 +43,7 @@ public static class StoredSlices
                 row.HasValue ? row.Value : null, row.HasNumerator ? row.Numerator : null, row.HasDenominator ? row.Denominator : null);
         }
         return new MetricSlice(
-            stored.IdempotencyKey.Length == 0 ? null : stored.IdempotencyKey, stored.IsTest, stored.IngestedAt.ToDateTimeOffset(), rows);
+            stored.IdempotencyKey.Length == 0 ? null : stored.IdempotencyKey, stored.IsTest, stored.IngestedAt.ToDateTimeOffset(), rows,
+            stored.RequestFingerprint);
     }
 }

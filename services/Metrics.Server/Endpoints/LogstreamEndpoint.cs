@@ -90,14 +90,15 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
         var entry = new LogstreamEntry
         {
             Cursor = item.Cursor.ToString(),
-            MetricName = batch.MetricName,
+            MetricName = batch.MetricNameAt(item.Index),
             UserId = row.UserId,
             IdType = row.IdType,
-            Date = batch.Date,
+            Date = batch.DateAt(item.Index),
             IngestedAt = Timestamp.FromDateTimeOffset(batch.IngestedAt),
             IsTest = batch.IsTest,
             Status = batch.Rejected ? EntryStatus.Rejected : EntryStatus.Accepted,
-            Reason = batch.RejectReason ?? "",
+            Reason = batch.ReasonAt(item.Index),
+            RejectedCount = (uint)(batch.Rejection?.RejectedCount ?? 0),
             DroppedBefore = item.DroppedBefore,
         };
         if (row.Value is { } value)

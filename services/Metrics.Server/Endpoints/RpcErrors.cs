@@ -5,19 +5,19 @@ using Metrics.Domain;
 
 namespace Metrics.Server.Endpoints;
 
-/// <summary>The errors the services answer with; invalid fields travel as <c>google.rpc.BadRequest</c> details.</summary>
+/// <summary>The errors the services answer with; invalid fields travel as <c>google.rpc.BadRequest</c> details, bounded by <see cref="ViolationReport"/>.</summary>
 public static class RpcErrors
 {
     public static RpcException InvalidArgument(IReadOnlyList<RecordViolation> violations)
     {
+        var report = ViolationReport.Of(violations);
         var badRequest = new BadRequest();
-        badRequest.FieldViolations.AddRange(violations.Select(v =>
+        badRequest.FieldViolations.AddRange(report.Listed.Select(v =>
             new BadRequest.Types.FieldViolation { Field = v.Path, Description = v.Description }));
-        var message = RecordViolation.Summarize(violations);
         return new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
-            Message = message,
+            Message = report.Message,
             Details = { Any.Pack(badRequest) },
         }.ToRpcException();
     }

@@ -89,8 +89,9 @@ public sealed class MessageSizeLimitTests
         await AssertTenThousandUnitsAsync(server, project);
     }
 
+    // As long in JSON as doubles get, within the bounds of validation (at most 1e15; a denominator other than 0 at least 1e-15).
     private const double Numerator = -1.2345678901234567E-300;
-    private const double Denominator = 1.2345678901234567E+300;
+    private const double Denominator = 1.2345678901234567E-15;
 
     /// <summary>128 characters of 4 UTF-8 bytes each.</summary>
     private static readonly string LongestMetricName = string.Concat(Enumerable.Repeat("😀", 128));

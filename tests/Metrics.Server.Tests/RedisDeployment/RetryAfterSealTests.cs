@@ -40,23 +40,71 @@ public sealed class RetryAfterSealTests
     {
         await using var redis = await RedisServerProcess.StartAsync();
         await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "retry-after-seal-part");
-        using var client = new NodeClient(server);
         var project = TestProject.Of(0);
         var day = "2026-07-02";
+        var request = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day), Ingesting.Record("bob", "m2", 7, day));
+        using (var first = new NodeClient(server))
+            await first.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
 
-        // The first attempt stored the slice of m1 only; its slice of m2 never reached the grain.
-        var firstAttempt = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day));
-        await client.Ingest.LogCustomMetricAsync(firstAttempt, SharedServer.Key(project.IngestKey));
-        await ForgetKeyAsync(redis, project, firstAttempt.IdempotencyKey);
+        // The first attempt stored the slice of m1 only: its slice of m2 never reached Redis.
+        await server.KillAsync();
+        await ForgetKeyAsync(redis, project, request.IdempotencyKey);
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+            await connection.GetDatabase().KeyDeleteAsync(
+                [$"metrics:{{{project.Name}}}:day:m2:{day}", $"metrics:{{{project.Name}}}:journal:m2:{day}"]);
+        await server.StartAgainAsync();
+        using var client = new NodeClient(server);
         await SealAsync(client, project, day);
 
-        var retry = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day), Ingesting.Record("bob", "m2", 7, day));
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(retry, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Contains($"stored the records of m1 on {day}, which count", refused.Status.Detail);
         Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
         var notFound = await Assert.ThrowsAsync<RpcException>(() => DayAsync(client, project, "m2", day));
         Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
+    }
+
+    /// <summary>
+    /// A key reused for another request once Redis forgot it (its 7 days passed): the sealed grain still holds the
+    /// key's old slice, but that slice belongs to another body, so the new request is late data, not a duplicate.
+    /// </summary>
+    [Fact]
+    public async Task AKeyReusedForAnotherBodyAfterItsRetentionIsLateDataNotADuplicate()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "key-reused-after-seal");
+        using var client = new NodeClient(server);
+        var project = TestProject.Of(0);
+        var day = "2026-07-03";
+
+        await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("alice", "m1", 5, day)), SharedServer.Key(project.IngestKey));
+        await ForgetKeyAsync(redis, project, "weekly");
+        await SealAsync(client, project, day);
+
+        var reused = Request("weekly", Ingesting.Record("alice", "m1", 6, day));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(reused, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("nothing in the request was applied", refused.Status.Detail);
+        Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
+    }
+
+    /// <summary>The same on a day still open: the grain applies the new body instead of taking it for the old one.</summary>
+    [Fact]
+    public async Task AKeyReusedForAnotherBodyAfterItsRetentionIsAppliedToAnOpenDay()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "key-reused-open-day");
+        using var client = new NodeClient(server);
+        var project = TestProject.Of(0);
+        var day = "2026-07-04";
+
+        await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("alice", "m1", 5, day)), SharedServer.Key(project.IngestKey));
+        await ForgetKeyAsync(redis, project, "weekly");
+
+        var reused = await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("bob", "m1", 6, day)), SharedServer.Key(project.IngestKey));
+        Assert.False(reused.Duplicate);
+        Assert.Equal(1, reused.Accepted);
+        Assert.Equal(11, (await DayAsync(client, project, "m1", day)).Overall.Sum);
     }
 
     private static LogCustomMetricRequest Request(string key, params MetricRecord[] records) =>

@@ -1,0 +1,62 @@
+namespace Metrics.Domain;
+
+/// <summary>
+/// The units of one metric-day, production and test records apart (test records never count in production), with
+/// running aggregates of each view, so that reading the day costs O(ID types) however many units it holds.
+/// </summary>
+public sealed class MetricDayUnits
+{
+    /// <summary>The view with test records, where a unit's production and test rows add up; kept once the day holds test rows.</summary>
+    private RunningDayAggregates? _withTest;
+
+    public MetricDayUnits()
+        : this(new MetricDayTotals(), new MetricDayTotals())
+    {
+    }
+
+    public MetricDayUnits(MetricDayTotals production, MetricDayTotals test)
+    {
+        Production = production;
+        Test = test;
+        if (test.Rows > 0)
+            _withTest = WithTest();
+    }
+
+    public MetricDayTotals Production { get; }
+
+    public MetricDayTotals Test { get; }
+
+    public void Add(UnitKey unit, Measurement measurement, bool isTest)
+    {
+        if (isTest)
+            _withTest ??= WithTest();
+        var (totals, other) = isTest ? (Test, Production) : (Production, Test);
+        var before = totals.Add(unit, measurement);
+        if (_withTest is null)
+            return;
+        var added = UnitTotals.Of(measurement);
+        var elsewhere = other.Units.GetValueOrDefault(unit);
+        _withTest.Change(unit.IdType, before.Add(elsewhere), before.Add(added).Add(elsewhere), added);
+    }
+
+    /// <summary>The production view, or with <paramref name="includeTest"/> both together; null when that view holds no rows.</summary>
+    public (bool IsRatio, DayAggregates Aggregates)? View(bool includeTest)
+    {
+        if (includeTest && _withTest is not null)
+            return (Production.IsRatio || Test.IsRatio, _withTest.ToDayAggregates());
+        return Production.Rows > 0 ? (Production.IsRatio, Production.Provisional()) : null;
+    }
+
+    private RunningDayAggregates WithTest()
+    {
+        var both = new RunningDayAggregates();
+        foreach (var (unit, totals) in Production.Units)
+            both.Change(unit.IdType, default, totals, totals);
+        foreach (var (unit, totals) in Test.Units)
+        {
+            var production = Production.Units.GetValueOrDefault(unit);
+            both.Change(unit.IdType, production, production.Add(totals), totals);
+        }
+        return both;
+    }
+}
