@@ -21,7 +21,8 @@ public sealed class IngestOutcomeClusterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Services.AddMetricsCore().AddInMemoryMetricsStorage());
+        builder.ConfigureSiloHost((_, host) => host.Services.AddMetricsCore().AddInMemoryMetricsStorage()
+            .AddSingleton<Readiness.IProjectQuotas, DefaultQuotas>());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -1,4 +1,3 @@
-using Metrics.Domain;
 using Metrics.Grains.Readiness;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -28,10 +27,5 @@ public sealed class ReadinessTestCluster : IAsyncLifetime
             services.AddSingleton<IReadinessFeed>(sp => sp.GetRequiredService<FlakyReadinessFeed>());
             services.AddSingleton<IProjectQuotas, DefaultQuotas>();
         });
-    }
-
-    private sealed class DefaultQuotas : IProjectQuotas
-    {
-        public ProjectQuotas For(string project) => ProjectQuotas.Defaults;
     }
 }
