@@ -5,7 +5,7 @@ namespace Metrics.Server.Tests.RedisDeployment;
 
 /// <summary>
 /// The Orleans membership table of a cluster as the Redis clustering provider keeps it: a hash
-/// <c>metrics/members/{cluster}</c>, one JSON entry per silo (address <c>127.0.0.1:port@generation</c>).
+/// <c>metrics/members/{cluster}</c> with a JSON entry per silo, named <c>S{address}:{port}:{generation}</c>.
 /// </summary>
 public sealed class ClusterMembership(string redis, string clusterId)
 {
@@ -20,8 +20,8 @@ public sealed class ClusterMembership(string redis, string clusterId)
         while (DateTime.UtcNow < giveUpAt)
         {
             var entries = await connection.GetDatabase().HashGetAllAsync($"metrics/members/{clusterId}");
-            var ofPort = entries.Where(e => e.Name != "Version").Select(e => JsonDocument.Parse(e.Value.ToString()).RootElement)
-                .Where(entry => entry.GetProperty("SiloAddress").GetString()!.Contains($":{siloPort}@", StringComparison.Ordinal))
+            var ofPort = entries.Where(e => e.Name.ToString().StartsWith('S') && e.Name.ToString().Contains($":{siloPort}:", StringComparison.Ordinal))
+                .Select(e => JsonDocument.Parse(e.Value.ToString()).RootElement)
                 .ToList();
             if (ofPort.Count > 0 && ofPort.All(entry => entry.GetProperty("Status").GetInt32() == Dead))
                 return true;
