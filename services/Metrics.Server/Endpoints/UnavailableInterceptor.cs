@@ -51,7 +51,8 @@ public sealed class UnavailableInterceptor : Interceptor
                     // Two activations of one metric-day (a node lost and replaced): the stale one reloads on the retry.
                     return $"the metric-day was written through another activation ({cause.Message}); retry the call";
                 case SiloUnavailableException or OrleansMessageRejectionException:
-                    return $"a node of the cluster is unreachable ({cause.Message}); retry the call";
+                    // Orleans' message names silos and exceptions: the log has it, the client gets the product's words.
+                    return "a node of the cluster is unreachable, perhaps leaving or just declared dead; retry the call";
             }
         }
         return null;
