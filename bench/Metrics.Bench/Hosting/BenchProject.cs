@@ -14,7 +14,10 @@ public sealed record BenchProject(string Name)
     public static readonly BenchProject Logstream = new("bench-stream");
     public static readonly BenchProject Warmup = new("bench-warmup");
 
-    public static readonly IReadOnlyList<BenchProject> All = [Ingest, Json, DayGrowth, Logstream, Warmup];
+    /// <summary>The failover scenarios' projects: their grains spread over the nodes of the cluster.</summary>
+    public static readonly IReadOnlyList<BenchProject> Failover = Enumerable.Range(0, 12).Select(i => new BenchProject($"bench-failover-{i:00}")).ToList();
+
+    public static readonly IReadOnlyList<BenchProject> All = [Ingest, Json, DayGrowth, Logstream, Warmup, .. Failover];
 
     public string ServerSecret => $"secret-{Name}";
 

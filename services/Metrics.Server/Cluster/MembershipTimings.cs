@@ -11,8 +11,11 @@ internal static class MembershipTimings
     public static void Apply(ClusterMembershipOptions options)
     {
         // A dead node is suspected after three missed probes a second apart (a killed process refuses the
-        // connection at once, so probes fail fast), and declared dead by the votes of two others.
+        // connection at once, so probes fail fast), and declared dead by the votes of two others. A frozen one
+        // (its connections open, nothing answered) is suspected once its connection has been silent for
+        // MaxProbeTimeout × NumMissedProbesLimit = 6 s.
         options.ProbeTimeout = TimeSpan.FromSeconds(1);
+        options.MaxProbeTimeout = TimeSpan.FromSeconds(2);
         options.NumMissedProbesLimit = 3;
         options.NumVotesForDeathDeclaration = 2;
         options.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(20);
