@@ -133,7 +133,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task SigtermLetsTheCallsInFlightFinish()
+    public async Task SigtermLetsTheCallsInFlightFinishAndEndsSubscriptionsRetryably()
     {
         const int calls = 6;
         const int recordsPerCall = 4000;
@@ -146,6 +146,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await IngestAsync(clientA, project, "warm-up", "warm", 1); // the channel's connection is open before the calls
         using var watch = await clientB.Logstream.SubscribeLiveAsync(new SubscribeRequest(), SharedServer.Key(project.ServerSecret), timeout.Token);
+        var quiet = TestProject.Of(1);
+        using var subscriberOnA = await clientA.Logstream.SubscribeLiveAsync(new SubscribeRequest(), SharedServer.Key(quiet.ServerSecret), timeout.Token);
 
         var requests = Enumerable.Range(0, calls).Select(call => BigRequest(call, recordsPerCall)).ToList();
         var inFlight = requests.Select(request => clientA.Ingest.LogCustomMetricAsync(
@@ -158,6 +160,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var replies = await Task.WhenAll(inFlight);
         Assert.All(replies, reply => Assert.Equal(recordsPerCall, reply.Accepted));
         Assert.Equal(0, exitCode);
+        // A subscription never ends by itself: the drain ends it, retryably, instead of waiting for it.
+        var ended = await Assert.ThrowsAsync<RpcException>(() => subscriberOnA.ResponseStream.MoveNext(timeout.Token));
+        Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+        Assert.Contains("shutting down", ended.Status.Detail);
         foreach (var metric in requests[0].Metrics.Select(m => m.MetricName).Distinct())
         {
             var day = await clientB.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day },
