@@ -36,11 +36,22 @@ internal sealed partial class RedisConnection(ConfigurationOptions options, ILog
 
     private async Task OpenAsync(CancellationToken cancellation)
     {
-        // AbortOnConnectFail is off: the first attempt returns a connection that keeps reconnecting in the background.
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
+        // AbortOnConnectFail is off: the first attempt returns a connection that keeps reconnecting in the
+        // background, after the connect timeout if Redis is away. A stop meanwhile does not wait for it.
+        var waiting = Stopwatch.StartNew();
+        var connecting = ConnectionMultiplexer.ConnectAsync(options);
+        IConnectionMultiplexer multiplexer;
         try
         {
-            var waiting = Stopwatch.StartNew();
+            multiplexer = await connecting.WaitAsync(cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = connecting.ContinueWith(attempt => attempt.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw;
+        }
+        try
+        {
             var reported = TimeSpan.Zero;
             while (!multiplexer.IsConnected)
             {

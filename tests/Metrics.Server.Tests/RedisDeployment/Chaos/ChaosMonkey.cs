@@ -19,7 +19,7 @@ public enum ChaosFault
 }
 
 /// <summary>
-/// Every few seconds does one thing to the cluster, chosen by a seeded random: kills a node and starts it again,
+/// Every few seconds does one thing to the cluster, in an order chosen by a seeded random: kills a node and starts it again,
 /// kills it and starts a replacement on new ports, freezes it (shorter or longer than the cluster takes to declare
 /// it dead) and wakes it up — a woken node that finds itself declared dead stops, and a replacement on new ports
 /// takes its slot — and, every <see cref="ChaosSettings.RedisRestartEvery"/>, kills redis-server instead. The
@@ -45,9 +45,18 @@ public sealed class ChaosMonkey(ChaosSettings settings, RedisServerProcess redis
     public async Task RunAsync(CancellationToken stop)
     {
         var nextRedisRestart = DateTime.UtcNow + settings.RedisRestartEvery;
+        var nodeFaults = new Queue<ChaosFault>();
         while (await ChaosPause.ForAsync(settings.KillEvery * (0.5 + random.NextDouble()), stop))
         {
-            var fault = DateTime.UtcNow >= nextRedisRestart ? ChaosFault.RedisRestart : (ChaosFault)random.Next(3);
+            if (nodeFaults.Count == 0)
+            {
+                // Each kind once in every three node faults, in a seeded order: a short run has one of each.
+                ChaosFault[] kinds = [ChaosFault.KillAndRestart, ChaosFault.KillAndReplace, ChaosFault.Freeze];
+                random.Shuffle(kinds);
+                foreach (var kind in kinds)
+                    nodeFaults.Enqueue(kind);
+            }
+            var fault = DateTime.UtcNow >= nextRedisRestart ? ChaosFault.RedisRestart : nodeFaults.Dequeue();
             var slot = random.Next(cluster.Nodes.Count);
             _counts[fault] = Count(fault) + 1;
             switch (fault)
