@@ -28,7 +28,7 @@ public sealed record ChaosSettings(
             // At least once in any run: half-way through a short one, every minute in a long one.
             TimeSpan.FromSeconds(Number("METRICS_CHAOS_REDIS_RESTART_SECONDS", Math.Min(60, run.TotalSeconds / 2))),
             TimeSpan.FromSeconds(2),
-            TimeSpan.FromSeconds(Number("METRICS_CHAOS_FREEZE_SECONDS", 12)),
+            TimeSpan.FromSeconds(Number("METRICS_CHAOS_FREEZE_SECONDS", 10)),
             (int)Number("METRICS_CHAOS_SEED", Environment.TickCount));
     }
 
