@@ -52,17 +52,17 @@ internal sealed partial class RedisConnection(ConfigurationOptions options, ILog
         }
         try
         {
-            var reported = TimeSpan.Zero;
+            var nextReport = TimeSpan.Zero;
             while (!multiplexer.IsConnected)
             {
-                if (waiting.Elapsed >= reported)
+                if (waiting.Elapsed >= nextReport)
                 {
                     LogWaitingForRedis(Endpoints, (int)waiting.Elapsed.TotalSeconds);
-                    reported += ReportEvery;
+                    nextReport = waiting.Elapsed + ReportEvery;
                 }
                 await Task.Delay(PollEvery, cancellation);
             }
-            if (reported > TimeSpan.Zero)
+            if (nextReport > TimeSpan.Zero)
                 LogRedisAnswered(Endpoints, (int)waiting.Elapsed.TotalSeconds);
         }
         catch
