@@ -1,4 +1,5 @@
 using System.Net;
+using Grpc.AspNetCore.Server;
 using Metrics.Grains;
 using Metrics.Server.Cluster;
 using Metrics.Server.Configuration;
@@ -61,6 +62,7 @@ public abstract class Deployment
                 options.ServiceId = "metrics";
             });
             silo.Configure<ClusterMembershipOptions>(MembershipTimings.Apply);
+            services.Configure<GrpcServiceOptions>(options => options.Interceptors.Add<NodeLeftRetryInterceptor>());
             silo.UseRedisClustering(options => options.ConfigurationOptions = _redis);
             services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((options, connection) =>
                 options.CreateMultiplexer = async _ => (await connection.Opened, true));

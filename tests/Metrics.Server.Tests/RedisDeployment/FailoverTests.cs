@@ -171,7 +171,14 @@ public sealed class FailoverTests(ITestOutputHelper output)
         // The first of their records in the Logstream: the calls are being applied, and none has answered yet.
         var first = await watch.TakeAsync(1, timeout.Token);
         Assert.StartsWith("drain-", first[0].UserId);
+        // Meanwhile the other node goes on serving the project, whose grains the draining node may hold.
+        using var stopOther = new CancellationTokenSource();
+        var throughOther = CallRepeatedlyAsync(clientB, project, stopOther.Token);
         var exitCode = await draining.TerminateAsync();
+        await stopOther.CancelAsync();
+        var otherCalls = await throughOther;
+        Assert.All(otherCalls, outcome => Assert.Equal("OK", outcome));
+        Assert.NotEmpty(otherCalls);
 
         var replies = await Task.WhenAll(inFlight);
         Assert.All(replies, reply => Assert.Equal(recordsPerCall, reply.Accepted));
@@ -189,6 +196,25 @@ public sealed class FailoverTests(ITestOutputHelper output)
     }
 
     private const int BigRequestMetrics = 10;
+
+    /// <summary>One small keyed ingest after another until stopped; each call's outcome, "OK" or its status and detail.</summary>
+    private static async Task<List<string>> CallRepeatedlyAsync(NodeClient node, TestProject project, CancellationToken stop)
+    {
+        var outcomes = new List<string>();
+        for (var i = 0; !stop.IsCancellationRequested; i++)
+        {
+            try
+            {
+                await IngestAsync(node, project, $"other-{i}", $"other-{i}", 1);
+                outcomes.Add("OK");
+            }
+            catch (RpcException e)
+            {
+                outcomes.Add($"{e.StatusCode}: {e.Status.Detail}");
+            }
+        }
+        return outcomes;
+    }
 
     private static LogCustomMetricRequest BigRequest(int call, int records)
     {
