@@ -6,14 +6,14 @@ using Metrics.Contracts.V1;
 namespace Metrics.Bench.Scenarios;
 
 /// <summary>
-/// SPEC §7 "Failover", on a cluster of its own over the run's Redis. Three nodes start; a round of calls into
-/// each of <see cref="BenchProject.Failover"/>'s projects through every node activates the projects' grains
-/// across the cluster. Then, in order:
+/// SPEC §7 "Failover", on a cluster of its own over the run's Redis. Three nodes start; project i of
+/// <see cref="BenchProject.Failover"/> is called first through node i mod 3, so that every node holds some
+/// projects' grains, then through every node. Then, in order:
 /// <list type="number">
 /// <item>FAILOVER_KILL: the third node is killed with SIGKILL. Rounds of calls — one ingest into every project
 /// through each survivor, 2 s deadline — go on back to back; the figure is the time from the kill to the end of the
 /// first round answered OK throughout.</item>
-/// <item>FAILOVER_REPLACE: the second node is killed and, at once, a replacement is started on new ports (silo,
+/// <item>FAILOVER_REPLACE: once the third node is declared dead, the second node is killed and, at once, a replacement is started on new ports (silo,
 /// gateway, gRPC and JSON), as a container platform would; the figure is the time from its start to the end of
 /// the first round through it answered OK for every project (an ingest and a read each).</item>
 /// <item>COLD_START: every node left is killed and a fresh one started on new ports at once: the membership lists
