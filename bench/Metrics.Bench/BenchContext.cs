@@ -33,10 +33,13 @@ public sealed class BenchContext(BenchOptions options, RedisServer redis, string
     public IngestWorkload IngestWorkload(string metricPrefix) =>
         new(metricPrefix, Metrics: 20, UnitsPerMetric: Options.Scaled(100_000, 1000), Calls: Options.Scaled(2000, 1), Date);
 
+    /// <summary>The Orleans cluster ID of the run's nodes of <paramref name="cluster"/>.</summary>
+    public string ClusterId(string cluster) => $"bench-{RunId}-{cluster}";
+
     /// <summary>Starts a server node (on the run's Redis, or embedded) and says where it runs, e.g. to attach dotnet-counters.</summary>
     public async Task<ServerNode> StartNodeAsync(string name, bool onRedis, string cluster)
     {
-        var node = await ServerNode.StartAsync(name, Options.ServerAssembly, onRedis ? Redis.Endpoint : null, $"bench-{RunId}-{cluster}", logDirectory);
+        var node = await ServerNode.StartAsync(name, Options.ServerAssembly, onRedis ? Redis.Endpoint : null, ClusterId(cluster), logDirectory);
         _nodes.Add(node);
         Progress($"{name} serving ({(onRedis ? "Redis deployment" : "embedded")}): pid {node.Pid}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
         return node;

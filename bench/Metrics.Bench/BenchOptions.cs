@@ -4,7 +4,8 @@ namespace Metrics.Bench;
 /// <param name="Scale">1.0 runs the sizes; smaller values shrink record counts, units and durations.</param>
 public sealed record BenchOptions(IReadOnlySet<string> Scenarios, double Scale, string OutputFile, string ServerAssembly, string RepositoryRoot)
 {
-    public static readonly IReadOnlyList<string> AllScenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9"];
+    public static readonly IReadOnlyList<string> AllScenarios =
+        ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"];
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
 

@@ -27,6 +27,9 @@ public static class BenchRun
         ["S7"] = DayGrowthScenarios.S7Title,
         ["S8"] = IngestScenarios.S8Title,
         ["S9"] = CatalogGrowthScenario.Title,
+        ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
+        ["FAILOVER_REPLACE"] = FailoverScenarios.ReplaceTitle,
+        ["COLD_START"] = FailoverScenarios.ColdStartTitle,
     };
 
     public static async Task<int> RunAsync(BenchOptions options)
@@ -77,6 +80,7 @@ public static class BenchRun
             await GroupAsync(context, ["S3", "S6", "S7"], () => DayGrowthScenarios.RunAsync(context));
             await GroupAsync(context, ["S4"], () => LogstreamScenario.RunAsync(context));
             await GroupAsync(context, ["S9"], () => CatalogGrowthScenario.RunAsync(context));
+            await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));
             results = context.Results;
         }
         finally

@@ -34,10 +34,12 @@ public static class MetricsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The Redis deployment: every store and feed in the Redis behind <paramref name="redis"/>, shared by all nodes.</summary>
-    public static IServiceCollection AddRedisMetricsStorage(this IServiceCollection services, IConnectionMultiplexer redis)
+    /// <summary>
+    /// The Redis deployment: every store and feed in the Redis of the registered <see cref="IConnectionMultiplexer"/>,
+    /// shared by all nodes. The host registers the connection, which it opens while the silo starts.
+    /// </summary>
+    public static IServiceCollection AddRedisMetricsStorage(this IServiceCollection services)
     {
-        services.AddSingleton(redis);
         services.AddSingleton<RedisPayloads>();
         services.AddSingleton<RedisLogstream>();
         services.AddSingleton<ILogstreamWriter>(sp => sp.GetRequiredService<RedisLogstream>());

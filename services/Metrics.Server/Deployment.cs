@@ -1,6 +1,9 @@
 using System.Net;
+using Grpc.AspNetCore.Server;
 using Metrics.Grains;
+using Metrics.Server.Cluster;
 using Metrics.Server.Configuration;
+using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -11,7 +14,13 @@ public abstract class Deployment
 {
     public abstract string Description { get; }
 
-    public abstract void Configure(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health);
+    public void Configure(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
+    {
+        services.Configure<HostOptions>(GracefulShutdown.Apply);
+        ConfigureNode(silo, services, health);
+    }
+
+    protected abstract void ConfigureNode(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health);
 
     public static Deployment Of(MetricsOptions options) =>
         string.IsNullOrWhiteSpace(options.Redis) ? new Embedded(options.Orleans) : new RedisCluster(options.Redis, options.Orleans);
@@ -22,7 +31,7 @@ public abstract class Deployment
         public override string Description =>
             "Embedded mode: a single node keeping everything in memory; data is lost when the process stops.";
 
-        public override void Configure(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
+        protected override void ConfigureNode(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
         {
             services.AddInMemoryMetricsStorage();
             silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, "metrics", orleans.ClusterId);
@@ -37,11 +46,12 @@ public abstract class Deployment
         public override string Description =>
             $"Redis deployment: node {orleans.AdvertisedAddress}:{orleans.SiloPort} of cluster {orleans.ClusterId}, data in Redis at {string.Join(", ", _redis.EndPoints)}.";
 
-        public override void Configure(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
+        protected override void ConfigureNode(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
         {
-            var multiplexer = ConnectionMultiplexer.Connect(_redis);
-            WaitUntilConnected(multiplexer);
-            services.AddRedisMetricsStorage(multiplexer);
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RedisConnection>(sp, _redis));
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RedisConnection>());
+            services.AddSingleton(sp => sp.GetRequiredService<RedisConnection>().Multiplexer);
+            services.AddRedisMetricsStorage();
             health.AddCheck<RedisHealthCheck>("redis");
 
             var advertised = Advertised(orleans.AdvertisedAddress);
@@ -51,11 +61,11 @@ public abstract class Deployment
                 options.ClusterId = orleans.ClusterId;
                 options.ServiceId = "metrics";
             });
-            silo.UseRedisClustering(options =>
-            {
-                options.ConfigurationOptions = _redis;
-                options.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((multiplexer, true));
-            });
+            silo.Configure<ClusterMembershipOptions>(MembershipTimings.Apply);
+            services.Configure<GrpcServiceOptions>(options => options.Interceptors.Add<NodeLeftRetryInterceptor>());
+            silo.UseRedisClustering(options => options.ConfigurationOptions = _redis);
+            services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((options, connection) =>
+                options.CreateMultiplexer = async _ => (await connection.Opened, true));
         }
 
         /// <summary>Fails fast while Redis is away, so calls answer UNAVAILABLE at once, and reconnects within a second or so.</summary>
@@ -66,17 +76,6 @@ public abstract class Deployment
             options.BacklogPolicy = BacklogPolicy.FailFast;
             options.ReconnectRetryPolicy = new LinearRetry(1000);
             return options;
-        }
-
-        /// <summary>Cluster membership lives in Redis: a node that starts while Redis is away waits for it.</summary>
-        private void WaitUntilConnected(IConnectionMultiplexer multiplexer)
-        {
-            for (var waited = 0; !multiplexer.IsConnected; waited++)
-            {
-                if (waited % 10 == 0)
-                    Console.Error.WriteLine($"Waiting for Redis at {string.Join(", ", _redis.EndPoints)} ...");
-                Thread.Sleep(TimeSpan.FromSeconds(1));
-            }
         }
 
         private static IPAddress Advertised(string address) =>

@@ -6,7 +6,9 @@ namespace Metrics.Server.Tests;
 /// <summary>
 /// Keeps the benchmark harness (bench/Metrics.Bench) working: a run of seconds at a tiny scale, with its own
 /// redis-server and server nodes, must end with exit code 0 and a JSON summary whose scenarios have figures.
-/// Benchmarks are not tests: nothing here asserts a speed.
+/// Benchmarks are not tests: nothing here asserts a speed. The failover scenarios (FAILOVER_KILL, FAILOVER_REPLACE,
+/// COLD_START) are left out: they start four nodes and take about a minute at any scale, and
+/// <c>RedisDeployment/FailoverTests</c> go through the same kills, replacements and cold start.
 /// </summary>
 /// <remarks>
 /// Its category keeps it out of the second pass of the end-to-end suite against Redis (it does not depend on that

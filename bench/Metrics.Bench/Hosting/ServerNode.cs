@@ -28,6 +28,9 @@ public sealed class ServerNode(string name, string serverAssembly, string? redis
 
     public int Pid => _process?.Id ?? throw new InvalidOperationException($"{Name} is not running");
 
+    /// <summary>The Orleans silo port, which names the node in the cluster membership.</summary>
+    public int SiloPort => _siloPort;
+
     public bool IsRunning => _process is { HasExited: false };
 
     public static async Task<ServerNode> StartAsync(string name, string serverAssembly, string? redis, string clusterId, string logDirectory)

@@ -60,15 +60,18 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
         // gRPC sends a run of waiting entries together; the JSON route's writer takes no write options.
         var mayBuffer = context.GetHttpContext().Request.IsGrpc();
         var buffered = 0;
-        await foreach (var item in feed.ReadAsync(live, request.Backlog, after, context.CancellationToken))
+        await StreamDrain.RunAsync(context, "subscribe again through another node, with after_cursor the last cursor received", async cancellation =>
         {
-            if (mayBuffer)
+            await foreach (var item in feed.ReadAsync(live, request.Backlog, after, cancellation))
             {
-                buffered = item.MoreReady && buffered < MaxBufferedEntries ? buffered + 1 : 0;
-                responseStream.WriteOptions = buffered > 0 ? Buffered : null;
+                if (mayBuffer)
+                {
+                    buffered = item.MoreReady && buffered < MaxBufferedEntries ? buffered + 1 : 0;
+                    responseStream.WriteOptions = buffered > 0 ? Buffered : null;
+                }
+                await responseStream.WriteAsync(ToEntry(item), cancellation);
             }
-            await responseStream.WriteAsync(ToEntry(item), context.CancellationToken);
-        }
+        });
     }
 
     private async Task<LogstreamSubscription> SubscribeAsync(string project, LogstreamFilter filter)

@@ -54,14 +54,17 @@ public sealed class ReadinessEndpoint(IGrainFactory grains, IReadinessFeed feed,
         using var watch = await feed.WatchAsync(context.Caller().Project);
         // Headers tell the client that it is watching: no seal after this point is missed.
         await context.WriteResponseHeadersAsync([]);
-        await foreach (var sealedDay in watch.Events.ReadAllAsync(context.CancellationToken))
-            await responseStream.WriteAsync(new ReadinessEvent
-            {
-                Date = new PacificDay(sealedDay.Date).ToString(),
-                Watermark = sealedDay.Watermark,
-                MetricCount = sealedDay.MetricCount,
-                FinalizedAt = Timestamp.FromDateTimeOffset(sealedDay.FinalizedAt),
-            }, context.CancellationToken);
+        await StreamDrain.RunAsync(context, "watch again through another node, and read GetReadiness for seals meanwhile", async cancellation =>
+        {
+            await foreach (var sealedDay in watch.Events.ReadAllAsync(cancellation))
+                await responseStream.WriteAsync(new ReadinessEvent
+                {
+                    Date = new PacificDay(sealedDay.Date).ToString(),
+                    Watermark = sealedDay.Watermark,
+                    MetricCount = sealedDay.MetricCount,
+                    FinalizedAt = Timestamp.FromDateTimeOffset(sealedDay.FinalizedAt),
+                }, cancellation);
+        });
     }
 
     private IReadinessGrain Readiness(ServerCallContext context) =>

@@ -23,15 +23,19 @@ public sealed class MetricsServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private MetricsServerProcess(ProcessStartInfo start, Uri grpc, Uri json, RedisServerProcess? ownedRedis)
+    private MetricsServerProcess(ProcessStartInfo start, Uri grpc, Uri json, int siloPort, RedisServerProcess? ownedRedis)
     {
         _start = start;
         GrpcAddress = grpc;
         JsonAddress = json;
+        SiloPort = siloPort;
         _ownedRedis = ownedRedis;
     }
 
     public Uri GrpcAddress { get; }
+
+    /// <summary>The Orleans silo-to-silo port, which names the node in the cluster membership.</summary>
+    public int SiloPort { get; }
 
     public Uri JsonAddress { get; }
 
@@ -84,6 +88,43 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// SIGTERM: the node drains — Kestrel lets the calls in flight finish, the silo leaves the cluster — and exits.
+    /// Returns its exit code.
+    /// </summary>
+    public async Task<int> TerminateAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException("Metrics.Server is not running");
+        Signals.Send(process.Id, Signals.Terminate);
+        await process.WaitForExitAsync();
+        var exitCode = process.ExitCode;
+        process.Dispose();
+        _process = null;
+        return exitCode;
+    }
+
+    /// <summary>SIGSTOP: the process freezes, connections open, as a node in a long GC pause or a stalled VM.</summary>
+    public void Pause() => Signals.Send(ProcessId, Signals.Stop);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>: the node wakes up, unaware of the time it lost.</summary>
+    public void Resume() => Signals.Send(ProcessId, Signals.Continue);
+
+    /// <summary>True once the process has ended by itself (e.g. a node that found itself declared dead).</summary>
+    public async Task<bool> ExitsWithinAsync(TimeSpan bound)
+    {
+        var process = _process ?? throw new InvalidOperationException("Metrics.Server is not running");
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Starts a new process with the same ports and settings (same Redis and cluster), e.g. after <see cref="KillAsync"/>.</summary>
     public async Task StartAgainAsync()
     {
@@ -104,6 +145,7 @@ public sealed class MetricsServerProcess : IAsyncDisposable
     {
         var grpc = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var json = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        var siloPort = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet", [assembly])
         {
             RedirectStandardOutput = true,
@@ -115,7 +157,7 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         {
             ["Kestrel:Endpoints:Grpc:Url"] = grpc.ToString(),
             ["Kestrel:Endpoints:Json:Url"] = json.ToString(),
-            ["Metrics:Orleans:SiloPort"] = LoopbackPort.Free().ToString(),
+            ["Metrics:Orleans:SiloPort"] = siloPort.ToString(),
             ["Metrics:Orleans:GatewayPort"] = LoopbackPort.Free().ToString(),
             ["Metrics:Orleans:ClusterId"] = clusterId,
             ["Metrics:Logstream:SubscriberBuffer"] = SubscriberBuffer.ToString(),
@@ -133,7 +175,7 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__")] = value;
 
-        var server = new MetricsServerProcess(start, grpc, json, ownedRedis);
+        var server = new MetricsServerProcess(start, grpc, json, siloPort, ownedRedis);
         try
         {
             await server.RunAsync();

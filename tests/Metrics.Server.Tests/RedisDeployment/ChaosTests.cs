@@ -10,11 +10,13 @@ namespace Metrics.Server.Tests.RedisDeployment;
 
 /// <summary>
 /// Two nodes of one cluster on Redis (append-only, fsync always). Callers send batches with idempotency keys to
-/// both nodes and retry every failed call with its key; meanwhile a node is killed (SIGKILL) and started again
-/// every few seconds, Redis is killed and started again, and day after day is sealed while it is still being
-/// written to. At the end every unit's stored total is what the calls answered OK sent — none missing, none
-/// twice — and of a refused call only the slices its refusal names as stored by an earlier attempt; every seal
-/// held.
+/// the nodes and retry every failed call with its key; meanwhile, every few seconds, a node is killed (SIGKILL)
+/// and started again on its ports or replaced by a node on new ports, or frozen (SIGSTOP) and woken (SIGCONT) —
+/// perhaps after the cluster declared it dead — Redis is killed and started again, and day after day is sealed
+/// while it is still being written to (<see cref="ChaosMonkey"/>, seeded). At the end every unit's stored total
+/// is what the calls answered OK sent — none missing, none twice — and of a refused call only the slices its
+/// refusal names as stored by an earlier attempt; every seal held: no sealed day changed after its seal was
+/// acknowledged, and the watermark never moved backwards. No client saw UNKNOWN, a stack trace or Orleans' words.
 /// Long run: <see cref="ChaosSettings"/>.
 /// </summary>
 [Trait("Category", "RedisDeployment")]
@@ -26,6 +28,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
     private readonly ChaosSettings _settings = ChaosSettings.FromEnvironment();
     private readonly ConcurrentQueue<ChaosCall> _calls = new();
     private readonly TestProject _project = TestProject.Of(0);
+    private readonly ConcurrentQueue<WatermarkReading> _watermarks = new();
+    private readonly ConcurrentDictionary<(string Date, string Metric), MetricDay> _sealedDays = new();
     private ChaosRetry _retry = null!;
     private string[] _days = [];
     private int _sealsAcknowledged;
@@ -36,17 +40,15 @@ public sealed class ChaosTests(ITestOutputHelper output)
         output.WriteLine($"settings: {_settings}");
         _days = Enumerable.Range(0, _settings.DayCount).Select(i => FirstDay.AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray();
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var nodeA = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "chaos");
-        await using var nodeB = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "chaos");
-        using var a = new NodeClient(nodeA);
-        using var b = new NodeClient(nodeB);
-        _retry = new ChaosRetry([a, b]);
-        var monkey = new ChaosMonkey(_settings, redis, [nodeA, nodeB], new Random(_settings.Seed));
+        await using var cluster = await ChaosCluster.StartAsync(redis, "chaos", nodes: 2);
+        _retry = new ChaosRetry(() => cluster.Clients);
+        var monkey = new ChaosMonkey(_settings, redis, cluster, new Random(_settings.Seed));
 
         using var stop = new CancellationTokenSource();
         var sealReplies = new ConcurrentQueue<MarkDataReadyResponse>();
         var tasks = Enumerable.Range(0, _settings.Callers).Select(caller => CallerAsync(caller, stop.Token))
             .Append(SealerAsync(sealReplies, stop.Token))
+            .Append(WatermarkWatcherAsync(stop.Token))
             .Append(monkey.RunAsync(stop.Token))
             .ToList();
         await ChaosPause.ForAsync(_settings.Run, CancellationToken.None);
@@ -83,6 +85,16 @@ public sealed class ChaosTests(ITestOutputHelper output)
             .Where(c => c.DayIndex < c.SealsAcknowledgedBeforeSend && c.Outcome != ChaosOutcome.Refused)
             .Select(c => $"a write sent after its day was sealed was not refused: {c}")
             .ToList();
+        foreach (var ((date, metric), atSeal) in _sealedDays.OrderBy(d => d.Key))
+        {
+            var now = await GetMetricDayAsync(date, metric);
+            if (!now.Equals(atSeal))
+                sealViolations.Add($"{metric} {date} changed after its seal was acknowledged: {atSeal} then {now}");
+        }
+        sealViolations.AddRange(WatermarkReading.Backwards(_watermarks.ToList()));
+        var clientVisible = _retry.ServerAnswers.Where(f => !ChaosFailure.IsProductSentence(f.Code, f.Detail))
+            .Select(f => $"a server answered {f.Code}: \"{f.Detail}\"")
+            .ToList();
 
         var ok = calls.Where(c => c.Outcome == ChaosOutcome.Ok).ToList();
         var refused = calls.Where(c => c.Outcome == ChaosOutcome.Refused).ToList();
@@ -93,15 +105,19 @@ public sealed class ChaosTests(ITestOutputHelper output)
             + $"{refused.Count} refused for a sealed day ({refused.Count(c => c.FailedAttempts.Count > 0)} of them after a failed attempt, "
             + $"{refused.Count(c => ChaosLedger.StoredBefore(c).Count > 0)} naming slices an earlier attempt stored), "
             + $"{calls.Count(c => c.Outcome == ChaosOutcome.Pending)} never answered");
-        output.WriteLine($"kills {monkey.Kills}, Redis restarts {monkey.RedisRestarts}, seals during the run {sealedDuringRun} "
+        output.WriteLine($"faults: {string.Join(", ", Enum.GetValues<ChaosFault>().Select(f => $"{f} {monkey.Count(f)}"))}; "
+            + $"woken nodes that stopped themselves {monkey.ZombiesStopped}; seals during the run {sealedDuringRun} "
             + $"(finalized_dates: {string.Join(" ", sealReplies.SelectMany(r => r.FinalizedDates))})");
+        foreach (var step in monkey.Steps)
+            output.WriteLine($"  {step}");
         output.WriteLine($"retries {_retry.Retries}; failed attempts: "
             + string.Join(", ", _retry.Failures.Select(f => $"{f.Code} x{f.Count} (e.g. \"{f.Example}\")")));
         output.WriteLine($"late writes to sealed days refused {lateWrites.Count(c => c.Outcome == ChaosOutcome.Refused)} of {lateWrites.Count}");
-        output.WriteLine($"mismatches {mismatches.Count}, seal violations {sealViolations.Count}");
-        foreach (var line in faults.Concat(mismatches).Concat(sealViolations))
+        output.WriteLine($"watermark readings {_watermarks.Count}, sealed metric-days read at their seal {_sealedDays.Count}");
+        output.WriteLine($"mismatches {mismatches.Count}, seal violations {sealViolations.Count}, failures a client should not see {clientVisible.Count}");
+        foreach (var line in faults.Concat(mismatches).Concat(sealViolations).Concat(clientVisible))
             output.WriteLine(line);
-        var serverErrors = ServerCallErrors.In(nodeA.Output).Concat(ServerCallErrors.In(nodeB.Output)).ToList();
+        var serverErrors = cluster.EveryNode.SelectMany(node => ServerCallErrors.In(node.Output)).ToList();
         output.WriteLine($"exceptions escaping the servers' handlers (answered INTERNAL or UNKNOWN): {serverErrors.Count}");
         foreach (var error in serverErrors.DistinctBy(e => e.Split('\n').ElementAtOrDefault(2)).Take(5))
             output.WriteLine(error);
@@ -110,7 +126,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Empty(serverErrors);
         Assert.Empty(mismatches);
         Assert.Empty(sealViolations);
-        Assert.True(monkey.Kills >= 1 && monkey.RedisRestarts >= 1, "the run had no kill or no Redis restart");
+        Assert.Empty(clientVisible);
+        Assert.True(monkey.Count(ChaosFault.RedisRestart) >= 1, "the run had no Redis restart");
+        Assert.True(monkey.Steps.Count > monkey.Count(ChaosFault.RedisRestart), "the run had no fault of a node");
         Assert.True(sealedDuringRun >= 1 && refused.Count > 0, "the run sealed no day or refused no write");
     }
 
@@ -118,10 +136,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
     private async Task CallerAsync(int caller, CancellationToken stop)
     {
         await Task.Yield();
+        var random = new Random(_settings.Seed + 1 + caller);
         for (var batch = 0; !stop.IsCancellationRequested; batch++)
         {
             var sealedDays = Volatile.Read(ref _sealsAcknowledged);
-            var day = Math.Clamp(sealedDays - 1 + Random.Shared.Next(3), 0, _days.Length - 1);
+            var day = Math.Clamp(sealedDays - 1 + random.Next(3), 0, _days.Length - 1);
             var call = new ChaosCall(caller, batch, day, _days[day], sealedDays);
             _calls.Enqueue(call);
             await SendAsync(call, firstNode: caller + batch);
@@ -149,15 +168,35 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         while (_sealsAcknowledged < _days.Length - 3 && await ChaosPause.ForAsync(_settings.SealEvery, stop))
         {
-            replies.Enqueue(await SealAsync(_days[_sealsAcknowledged]));
+            var date = _days[_sealsAcknowledged];
+            replies.Enqueue(await SealAsync(date));
             Volatile.Write(ref _sealsAcknowledged, _sealsAcknowledged + 1);
+            foreach (var metric in ChaosCall.Metrics)
+                _sealedDays[(date, metric)] = await GetMetricDayAsync(date, metric);
+        }
+    }
+
+    /// <summary>Reads the watermark, one read after another, through any node.</summary>
+    private async Task WatermarkWatcherAsync(CancellationToken stop)
+    {
+        while (await ChaosPause.ForAsync(TimeSpan.FromMilliseconds(500), stop))
+        {
+            var asked = DateTime.UtcNow;
+            var readiness = await _retry.CallAsync(Random.Shared.Next(2), (node, deadline) =>
+                node.Readiness.GetReadinessAsync(new GetReadinessRequest(), Secret, deadline: deadline).ResponseAsync);
+            _watermarks.Enqueue(new WatermarkReading(asked, DateTime.UtcNow, readiness.Watermark, "GetReadiness"));
         }
     }
 
     /// <summary>Seals every day up to the given one; a failed attempt is repeated with the same timestamp.</summary>
-    private Task<MarkDataReadyResponse> SealAsync(string day) =>
-        _retry.CallAsync(Random.Shared.Next(2), (node, deadline) =>
+    private async Task<MarkDataReadyResponse> SealAsync(string day)
+    {
+        var asked = DateTime.UtcNow;
+        var reply = await _retry.CallAsync(Random.Shared.Next(2), (node, deadline) =>
             node.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(day) }, Secret, deadline: deadline).ResponseAsync);
+        _watermarks.Enqueue(new WatermarkReading(asked, DateTime.UtcNow, reply.Watermark, $"MarkDataReady({day})"));
+        return reply;
+    }
 
     private Task<MetricDay> GetMetricDayAsync(string date, string metric) =>
         _retry.CallAsync(Random.Shared.Next(2), (node, deadline) =>

@@ -5,20 +5,33 @@ using Metrics.Server.Tests.Infrastructure;
 namespace Metrics.Server.Tests.RedisDeployment.Chaos;
 
 /// <summary>
-/// Calls a node, and on a retryable failure calls again — through either node — until the call is answered or
-/// <see cref="ChaosSettings.CallDeadline"/> has passed. Counts the retries and each failure's status code.
+/// Calls a node, and on a retryable failure calls again — through any current node — until the call is answered
+/// or <see cref="ChaosSettings.CallDeadline"/> has passed. Counts the retries and each failure's status code, and
+/// keeps every distinct failure a client saw.
 /// </summary>
-public sealed class ChaosRetry(IReadOnlyList<NodeClient> nodes)
+public sealed class ChaosRetry(Func<IReadOnlyList<NodeClient>> currentNodes)
 {
     private readonly ConcurrentDictionary<StatusCode, int> _failures = new();
     private readonly ConcurrentDictionary<StatusCode, string> _examples = new();
+    private readonly ConcurrentDictionary<(StatusCode, string), bool> _serverAnswers = new();
     private int _retries;
+
+    public ChaosRetry(IReadOnlyList<NodeClient> nodes)
+        : this(() => nodes)
+    {
+    }
 
     public int Retries => Volatile.Read(ref _retries);
 
     /// <summary>Each status code a failed attempt had, with how often and one example of its detail.</summary>
     public IReadOnlyList<(StatusCode Code, int Count, string Example)> Failures =>
         _failures.OrderBy(f => f.Key).Select(f => (f.Key, f.Value, _examples[f.Key])).ToList();
+
+    /// <summary>
+    /// Every distinct status code and detail that a server answered a failed attempt with — not the failures the
+    /// client library makes up itself when a connection is refused or drops, which carry a debug exception.
+    /// </summary>
+    public IReadOnlyList<(StatusCode Code, string Detail)> ServerAnswers => _serverAnswers.Keys.Order().ToList();
 
     /// <summary>
     /// The answer of the first attempt that did not fail retryably; a non-retryable failure (e.g. a refusal)
@@ -33,19 +46,22 @@ public sealed class ChaosRetry(IReadOnlyList<NodeClient> nodes)
             var deadline = Min(DateTime.UtcNow + ChaosSettings.AttemptDeadline, giveUpAt);
             try
             {
+                var nodes = currentNodes();
                 return await call(nodes[node % nodes.Count], deadline);
             }
             catch (RpcException e) when (Retryable(e.StatusCode))
             {
                 _failures.AddOrUpdate(e.StatusCode, 1, (_, count) => count + 1);
                 _examples.TryAdd(e.StatusCode, e.Status.Detail);
+                if (e.Status.DebugException is null)
+                    _serverAnswers.TryAdd((e.StatusCode, e.Status.Detail), true);
                 attempts?.Invoke(e.StatusCode);
                 if (DateTime.UtcNow >= giveUpAt)
                     throw new TimeoutException($"still failing after {ChaosSettings.CallDeadline.TotalSeconds:F0} s: {e.StatusCode} {e.Status.Detail}", e);
             }
             Interlocked.Increment(ref _retries);
             await Task.Delay(Random.Shared.Next(100, 300));
-            node = Random.Shared.Next(nodes.Count);
+            node = Random.Shared.Next(currentNodes().Count);
         }
     }
 

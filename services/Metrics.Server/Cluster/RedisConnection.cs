@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using StackExchange.Redis;
+
+namespace Metrics.Server.Cluster;
+
+/// <summary>
+/// The node's one connection to Redis, shared by the stores and the cluster membership. The silo opens it as a
+/// start-up step, before it reads the membership: a node started while Redis is away waits for it, saying so
+/// every 10 seconds, and joins the cluster (and opens its ports) once Redis answers.
+/// </summary>
+internal sealed partial class RedisConnection(ConfigurationOptions options, ILogger<RedisConnection> logger)
+    : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
+{
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(250);
+
+    private readonly TaskCompletionSource<IConnectionMultiplexer> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once Redis has answered for the first time.</summary>
+    public Task<IConnectionMultiplexer> Opened => _opened.Task;
+
+    /// <summary>The open connection; asked for before the silo has started, it is a bug.</summary>
+    public IConnectionMultiplexer Multiplexer =>
+        _opened.Task.IsCompletedSuccessfully
+            ? _opened.Task.Result
+            : throw new InvalidOperationException("the Redis connection is opened while the silo starts, before anything uses it");
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(RedisConnection), ServiceLifecycleStage.RuntimeStorageServices, OpenAsync);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_opened.Task.IsCompletedSuccessfully)
+            await _opened.Task.Result.DisposeAsync();
+    }
+
+    private async Task OpenAsync(CancellationToken cancellation)
+    {
+        // AbortOnConnectFail is off: the first attempt returns a connection that keeps reconnecting in the
+        // background, after the connect timeout if Redis is away. A stop meanwhile does not wait for it.
+        var waiting = Stopwatch.StartNew();
+        var connecting = ConnectionMultiplexer.ConnectAsync(options);
+        IConnectionMultiplexer multiplexer;
+        try
+        {
+            multiplexer = await connecting.WaitAsync(cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = connecting.ContinueWith(attempt => attempt.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw;
+        }
+        try
+        {
+            var nextReport = TimeSpan.Zero;
+            while (!multiplexer.IsConnected)
+            {
+                if (waiting.Elapsed >= nextReport)
+                {
+                    LogWaitingForRedis(Endpoints, (int)waiting.Elapsed.TotalSeconds);
+                    nextReport = waiting.Elapsed + ReportEvery;
+                }
+                await Task.Delay(PollEvery, cancellation);
+            }
+            if (nextReport > TimeSpan.Zero)
+                LogRedisAnswered(Endpoints, (int)waiting.Elapsed.TotalSeconds);
+        }
+        catch
+        {
+            await multiplexer.DisposeAsync();
+            throw;
+        }
+        _opened.SetResult(multiplexer);
+    }
+
+    private string Endpoints => string.Join(", ", options.EndPoints);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for Redis at {Endpoints} ({Seconds} s so far): the node joins the cluster once it answers")]
+    private partial void LogWaitingForRedis(string endpoints, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {Endpoints} answered after {Seconds} s")]
+    private partial void LogRedisAnswered(string endpoints, int seconds);
+}
