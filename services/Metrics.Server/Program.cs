@@ -3,7 +3,7 @@ using Google.Rpc;
 using Metrics.Grains;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.Readiness;
-using Metrics.Grains.Redis;
+using Metrics.Storage.Redis;
 using Metrics.Server;
 using Metrics.Server.Authentication;
 using Metrics.Server.Configuration;

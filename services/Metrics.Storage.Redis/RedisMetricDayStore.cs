@@ -1,8 +1,9 @@
+using Metrics.Grains;
 using Metrics.Grains.MetricDays;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's metric-day store. A write is one Lua script that checks the day's version and then,
@@ -11,7 +12,7 @@ namespace Metrics.Grains.Redis;
 /// its cost never grows with the day. The seal replaces the journal with the compact snapshot, in chunks of
 /// bounded size: staged first, then made the sealed state by one script.
 /// </summary>
-public sealed class RedisMetricDayStore(
+internal sealed class RedisMetricDayStore(
     IConnectionMultiplexer redis, RedisLogstream logstream, IOptions<SealedDayStorageOptions> sealedDays)
     : IMetricDayStore
 {

@@ -5,14 +5,14 @@ using Metrics.Grains.MetricDays;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's Logstream: a Redis stream per project, trimmed to the newest <c>MaxEntries</c> batches
 /// and <c>MaxBytes</c> bytes. Every entry, accepted slice or refused request, goes in through one script, which
 /// a metric-day store extends with its own write (<see cref="RedisLogstreamPrelude"/>) to append both in one round trip.
 /// </summary>
-public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
+internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
     : ILogstreamWriter, ILogstreamHistory
 {
     private const int PageSize = 256;
