@@ -18,8 +18,10 @@ var deployment = Deployment.Of(metrics);
 
 builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure(DefaultProject.ApplyTo).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, QuotaOptionsValidator>();
+builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
 builder.Services.AddSingleton<IProjectQuotas, ConfiguredQuotas>();
-builder.Services.Configure<LogstreamOptions>(metricsSection.GetSection("Logstream"));
+builder.Services.AddOptions<LogstreamOptions>().Bind(builder.Configuration.GetSection(LogstreamOptionsValidator.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<LogstreamOptions>, LogstreamOptionsValidator>();
 builder.Services.AddOptions<SealedDayStorageOptions>().Bind(metricsSection.GetSection("SealedDays"))
     .Validate(o => o.ChunkBytes is >= SealedDayStorageOptions.MinChunkBytes and <= SealedDayStorageOptions.MaxChunkBytes,
         $"Metrics:SealedDays:ChunkBytes must be from {SealedDayStorageOptions.MinChunkBytes} to {SealedDayStorageOptions.MaxChunkBytes}")
