@@ -19,8 +19,11 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
     private static readonly RedisValue Oldest = "-";
     private static readonly RedisValue Newest = "+";
 
-    /// <summary>Result of a script whose prelude refused the append: <c>{0, ...}</c>; otherwise <c>{1, entry ID}</c>.</summary>
+    /// <summary>The append script's reply when its prelude refused the append: <c>{PreludeRefused, ...}</c>.</summary>
     public const int PreludeRefused = 0;
+
+    /// <summary>The append script's reply when it added the entry: <c>{Appended, entry ID}</c>.</summary>
+    public const int Appended = 1;
 
     private static readonly ConcurrentDictionary<RedisLogstreamPrelude, string> Scripts = new();
 
@@ -87,7 +90,7 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
               redis.call('XTRIM', stream, 'MAXLEN', maxLen)
             end
             redis.call('PUBLISH', channel, id)
-            return {1, id}
+            return {{{Appended}}, id}
             """;
     }
 
