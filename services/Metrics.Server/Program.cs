@@ -22,10 +22,8 @@ builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsVa
 builder.Services.AddSingleton<IProjectQuotas, ConfiguredQuotas>();
 builder.Services.AddOptions<LogstreamOptions>().Bind(builder.Configuration.GetSection(LogstreamOptionsValidator.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<LogstreamOptions>, LogstreamOptionsValidator>();
-builder.Services.AddOptions<SealedDayStorageOptions>().Bind(metricsSection.GetSection("SealedDays"))
-    .Validate(o => o.ChunkBytes is >= SealedDayStorageOptions.MinChunkBytes and <= SealedDayStorageOptions.MaxChunkBytes,
-        $"Metrics:SealedDays:ChunkBytes must be from {SealedDayStorageOptions.MinChunkBytes} to {SealedDayStorageOptions.MaxChunkBytes}")
-    .ValidateOnStart();
+builder.Services.AddOptions<SealedDayStorageOptions>().Bind(builder.Configuration.GetSection(SealedDayStorageOptionsValidator.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<SealedDayStorageOptions>, SealedDayStorageOptionsValidator>();
 builder.Services.AddSingleton<ApiKeyRing>();
 builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();
