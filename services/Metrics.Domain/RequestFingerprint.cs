@@ -31,13 +31,6 @@ public static class RequestFingerprint
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>
-    /// Whether a slice remembered with <paramref name="remembered"/> belongs to the request with
-    /// <paramref name="fingerprint"/>. Slices stored before fingerprints were kept remember none and match any.
-    /// </summary>
-    public static bool SameRequest(string remembered, string fingerprint) =>
-        remembered.Length == 0 || string.Equals(remembered, fingerprint, StringComparison.Ordinal);
-
     private static void Append(IncrementalHash hash, string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

@@ -35,19 +35,16 @@ internal static class RedisLogstreamEntries
         var slice = StoredSlices.Read((byte[])entry["s"]!);
         var (metric, date) = ((string)entry["m"]!, (string)entry["d"]!);
         return new StoredBatch(id, new LogstreamBatch(
-            project, metric, date, slice.IsTest, slice.IngestedAt, slice.Rows, ReadRejection(entry, metric, date, slice.Rows.Length)));
+            project, metric, date, slice.IsTest, slice.IngestedAt, slice.Rows, ReadRejection(entry)));
     }
 
-    private static Logstream.Rejection? ReadRejection(StreamEntry entry, string metric, string date, int rows)
+    private static Logstream.Rejection? ReadRejection(StreamEntry entry)
     {
         var stored = entry["x"];
-        if (!stored.IsNull)
-        {
-            var rejection = Storage.Rejection.Parser.ParseFrom((byte[])stored!);
-            return new Logstream.Rejection(
-                rejection.Records.Select(r => new Logstream.RejectedRecord(r.MetricName, r.Date, r.Reason)).ToArray(), (int)rejection.RejectedCount);
-        }
-        var reason = entry["r"];
-        return reason.IsNull ? null : new Logstream.Rejection(Enumerable.Repeat(new Logstream.RejectedRecord(metric, date, (string)reason!), rows).ToArray(), rows);
+        if (stored.IsNull)
+            return null;
+        var rejection = Storage.Rejection.Parser.ParseFrom((byte[])stored!);
+        return new Logstream.Rejection(
+            rejection.Records.Select(r => new Logstream.RejectedRecord(r.MetricName, r.Date, r.Reason)).ToArray(), (int)rejection.RejectedCount);
     }
 }

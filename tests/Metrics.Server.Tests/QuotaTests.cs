@@ -98,6 +98,23 @@ public sealed class QuotaTests(QuotaTests.LowQuotaServer fixture) : IClassFixtur
         Assert.Empty((await fixture.Client.Readiness.GetReadinessAsync(new GetReadinessRequest(), Secret(project))).OpenDates);
     }
 
+    /// <summary>Nothing of a request refused for a quota was applied: its idempotency key is free again, for the request made smaller.</summary>
+    [Fact]
+    public async Task ARequestRefusedForAQuotaLeavesItsIdempotencyKeyFree()
+    {
+        var project = TestProject.Of(7);
+        var tooLarge = new LogCustomMetricRequest { IdempotencyKey = "split-me", Metrics = { Record("a", Days[0]), Record("a", Days[1]), Record("a", Days[2]) } };
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.Client.Ingest.LogCustomMetricAsync(tooLarge, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+
+        var smaller = new LogCustomMetricRequest { IdempotencyKey = "split-me", Metrics = { Record("a", Days[0]), Record("a", Days[1]) } };
+        var reply = await fixture.Client.Ingest.LogCustomMetricAsync(smaller, SharedServer.Key(project.IngestKey));
+
+        Assert.Equal(2, reply.Accepted);
+        Assert.False(reply.Duplicate);
+    }
+
     [Fact]
     public async Task ConcurrentRequestsForTheLastFreeNameAdmitExactlyOne()
     {

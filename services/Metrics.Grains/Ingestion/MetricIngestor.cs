@@ -2,6 +2,7 @@ using Metrics.Domain;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
+using Microsoft.Extensions.Logging;
 
 namespace Metrics.Grains.Ingestion;
 
@@ -10,7 +11,8 @@ namespace Metrics.Grains.Ingestion;
 /// days, writes one slice per metric-day grain, and shows refused records in the Logstream as rejected. A request
 /// is applied whole, or — only when a slice meets a day sealed since its admission — refused naming what was stored.
 /// </summary>
-public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idempotency, ILogstreamWriter logstream, TimeProvider clock)
+public sealed partial class MetricIngestor(
+    IGrainFactory grains, IIdempotencyStore idempotency, ILogstreamWriter logstream, TimeProvider clock, ILogger<MetricIngestor> logger)
 {
     public async Task<IngestOutcome> IngestAsync(IngestRequest request)
     {
@@ -26,10 +28,13 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
 
         var key = request.IdempotencyKey.Length == 0 ? null : request.IdempotencyKey;
         var fingerprint = key is null ? "" : RequestFingerprint.Of(request.IsTest, request.Records);
+        var ingestionDay = PacificDay.Of(now);
+        var retry = false;
         if (key is not null)
         {
             // Claimed before anything is applied: of concurrent requests under one key, one body wins and the others are refused.
-            switch (await idempotency.ClaimAsync(request.Project, key, fingerprint))
+            var claim = await idempotency.ClaimAsync(request.Project, key, fingerprint, ingestionDay);
+            switch (claim.Status)
             {
                 case IdempotencyClaim.Applied:
                     return new IngestOutcome.Applied(0, Duplicate: true);
@@ -37,6 +42,12 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
                     var reused = IdempotencyKey.NamesAnotherRequest(key);
                     await PublishRejectedAsync(request, request.Records, now, _ => reused.Description);
                     return new IngestOutcome.Invalid([reused]);
+                case IdempotencyClaim.ClaimedBefore:
+                    // A retry counts its undated records for the day its first attempt did, even past Pacific midnight.
+                    retry = true;
+                    ingestionDay = claim.IngestionDay;
+                    validation = validation.IngestedOn(ingestionDay, request.Records);
+                    break;
             }
         }
 
@@ -46,16 +57,22 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         var readiness = grains.GetReadinessGrain(request.Project);
         var admission = await readiness.BeginWrite(intent);
         if (admission.QuotaExceeded is { } quota)
+        {
+            // Nothing was applied: the key is free again for this request made smaller, or for another.
+            if (key is not null && !retry)
+                await idempotency.ReleaseAsync(request.Project, key, fingerprint, ingestionDay);
             return new IngestOutcome.QuotaExceeded(quota);
+        }
         var (results, sealedDays, watermark) = admission.Admitted
             ? await ApplyAsync(request.Project, slices, readiness, intent.LeaseId, admission.Watermark)
-            : (await HeldSlicesAsync(request.Project, slices, key, fingerprint), admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark);
+            : (await HeldSlicesAsync(request.Project, slices, key, fingerprint),
+               admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark);
 
         var outcome = IngestOutcome.Of(results, key is not null, sealedDays, watermark);
         if (outcome is IngestOutcome.DaysSealed refused)
             await PublishRejectedAsync(request, RecordsOf(request, validation, results.Where(r => !r.Stored)), now, _ => refused.Reason);
         else if (key is not null)
-            await idempotency.MarkAppliedAsync(request.Project, key, fingerprint);
+            await idempotency.MarkAppliedAsync(request.Project, key, fingerprint, ingestionDay);
         return outcome;
     }
 
@@ -71,12 +88,28 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         }
         finally
         {
-            await readiness.EndWrite(leaseId);
+            await EndWriteAsync(readiness, leaseId);
         }
         var results = slices.Zip(outcomes, (s, o) => new SliceResult(s.MetricDay, s.Slice.Rows.Length, o)).ToList();
         // Only when a writer outlived its lease, or the readiness grain lost its leases with its node, can a slice meet a sealed day here.
         var late = results.Where(r => !r.Stored).Select(r => new PacificDay(r.MetricDay.Day)).Distinct().Order().ToList();
         return (results, late, late.Count == 0 ? watermark : (await readiness.Get()).Watermark);
+    }
+
+    /// <summary>
+    /// Ends the write's lease. Its slices are stored or refused by now, so the answer stands should this fail (the
+    /// readiness grain's node lost): the lease then expires by itself, and a seal waits for it no longer than that.
+    /// </summary>
+    private async Task EndWriteAsync(IReadinessGrain readiness, Guid leaseId)
+    {
+        try
+        {
+            await readiness.EndWrite(leaseId);
+        }
+        catch (Exception e)
+        {
+            LogEndWriteFailed(e, leaseId);
+        }
     }
 
     /// <summary>
@@ -108,6 +141,9 @@ public sealed class MetricIngestor(IGrainFactory grains, IIdempotencyStore idemp
         records.Count is 0 or > RecordValidator.MaxRecords
             ? Task.CompletedTask
             : logstream.AppendAsync(LogstreamBatch.Refused(request.Project, request.IsTest, now, records, reason));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending write lease {LeaseId} failed; it expires by itself")]
+    private partial void LogEndWriteFailed(Exception exception, Guid leaseId);
 
     private static string RejectionReason(BatchValidation validation, int index)
     {

@@ -66,7 +66,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
 
     /// <summary>A key reused for another request after its retention is not that request's retry: its slice is new.</summary>
     private bool Holds(string key, string fingerprint) =>
-        _appliedKeys.TryGetValue(key, out var remembered) && RequestFingerprint.SameRequest(remembered, fingerprint);
+        _appliedKeys.TryGetValue(key, out var remembered) && string.Equals(remembered, fingerprint, StringComparison.Ordinal);
 
     /// <summary>Test records never count in production: a day holding only them has no production view.</summary>
     public Task<MetricDayView?> View(bool includeTest)

@@ -108,16 +108,10 @@ public sealed partial class ReadinessGrain(
                 return new MarkReadyResult(refusal, _state.Watermark, []);
             if (timestamp > _state.Watermark)
             {
+                // Not moved back should the commit fail: the store may have taken it without saying so, and until this
+                // activation is replaced by one that reloads the stored watermark, refusing a write is the safe side.
                 _admissionWatermark = timestamp;
-                try
-                {
-                    await CommitAsync(_ => ReadinessChange.Advance(timestamp));
-                }
-                catch
-                {
-                    _admissionWatermark = _state.Watermark;
-                    throw;
-                }
+                await CommitAsync(_ => ReadinessChange.Advance(timestamp));
             }
             // With an equal timestamp this completes a seal or an announcement that failed half-way: the retry does what is left.
             await SealAsync(timestamp);
