@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Metrics.Domain;
 using Metrics.Grains.Ingestion;
 using Metrics.Grains.MetricDays;
-using Metrics.Grains.Redis;
+using Metrics.Storage.Redis;
 
 namespace Metrics.MicroBench;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.AspNetCore.Server;
 using Metrics.Grains;
+using Metrics.Storage.Redis;
 using Metrics.Server.Cluster;
 using Metrics.Server.Configuration;
 using Orleans.Clustering.Redis;

@@ -3,7 +3,7 @@ using Google.Rpc;
 using Metrics.Grains;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.Readiness;
-using Metrics.Grains.Redis;
+using Metrics.Storage.Redis;
 using Metrics.Server;
 using Metrics.Server.Authentication;
 using Metrics.Server.Configuration;
@@ -18,12 +18,12 @@ var deployment = Deployment.Of(metrics);
 
 builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure(DefaultProject.ApplyTo).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, QuotaOptionsValidator>();
+builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
 builder.Services.AddSingleton<IProjectQuotas, ConfiguredQuotas>();
-builder.Services.Configure<LogstreamOptions>(metricsSection.GetSection("Logstream"));
-builder.Services.AddOptions<SealedDayStorageOptions>().Bind(metricsSection.GetSection("SealedDays"))
-    .Validate(o => o.ChunkBytes is >= SealedDayStorageOptions.MinChunkBytes and <= SealedDayStorageOptions.MaxChunkBytes,
-        $"Metrics:SealedDays:ChunkBytes must be from {SealedDayStorageOptions.MinChunkBytes} to {SealedDayStorageOptions.MaxChunkBytes}")
-    .ValidateOnStart();
+builder.Services.AddOptions<LogstreamOptions>().Bind(builder.Configuration.GetSection(LogstreamOptionsValidator.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<LogstreamOptions>, LogstreamOptionsValidator>();
+builder.Services.AddOptions<SealedDayStorageOptions>().Bind(builder.Configuration.GetSection(SealedDayStorageOptionsValidator.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<SealedDayStorageOptions>, SealedDayStorageOptionsValidator>();
 builder.Services.AddSingleton<ApiKeyRing>();
 builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();

@@ -1,7 +1,7 @@
 using Metrics.Domain;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
-using Metrics.Grains.Redis;
+using Metrics.Storage.Redis;
 using Metrics.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;

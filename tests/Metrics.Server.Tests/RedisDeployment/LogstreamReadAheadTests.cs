@@ -1,4 +1,4 @@
-using Metrics.Grains.Redis;
+using Metrics.Storage.Redis;
 using Metrics.Server.Tests.Infrastructure;
 using StackExchange.Redis;
 using Xunit.Abstractions;

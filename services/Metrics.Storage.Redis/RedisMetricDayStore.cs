@@ -1,8 +1,9 @@
+using Metrics.Grains;
 using Metrics.Grains.MetricDays;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's metric-day store. A write is one Lua script that checks the day's version and then,
@@ -11,7 +12,7 @@ namespace Metrics.Grains.Redis;
 /// its cost never grows with the day. The seal replaces the journal with the compact snapshot, in chunks of
 /// bounded size: staged first, then made the sealed state by one script.
 /// </summary>
-public sealed class RedisMetricDayStore(
+internal sealed class RedisMetricDayStore(
     IConnectionMultiplexer redis, RedisLogstream logstream, IOptions<SealedDayStorageOptions> sealedDays)
     : IMetricDayStore
 {
@@ -20,6 +21,11 @@ public sealed class RedisMetricDayStore(
 
     /// <summary>The version check refused the write: the Logstream's refused prelude, as for an append.</summary>
     private const int Conflict = RedisLogstream.PreludeRefused;
+
+    /// <summary>The seal's reply when it made the staged chunks the sealed state; an append's is <see cref="RedisLogstream.Appended"/>.</summary>
+    private const int Sealed = 1;
+
+    /// <summary>The seal's reply when the staged chunks expired before it: distinct from both successes.</summary>
     private const int StagingIncomplete = 2;
 
     /// <summary>Chunks read from Redis at once when a sealed day loads.</summary>
@@ -28,9 +34,9 @@ public sealed class RedisMetricDayStore(
     /// <summary>A staged snapshot that no seal took by then is an attempt that died: Redis drops it.</summary>
     private static readonly TimeSpan StagingExpiry = TimeSpan.FromHours(1);
 
-    private const string CheckVersion = """
+    private static readonly string CheckVersion = $$"""
         local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-        if version ~= tonumber(ARGV[1]) then return {0, version} end
+        if version ~= tonumber(ARGV[1]) then return {{{Conflict}}, version} end
         """;
 
     /// <summary>Runs before the Logstream entry is added, in the same script: KEYS[1] head, KEYS[2] journal, ARGV[1] expected version.</summary>
@@ -58,7 +64,7 @@ public sealed class RedisMetricDayStore(
         redis.call('PERSIST', KEYS[4])
         redis.call('HSET', KEYS[1], 'version', version + 1, '{{SealedChunks}}', ARGV[2])
         redis.call('DEL', KEYS[2])
-        return {1, version + 1}
+        return {{{Sealed}}, version + 1}
         """;
 
     private IDatabase Db => redis.GetDatabase();

@@ -2,7 +2,7 @@ using System.Globalization;
 using Metrics.Grains.Readiness;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// Readiness state as Redis keeps it, one key per part (<see cref="RedisKeys.ReadinessHead"/> and its siblings),

@@ -3,14 +3,14 @@ using Metrics.Grains.Logstream;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// Reads each project's Logstream stream once for this node, while the node has subscribers to it, and hands the
 /// batches to the hub in stream order. A pub/sub message per appended entry wakes the reader; a short poll covers
 /// messages lost while Redis was away.
 /// </summary>
-public sealed class RedisLogstreamFollower(
+internal sealed class RedisLogstreamFollower(
     IConnectionMultiplexer redis, LogstreamHub hub, ILogger<RedisLogstreamFollower> logger)
     : ILogstreamFollower, IDisposable
 {

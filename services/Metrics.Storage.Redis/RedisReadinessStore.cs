@@ -2,13 +2,13 @@ using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's readiness store: each readiness grain's state in a few keys (head, open days, one set per
 /// open day, catalog, unannounced days), and each change written alone by one script that checks the version.
 /// </summary>
-public sealed class RedisReadinessStore(IConnectionMultiplexer redis, RedisPayloads payloads) : IReadinessStore
+internal sealed class RedisReadinessStore(IConnectionMultiplexer redis, RedisPayloads payloads) : IReadinessStore
 {
     private IDatabase Db => redis.GetDatabase();
 

@@ -1,12 +1,12 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Metrics.Grains.MetricDays;
-using Metrics.Grains.Redis.Storage;
+using Metrics.Storage.Redis.Storage;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>Metric slices in the form Redis keeps them: <c>protos/metrics/storage/v1/metric_day.proto</c>.</summary>
-public static class StoredSlices
+internal static class StoredSlices
 {
     public static byte[] Write(MetricSlice slice)
     {

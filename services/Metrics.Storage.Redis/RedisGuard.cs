@@ -1,6 +1,7 @@
+using Metrics.Grains;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>Turns "Redis is unreachable or not ready" into <see cref="StorageUnavailableException"/>, which callers may retry.</summary>
 internal static class RedisGuard

@@ -1,4 +1,4 @@
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// Configured under <c>Metrics:SealedDays</c>: how the Redis deployment cuts a sealed metric-day's snapshot. Each

@@ -1,10 +1,11 @@
 using Google.Protobuf;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
-using Metrics.Grains.Redis.Storage;
+using Metrics.Storage.Redis.Storage;
 using StackExchange.Redis;
+using Logstream = Metrics.Grains.Logstream;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// How a Logstream batch is kept in a project's Redis stream: fields <c>m</c> (metric), <c>d</c> (date),
@@ -12,7 +13,7 @@ namespace Metrics.Grains.Redis;
 /// request, <c>x</c> (its <see cref="Storage.Rejection"/>: each row's metric, date and reason, and the count).
 /// An accepted slice is stored once and its bytes serve both the metric-day journal and the stream.
 /// </summary>
-public static class RedisLogstreamEntries
+internal static class RedisLogstreamEntries
 {
     public static MetricSlice SliceOf(LogstreamBatch batch) => new(null, batch.IsTest, batch.IngestedAt, batch.Rows, "");
 

@@ -1,13 +1,13 @@
 using Metrics.Grains.MetricDays;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis keys and channels of the Redis deployment. Every key of a project carries the <c>{project}</c> hash
 /// tag, so one project's keys share a slot and one script may write several of them.
 /// </summary>
-public static class RedisKeys
+internal static class RedisKeys
 {
     private static string Project(string project) => $"metrics:{{{project}}}";
 

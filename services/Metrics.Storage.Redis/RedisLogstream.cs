@@ -5,22 +5,25 @@ using Metrics.Grains.MetricDays;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's Logstream: a Redis stream per project, trimmed to the newest <c>MaxEntries</c> batches
 /// and <c>MaxBytes</c> bytes. Every entry, accepted slice or refused request, goes in through one script, which
 /// a metric-day store extends with its own write (<see cref="RedisLogstreamPrelude"/>) to append both in one round trip.
 /// </summary>
-public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
+internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
     : ILogstreamWriter, ILogstreamHistory
 {
     private const int PageSize = 256;
     private static readonly RedisValue Oldest = "-";
     private static readonly RedisValue Newest = "+";
 
-    /// <summary>Result of a script whose prelude refused the append: <c>{0, ...}</c>; otherwise <c>{1, entry ID}</c>.</summary>
+    /// <summary>The append script's reply when its prelude refused the append: <c>{PreludeRefused, ...}</c>.</summary>
     public const int PreludeRefused = 0;
+
+    /// <summary>The append script's reply when it added the entry: <c>{Appended, entry ID}</c>.</summary>
+    public const int Appended = 1;
 
     private static readonly ConcurrentDictionary<RedisLogstreamPrelude, string> Scripts = new();
 
@@ -87,7 +90,7 @@ public sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logstr
               redis.call('XTRIM', stream, 'MAXLEN', maxLen)
             end
             redis.call('PUBLISH', channel, id)
-            return {1, id}
+            return {{{Appended}}, id}
             """;
     }
 

@@ -2,16 +2,16 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Metrics.Domain;
 using Metrics.Grains.MetricDays;
-using Metrics.Grains.Redis.Storage;
+using Metrics.Storage.Redis.Storage;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// Sealed metric-day snapshots in the form Redis keeps them: <c>protos/metrics/storage/v1/metric_day.proto</c>, cut
 /// into chunks of bounded size, each a <see cref="SealedDay"/> of its own. The first chunk carries the day's header;
 /// merging the chunks in order (protobuf merges concatenated messages: repeated fields append) rebuilds the day.
 /// </summary>
-public static class StoredSealedDays
+internal static class StoredSealedDays
 {
     /// <summary>What a repeated field's element costs beside its bytes: its tag and a length prefix of up to 5 bytes.</summary>
     private const int ElementOverhead = 6;

@@ -2,14 +2,14 @@ using Metrics.Domain;
 using Metrics.Grains.Ingestion;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's idempotency keys: one Redis string each, expiring after the retention, holding the
 /// fingerprint of the request the key names and its first day of ingestion (<c>fingerprint@yyyy-MM-dd</c>) —
 /// followed by <c>:applied</c> once that request was applied whole.
 /// </summary>
-public sealed class RedisIdempotencyStore(IConnectionMultiplexer redis) : IIdempotencyStore
+internal sealed class RedisIdempotencyStore(IConnectionMultiplexer redis) : IIdempotencyStore
 {
     private const string AppliedSuffix = ":applied";
 

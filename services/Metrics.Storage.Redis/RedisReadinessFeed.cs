@@ -2,10 +2,10 @@ using System.Threading.Channels;
 using Metrics.Grains.Readiness;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>The Redis deployment's readiness feed: sealed-day events go out on a pub/sub channel per project to every node.</summary>
-public sealed class RedisReadinessFeed(IConnectionMultiplexer redis, RedisPayloads payloads) : IReadinessFeed
+internal sealed class RedisReadinessFeed(IConnectionMultiplexer redis, RedisPayloads payloads) : IReadinessFeed
 {
     public Task PublishAsync(SealedDayEvent sealedDay) =>
         RedisGuard.Call(() => redis.GetSubscriber().PublishAsync(RedisKeys.SealedDays(sealedDay.Project), payloads.Write(sealedDay)));

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// Reads a project's Logstream stream after a position, bounded by bytes as well as entries: an entry holds a

@@ -1,10 +1,10 @@
 using Orleans.Serialization;
 using StackExchange.Redis;
 
-namespace Metrics.Grains.Redis;
+namespace Metrics.Storage.Redis;
 
 /// <summary>Values stored in Redis, in the Orleans binary form of the types the grains already send each other.</summary>
-public sealed class RedisPayloads(Serializer serializer)
+internal sealed class RedisPayloads(Serializer serializer)
 {
     public RedisValue Write<T>(T value) => serializer.SerializeToArray(value);
 

@@ -1,0 +1,23 @@
+using Metrics.Server.Tests.Infrastructure;
+
+namespace Metrics.Server.Tests;
+
+/// <summary>A configured number out of its range stops the server's start with a message naming its key.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Metrics:Logstream:MaxEntries", "0", "1")]
+    [InlineData("Metrics:Logstream:MaxBytes", "0", "1")]
+    [InlineData("Metrics:Logstream:SubscriberBuffer", "-1", "1")]
+    [InlineData("Metrics:Logstream:MaxSubscribersPerProject", "0", "1")]
+    [InlineData("Metrics:MaxMessageBytes", "0", "1")]
+    [InlineData("Metrics:RateLimit:RequestsPerSecond", "-1", "0")]
+    [InlineData("Metrics:RateLimit:Burst", "-5", "0")]
+    public async Task AValueOutOfRangeStopsTheStartNamingIt(string key, string value, string minimum)
+    {
+        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => MetricsServerProcess.StartAsync(
+            new Dictionary<string, string> { [key] = value }));
+
+        Assert.Contains($"{key} must be at least {minimum}, got {value}", start.Message);
+    }
+}
