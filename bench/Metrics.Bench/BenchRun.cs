@@ -27,6 +27,7 @@ public static class BenchRun
         ["S7"] = DayGrowthScenarios.S7Title,
         ["S8"] = IngestScenarios.S8Title,
         ["S9"] = CatalogGrowthScenario.Title,
+        ["S10"] = HostileTenantScenario.Title,
         ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
         ["FAILOVER_REPLACE"] = FailoverScenarios.ReplaceTitle,
         ["COLD_START"] = FailoverScenarios.ColdStartTitle,
@@ -80,6 +81,7 @@ public static class BenchRun
             await GroupAsync(context, ["S3", "S6", "S7"], () => DayGrowthScenarios.RunAsync(context));
             await GroupAsync(context, ["S4"], () => LogstreamScenario.RunAsync(context));
             await GroupAsync(context, ["S9"], () => CatalogGrowthScenario.RunAsync(context));
+            await GroupAsync(context, ["S10"], () => HostileTenantScenario.RunAsync(context));
             await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));
             results = context.Results;
         }

@@ -18,10 +18,14 @@ public sealed record BenchProject(string Name)
     public static readonly BenchProject CatalogSmall = new("bench-catalog-small");
     public static readonly BenchProject CatalogLarge = new("bench-catalog-large");
 
+    /// <summary>S10's projects: one floods the node, the other's latency is measured meanwhile.</summary>
+    public static readonly BenchProject Quiet = new("bench-quiet");
+    public static readonly BenchProject Hostile = new("bench-hostile");
+
     /// <summary>The failover scenarios' projects: their grains spread over the nodes of the cluster.</summary>
     public static readonly IReadOnlyList<BenchProject> Failover = Enumerable.Range(0, 12).Select(i => new BenchProject($"bench-failover-{i:00}")).ToList();
 
-    public static readonly IReadOnlyList<BenchProject> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, .. Failover];
+    public static readonly IReadOnlyList<BenchProject> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, .. Failover];
 
     public string ServerSecret => $"secret-{Name}";
 
