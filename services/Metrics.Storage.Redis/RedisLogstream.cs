@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
+using Metrics.Grains.Readiness;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -9,10 +10,10 @@ namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's Logstream: a Redis stream per project, trimmed to the newest <c>MaxEntries</c> batches
-/// and <c>MaxBytes</c> bytes. Every entry, accepted slice or refused request, goes in through one script, which
+/// and its project's <c>LogstreamBytes</c> quota. Every entry, accepted slice or refused request, goes in through one script, which
 /// a metric-day store extends with its own write (<see cref="RedisLogstreamPrelude"/>) to append both in one round trip.
 /// </summary>
-internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<LogstreamOptions> options)
+internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<LogstreamOptions> options, IProjectQuotas quotas)
     : ILogstreamWriter, ILogstreamHistory
 {
     private const int PageSize = 256;
@@ -44,7 +45,7 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
         RedisKey[] allKeys = [.. keys, RedisKeys.Logstream(project), RedisKeys.LogstreamSizes(project), RedisKeys.LogstreamBytes(project)];
         RedisValue[] allValues =
         [
-            .. values, slice, options.Value.MaxEntries, options.Value.MaxBytes, batch.MetricName, batch.Date,
+            .. values, slice, options.Value.MaxEntries, quotas.For(project).LogstreamBytes, batch.MetricName, batch.Date,
             RedisKeys.LogstreamAppended(project).ToString(), RedisLogstreamEntries.WriteRejection(batch.Rejection),
         ];
         return (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(script, allKeys, allValues)))!;

@@ -4,7 +4,7 @@ namespace Metrics.Domain.Tests;
 
 public class ProjectQuotasTests
 {
-    private static readonly ProjectQuotas Quotas = new(MetricNames: 3, OpenMetricDays: 5, DaysPerRequest: 2);
+    private static readonly ProjectQuotas Quotas = ProjectQuotas.Defaults with { MetricNames = 3, OpenMetricDays = 5, DaysPerRequest = 2 };
 
     [Fact]
     public void ARequestOfMoreDaysThanTheQuotaIsRefusedNamingIt()

@@ -9,7 +9,7 @@ public sealed class LogstreamByteRetentionTests : IAsyncLifetime
     private MetricsServerProcess _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await MetricsServerProcess.StartAsync(new Dictionary<string, string> { ["Metrics:Logstream:MaxBytes"] = "1" });
+        _server = await MetricsServerProcess.StartAsync(new Dictionary<string, string> { ["Metrics:Quotas:LogstreamBytes"] = "1" });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

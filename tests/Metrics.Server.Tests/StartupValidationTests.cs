@@ -7,9 +7,9 @@ public sealed class StartupValidationTests
 {
     [Theory]
     [InlineData("Metrics:Logstream:MaxEntries", "0", "1")]
-    [InlineData("Metrics:Logstream:MaxBytes", "0", "1")]
+    [InlineData("Metrics:Quotas:LogstreamBytes", "0", "1")]
     [InlineData("Metrics:Logstream:SubscriberBuffer", "-1", "1")]
-    [InlineData("Metrics:Logstream:MaxSubscribersPerProject", "0", "1")]
+    [InlineData("Metrics:Projects:p3:Quotas:LogstreamSubscribers", "0", "1")]
     [InlineData("Metrics:MaxMessageBytes", "0", "1")]
     [InlineData("Metrics:RateLimit:RequestsPerSecond", "-1", "0")]
     [InlineData("Metrics:RateLimit:Burst", "-5", "0")]

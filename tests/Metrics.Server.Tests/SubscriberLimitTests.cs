@@ -11,10 +11,27 @@ public sealed class SubscriberLimitTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _server = await MetricsServerProcess.StartAsync(new Dictionary<string, string>
     {
-        ["Metrics:Logstream:MaxSubscribersPerProject"] = "2",
+        ["Metrics:Quotas:LogstreamSubscribers"] = "2",
+        ["Metrics:Projects:p2:Quotas:LogstreamSubscribers"] = "1",
     });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task AProjectsOwnSubscriberQuotaOverridesTheDefault()
+    {
+        using var channel = _server.CreateChannel();
+        var logstream = new LogstreamService.LogstreamServiceClient(channel);
+        var project = SharedServer.Key(TestProject.Of(2).ServerSecret);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        using var first = await logstream.SubscribeLiveAsync(new SubscribeRequest(), project, timeout.Token);
+        using var second = logstream.Subscribe(new SubscribeRequest(), project, cancellationToken: timeout.Token);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => second.ResponseStream.MoveNext(timeout.Token));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("quota LogstreamSubscribers (1)", refused.Status.Detail);
+    }
 
     [Fact]
     public async Task OneSubscriberTooManyIsRefusedAndItsPlaceFreesWhenASubscriberLeaves()
@@ -29,7 +46,7 @@ public sealed class SubscriberLimitTests : IAsyncLifetime
         using var third = logstream.Subscribe(new SubscribeRequest(), project, cancellationToken: timeout.Token);
         var refused = await Assert.ThrowsAsync<RpcException>(() => third.ResponseStream.MoveNext(timeout.Token));
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-        Assert.Contains("MaxSubscribersPerProject", refused.Status.Detail);
+        Assert.Contains("quota LogstreamSubscribers (2)", refused.Status.Detail);
 
         // Another project is not affected.
         using var other = await logstream.SubscribeLiveAsync(new SubscribeRequest(), SharedServer.Key(TestProject.Of(1).ServerSecret), timeout.Token);

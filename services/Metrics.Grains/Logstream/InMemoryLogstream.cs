@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Metrics.Grains.Readiness;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Grains.Logstream;
@@ -8,7 +9,7 @@ namespace Metrics.Grains.Logstream;
 /// The embedded mode's Logstream: a window per project in process memory, bounded in batches and in bytes,
 /// delivered to the hub as it is appended, so there is nothing to follow.
 /// </summary>
-public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOptions> options, TimeProvider clock)
+public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOptions> options, IProjectQuotas quotas, TimeProvider clock)
     : ILogstreamWriter, ILogstreamHistory, ILogstreamFollower
 {
     private sealed class ProjectStream
@@ -32,7 +33,7 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
             var bytes = batch.ApproximateBytes();
             stream.Batches.Enqueue((stored, bytes));
             stream.Bytes += bytes;
-            var (maxEntries, maxBytes) = (options.Value.MaxEntries, options.Value.MaxBytes);
+            var (maxEntries, maxBytes) = (options.Value.MaxEntries, quotas.For(batch.Project).LogstreamBytes);
             while (stream.Batches.Count > 1 && (stream.Batches.Count > maxEntries || stream.Bytes > maxBytes))
                 stream.Bytes -= stream.Batches.Dequeue().Bytes;
             // Delivered under the lock so that every subscriber sees a project's batches in stream order.

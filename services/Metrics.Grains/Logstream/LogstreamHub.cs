@@ -1,19 +1,20 @@
 using System.Collections.Immutable;
+using Metrics.Grains.Readiness;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Grains.Logstream;
 
 /// <summary>This node's fan-out of Logstream batches to its local subscribers, per project.</summary>
-public sealed class LogstreamHub(IOptions<LogstreamOptions> options)
+public sealed class LogstreamHub(IOptions<LogstreamOptions> options, IProjectQuotas quotas)
 {
     private ImmutableDictionary<string, ImmutableList<LogstreamSubscription>> _subscribers =
         ImmutableDictionary<string, ImmutableList<LogstreamSubscription>>.Empty;
 
-    /// <summary>Throws <see cref="SubscriberLimitException"/> when the project has its most subscribers on this node.</summary>
+    /// <summary>Throws <see cref="SubscriberLimitException"/> when the project has its quota of subscribers on this node.</summary>
     public LogstreamSubscription Subscribe(string project, LogstreamFilter filter)
     {
         var subscription = new LogstreamSubscription(project, filter, options.Value.SubscriberBuffer, Unsubscribe);
-        var limit = options.Value.MaxSubscribersPerProject;
+        var limit = quotas.For(project).LogstreamSubscribers;
         ImmutableInterlocked.Update(ref _subscribers, all =>
         {
             var list = all.GetValueOrDefault(project) ?? [];

@@ -1,5 +1,5 @@
 namespace Metrics.Grains.Logstream;
 
-/// <summary>A project already has its most Logstream subscribers on this node.</summary>
+/// <summary>A project already has its quota of Logstream subscribers on this node.</summary>
 public sealed class SubscriberLimitException(string project, int limit)
-    : Exception($"project {project} already has {limit} Logstream subscribers on this node (Metrics:Logstream:MaxSubscribersPerProject)");
+    : Exception($"quota LogstreamSubscribers ({limit}) exceeded: project {project} already has {limit} Logstream subscribers on this node");

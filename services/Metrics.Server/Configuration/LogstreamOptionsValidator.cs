@@ -3,15 +3,13 @@ using Microsoft.Extensions.Options;
 
 namespace Metrics.Server.Configuration;
 
-/// <summary>Refuses, at start-up, a Logstream bound of less than one entry, byte or subscriber, naming its key.</summary>
+/// <summary>Refuses, at start-up, a Logstream bound of less than one entry, naming its key.</summary>
 internal sealed class LogstreamOptionsValidator : IValidateOptions<LogstreamOptions>
 {
     public const string Section = $"{MetricsOptions.Section}:Logstream";
 
     public ValidateOptionsResult Validate(string? name, LogstreamOptions options) => new MinimumChecks()
         .AtLeast($"{Section}:{nameof(options.MaxEntries)}", options.MaxEntries, 1)
-        .AtLeast($"{Section}:{nameof(options.MaxBytes)}", options.MaxBytes, 1)
         .AtLeast($"{Section}:{nameof(options.SubscriberBuffer)}", options.SubscriberBuffer, 1)
-        .AtLeast($"{Section}:{nameof(options.MaxSubscribersPerProject)}", options.MaxSubscribersPerProject, 1)
         .Result();
 }

@@ -13,6 +13,12 @@ public sealed class QuotaOptions
 
     /// <summary>Distinct days in one ingest request.</summary>
     public int DaysPerRequest { get; set; } = ProjectQuotas.Defaults.DaysPerRequest;
+
+    /// <summary>Bytes of Logstream retained; past them the oldest batches go (the newest is kept whatever its size).</summary>
+    public long LogstreamBytes { get; set; } = ProjectQuotas.Defaults.LogstreamBytes;
+
+    /// <summary>Concurrent Logstream subscribers on each node.</summary>
+    public int LogstreamSubscribers { get; set; } = ProjectQuotas.Defaults.LogstreamSubscribers;
 }
 
 /// <summary><c>Metrics:Projects:{project}:Quotas</c>: a project's own quotas, each optional.</summary>
@@ -24,8 +30,14 @@ public sealed class ProjectQuotaOptions
 
     public int? DaysPerRequest { get; set; }
 
+    public long? LogstreamBytes { get; set; }
+
+    public int? LogstreamSubscribers { get; set; }
+
     public ProjectQuotas Over(QuotaOptions defaults) => new(
         MetricNames ?? defaults.MetricNames,
         OpenMetricDays ?? defaults.OpenMetricDays,
-        DaysPerRequest ?? defaults.DaysPerRequest);
+        DaysPerRequest ?? defaults.DaysPerRequest,
+        LogstreamBytes ?? defaults.LogstreamBytes,
+        LogstreamSubscribers ?? defaults.LogstreamSubscribers);
 }

@@ -9,19 +9,22 @@ internal sealed class QuotaOptionsValidator : IValidateOptions<MetricsOptions>
     public ValidateOptionsResult Validate(string? name, MetricsOptions options)
     {
         var failures = new List<string>();
-        Check(failures, $"{MetricsOptions.Section}:Quotas", options.Quotas.MetricNames, options.Quotas.OpenMetricDays, options.Quotas.DaysPerRequest);
-        foreach (var (project, settings) in options.Projects)
+        var all = options.Quotas;
+        Check(failures, $"{MetricsOptions.Section}:Quotas", all.MetricNames, all.OpenMetricDays, all.DaysPerRequest, all.LogstreamBytes, all.LogstreamSubscribers);
+        foreach (var (project, own) in options.Projects.Select(p => (p.Key, p.Value.Quotas)))
             Check(failures, $"{MetricsOptions.Section}:Projects:{project}:Quotas",
-                settings.Quotas.MetricNames, settings.Quotas.OpenMetricDays, settings.Quotas.DaysPerRequest);
+                own.MetricNames, own.OpenMetricDays, own.DaysPerRequest, own.LogstreamBytes, own.LogstreamSubscribers);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void Check(List<string> failures, string section, int? metricNames, int? openMetricDays, int? daysPerRequest)
+    private static void Check(
+        List<string> failures, string section, int? metricNames, int? openMetricDays, int? daysPerRequest, long? logstreamBytes, int? logstreamSubscribers)
     {
-        foreach (var (quota, value) in new[]
+        foreach (var (quota, value) in new (string, long?)[]
                  {
                      (ProjectQuotas.MetricNamesName, metricNames), (ProjectQuotas.OpenMetricDaysName, openMetricDays),
-                     (ProjectQuotas.DaysPerRequestName, daysPerRequest),
+                     (ProjectQuotas.DaysPerRequestName, daysPerRequest), (ProjectQuotas.LogstreamBytesName, logstreamBytes),
+                     (ProjectQuotas.LogstreamSubscribersName, logstreamSubscribers),
                  })
             if (value < 1)
                 failures.Add($"{section}:{quota} must be at least 1, got {value}");
