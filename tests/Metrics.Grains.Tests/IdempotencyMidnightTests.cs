@@ -1,9 +1,7 @@
 using Metrics.Domain;
 using Metrics.Grains.Ingestion;
 using Metrics.Grains.MetricDays;
-using Metrics.Grains.Readiness;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace Metrics.Grains.Tests;
 
@@ -17,24 +15,16 @@ public sealed class IdempotencyMidnightTests : IAsyncLifetime
     private const string Project = "p";
     private static readonly PacificDay FirstDay = new(new DateOnly(2026, 5, 10));
     private readonly ManualClock _clock = new(FirstDay.End.AddSeconds(-2));
-    private InProcessTestCluster _cluster = null!;
+    private EmbeddedSilo _silo = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Services.AddMetricsCore().AddInMemoryMetricsStorage()
-            .AddSingleton<IProjectQuotas, DefaultQuotas>()
-            .AddSingleton<TimeProvider>(_clock));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _silo = await EmbeddedSilo.StartAsync(_clock);
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
 
     [Fact]
     public async Task ARetryAfterMidnightCountsForTheDayOfTheFirstAttempt()
     {
-        var services = _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress);
+        var services = _silo.Services;
         var grains = services.GetRequiredService<IGrainFactory>();
         IncomingRecord[] records = [new("u1", "user_id", "clicks", 2, null, null, ""), new("u2", "user_id", "clicks", 3, null, null, "")];
         var request = new IngestRequest(Project, new ProjectIdTypes(ProjectIdTypes.Defaults), IsTest: false, IdempotencyKey: "late-night", records);

@@ -3,7 +3,6 @@ using Metrics.Grains.Ingestion;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace Metrics.Grains.Tests;
 
@@ -16,23 +15,16 @@ public sealed class IngestOutcomeClusterTests : IAsyncLifetime
 {
     private const string Project = "p";
     private static readonly PacificDay Day = new(new DateOnly(2026, 5, 10));
-    private InProcessTestCluster _cluster = null!;
+    private EmbeddedSilo _silo = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Services.AddMetricsCore().AddInMemoryMetricsStorage()
-            .AddSingleton<Readiness.IProjectQuotas, DefaultQuotas>());
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _silo = await EmbeddedSilo.StartAsync();
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
 
     [Fact]
     public async Task ASliceRefusedBySealedGrainIsNamedAndRejectedWhileTheStoredOneCounts()
     {
-        var services = _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress);
+        var services = _silo.Services;
         var grains = services.GetRequiredService<IGrainFactory>();
         await grains.GetMetricDayGrain(new MetricDayId(Project, "sealed_metric", Day)).Seal();
 
@@ -66,7 +58,7 @@ public sealed class IngestOutcomeClusterTests : IAsyncLifetime
     [Fact]
     public async Task ARetryCountsTheSliceItsFirstAttemptStoredAsStored()
     {
-        var services = _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress);
+        var services = _silo.Services;
         var grains = services.GetRequiredService<IGrainFactory>();
         var ingestor = services.GetRequiredService<MetricIngestor>();
         await grains.GetMetricDayGrain(new MetricDayId(Project, "late_metric", Day)).Seal();

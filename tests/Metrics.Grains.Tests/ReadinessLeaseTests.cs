@@ -2,7 +2,6 @@ using Metrics.Domain;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace Metrics.Grains.Tests;
 
@@ -21,21 +20,13 @@ public sealed class ReadinessLeaseTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
 
     private readonly ManualClock _clock = new(new PacificDay(Day).End.AddHours(1));
-    private InProcessTestCluster _cluster = null!;
+    private EmbeddedSilo _silo = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) => host.Services.AddMetricsCore().AddInMemoryMetricsStorage()
-            .AddSingleton<IProjectQuotas, DefaultQuotas>()
-            .AddSingleton<TimeProvider>(_clock));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _silo = await EmbeddedSilo.StartAsync(_clock);
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
 
-    private IGrainFactory Grains => _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress).GetRequiredService<IGrainFactory>();
+    private IGrainFactory Grains => _silo.Grains;
 
     private IReadinessGrain Readiness => Grains.GetReadinessGrain(Project);
 

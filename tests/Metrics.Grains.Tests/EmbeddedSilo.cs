@@ -1,0 +1,36 @@
+using Metrics.Grains.Readiness;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Metrics.Grains.Tests;
+
+/// <summary>
+/// An in-process Orleans cluster of one silo as the embedded mode runs it — in-memory stores, the default quotas —
+/// on the system clock or on a clock of the test's.
+/// </summary>
+internal sealed class EmbeddedSilo : IAsyncDisposable
+{
+    private readonly InProcessTestCluster _cluster;
+
+    private EmbeddedSilo(InProcessTestCluster cluster) => _cluster = cluster;
+
+    public IServiceProvider Services => _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress);
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<EmbeddedSilo> StartAsync(TimeProvider? clock = null)
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Services.AddMetricsCore().AddInMemoryMetricsStorage().AddSingleton<IProjectQuotas, DefaultQuotas>();
+            if (clock is not null)
+                host.Services.AddSingleton(clock);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new EmbeddedSilo(cluster);
+    }
+
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+}
