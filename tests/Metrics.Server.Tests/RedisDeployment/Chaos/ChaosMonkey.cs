@@ -22,7 +22,8 @@ public enum ChaosFault
 /// Every few seconds does one thing to the cluster, in an order chosen by a seeded random: kills a node and starts it again,
 /// kills it and starts a replacement on new ports, freezes it (shorter or longer than the cluster takes to declare
 /// it dead) and wakes it up — a woken node that finds itself declared dead stops, and a replacement on new ports
-/// takes its slot — and, every <see cref="ChaosSettings.RedisRestartEvery"/>, kills redis-server instead. The
+/// takes its slot — and kills redis-server instead as the second step, then every <see cref="ChaosSettings.RedisRestartEvery"/>,
+/// so that even a short run whose node faults take long (a replacement's start on a loaded machine) has one. The
 /// same seed gives the same steps. One thing at a time: when the run ends, every slot has a running node.
 /// </summary>
 public sealed class ChaosMonkey(ChaosSettings settings, RedisServerProcess redis, ChaosCluster cluster, Random random)
@@ -44,7 +45,7 @@ public sealed class ChaosMonkey(ChaosSettings settings, RedisServerProcess redis
 
     public async Task RunAsync(CancellationToken stop)
     {
-        var nextRedisRestart = DateTime.UtcNow + settings.RedisRestartEvery;
+        var nextRedisRestart = DateTime.UtcNow;
         var nodeFaults = new Queue<ChaosFault>();
         while (await ChaosPause.ForAsync(settings.KillEvery * (0.5 + random.NextDouble()), stop))
         {
@@ -56,7 +57,7 @@ public sealed class ChaosMonkey(ChaosSettings settings, RedisServerProcess redis
                 foreach (var kind in kinds)
                     nodeFaults.Enqueue(kind);
             }
-            var fault = DateTime.UtcNow >= nextRedisRestart ? ChaosFault.RedisRestart : nodeFaults.Dequeue();
+            var fault = _steps.Count > 0 && DateTime.UtcNow >= nextRedisRestart ? ChaosFault.RedisRestart : nodeFaults.Dequeue();
             var slot = random.Next(cluster.Nodes.Count);
             _counts[fault] = Count(fault) + 1;
             switch (fault)
