@@ -100,6 +100,9 @@ internal sealed class RedisMetricDayStore(
             [expectedVersion, chunks.Count]);
     }
 
+    public async Task<long> VersionAsync(MetricDayId id) =>
+        (long)await RedisGuard.Call(() => Db.HashGetAsync(RedisKeys.MetricDayHead(id), Version));
+
     /// <summary>A sealed snapshot never changes: its chunks are read a few at a time, after the head that counts them.</summary>
     private async Task<SealedMetricDay> LoadSealedAsync(MetricDayId id, int chunks)
     {

@@ -49,6 +49,9 @@ internal sealed class RedisReadinessStore(IConnectionMultiplexer redis, RedisPay
         }
     }
 
+    public async Task<long> VersionAsync(string key) =>
+        (long)await RedisGuard.Call(() => Db.HashGetAsync(RedisKeys.ReadinessHead(key), StoredReadiness.Version));
+
     public async Task SaveAsync(string key, long expectedVersion, ReadinessChange change)
     {
         var (keys, values) = StoredReadiness.CommitArguments(key, expectedVersion, change, payloads);

@@ -13,4 +13,7 @@ public interface IMetricDayStore
 
     /// <summary>Replaces the journal with the sealed snapshot.</summary>
     Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay);
+
+    /// <summary>The stored day's version: a read checks it to find out whether another activation moved the day.</summary>
+    Task<long> VersionAsync(MetricDayId id);
 }

@@ -39,6 +39,14 @@ public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream) : IMetric
         return Task.CompletedTask;
     }
 
+    public Task<long> VersionAsync(MetricDayId id)
+    {
+        if (!_entries.TryGetValue(id.Key, out var entry))
+            return Task.FromResult(0L);
+        lock (entry)
+            return Task.FromResult(entry.Version);
+    }
+
     private void Write(MetricDayId id, long expectedVersion, Action<Entry> change)
     {
         var entry = _entries.GetOrAdd(id.Key, _ => new Entry());

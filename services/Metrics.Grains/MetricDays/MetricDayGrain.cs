@@ -10,7 +10,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
 {
     private MetricDayId _id;
     private long _version;
-    private MetricDayUnits _units = new();
+    private MetricDayUnits _units = null!;
     /// <summary>The idempotency key of each slice held, with the fingerprint of the request it came with.</summary>
     private readonly Dictionary<string, string> _appliedKeys = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastIngestedAt;
@@ -24,8 +24,18 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = MetricDayId.Parse(this.GetPrimaryKeyString());
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
         var log = await store.LoadAsync(_id);
         _version = log.Version;
+        _units = new MetricDayUnits();
+        _appliedKeys.Clear();
+        _lastIngestedAt = null;
+        _sealed = null;
+        _exportOrder = null;
         if (log.Sealed is { } snapshot)
         {
             _units = new MetricDayUnits(snapshot.Production.ToTotals(), snapshot.Test.ToTotals());
@@ -62,34 +72,53 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         _sealed = SealedView(finalizedAt);
     }
 
-    public Task<bool> HoldsSlice(string idempotencyKey, string fingerprint) => Task.FromResult(Holds(idempotencyKey, fingerprint));
+    public async Task<bool> HoldsSlice(string idempotencyKey, string fingerprint)
+    {
+        await RefreshIfStaleAsync();
+        return Holds(idempotencyKey, fingerprint);
+    }
+
+    /// <summary>
+    /// Before a read of an open day: two activations can live for a while during a membership change, and one that
+    /// missed the other's seal or slices must not answer with the older day. A sealed day never changes.
+    /// </summary>
+    private async Task RefreshIfStaleAsync()
+    {
+        if (_sealed is not null || await store.VersionAsync(_id) == _version)
+            return;
+        await LoadAsync();
+        // Another activation writes this day: this one makes way, so that calls find one activation again.
+        DeactivateOnIdle();
+    }
 
     /// <summary>A key reused for another request after its retention is not that request's retry: its slice is new.</summary>
     private bool Holds(string key, string fingerprint) =>
         _appliedKeys.TryGetValue(key, out var remembered) && string.Equals(remembered, fingerprint, StringComparison.Ordinal);
 
     /// <summary>Test records never count in production: a day holding only them has no production view.</summary>
-    public Task<MetricDayView?> View(bool includeTest)
+    public async Task<MetricDayView?> View(bool includeTest)
     {
+        await RefreshIfStaleAsync();
         if (_units.View(includeTest) is not { } view)
-            return Task.FromResult<MetricDayView?>(null);
+            return null;
         var aggregates = !includeTest && _sealed is not null ? _sealed.Production : view.Aggregates;
-        return Task.FromResult<MetricDayView?>(new MetricDayView(
+        return new MetricDayView(
             _sealed is not null,
             view.IsRatio,
             aggregates.Overall,
             aggregates.ByIdType.ToArray(),
             _sealed?.FinalizedAt,
-            _lastIngestedAt));
+            _lastIngestedAt);
     }
 
-    public Task<ExportPage> Export(int offset, int count)
+    public async Task<ExportPage> Export(int offset, int count)
     {
+        await RefreshIfStaleAsync();
         var production = _units.Production;
         if (production.Rows == 0)
-            return Task.FromResult(new ExportPage(ExportStatus.NoData, []));
+            return new ExportPage(ExportStatus.NoData, []);
         if (_sealed is null)
-            return Task.FromResult(new ExportPage(ExportStatus.Open, []));
+            return new ExportPage(ExportStatus.Open, []);
         _exportOrder ??= production.Units.Keys
             .OrderBy(u => u.IdType, StringComparer.Ordinal)
             .ThenBy(u => u.UserId, StringComparer.Ordinal)
@@ -99,7 +128,7 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             var totals = production.Units[unit];
             return new UnitValueRow(unit.IdType, unit.UserId, totals.Value, totals.Numerator, totals.Denominator, totals.Rows);
         });
-        return Task.FromResult(new ExportPage(ExportStatus.Finalized, rows.ToArray()));
+        return new ExportPage(ExportStatus.Finalized, rows.ToArray());
     }
 
     private async Task WriteAsync(Func<Task> write)

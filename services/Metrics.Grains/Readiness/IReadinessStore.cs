@@ -12,4 +12,7 @@ public interface IReadinessStore
     Task<ReadinessState> LoadAsync(string key);
 
     Task SaveAsync(string key, long expectedVersion, ReadinessChange change);
+
+    /// <summary>The stored state's version: a read checks it to find out whether another activation moved the state.</summary>
+    Task<long> VersionAsync(string key);
 }

@@ -16,6 +16,8 @@ public sealed class InMemoryReadinessStore : IReadinessStore
         return Task.CompletedTask;
     }
 
+    public Task<long> VersionAsync(string key) => Task.FromResult(_states.GetValueOrDefault(key, ReadinessState.Empty).Version);
+
     private static ReadinessState Next(string key, ReadinessState stored, long expectedVersion, ReadinessChange change) =>
         stored.Version == expectedVersion
             ? stored.Apply(change)

@@ -124,19 +124,44 @@ public sealed partial class ReadinessGrain(
     }
 
     /// <summary>Days still being sealed count as open, and the last finalized day comes before them.</summary>
-    public Task<ReadinessView> Get()
+    public async Task<ReadinessView> Get()
     {
-        var lastSealed = Watermark.LastSealedDay(_state.Watermark)?.Date;
-        var firstUnfinished = _state.DueDays(_state.Watermark).Cast<DateOnly?>().FirstOrDefault();
+        var state = await StoredStateAsync();
+        var lastSealed = Watermark.LastSealedDay(state.Watermark)?.Date;
+        var firstUnfinished = state.DueDays(state.Watermark).Cast<DateOnly?>().FirstOrDefault();
         if (firstUnfinished is { } unfinished && lastSealed >= unfinished)
             lastSealed = unfinished.AddDays(-1);
-        return Task.FromResult(new ReadinessView(_state.Watermark, lastSealed, _state.OpenDays.Keys.ToArray()));
+        return new ReadinessView(state.Watermark, lastSealed, state.OpenDays.Keys.ToArray());
     }
 
-    public Task<CatalogPage> ListMetrics(string? after, int pageSize)
+    public async Task<CatalogPage> ListMetrics(string? after, int pageSize)
     {
-        var entries = _state.CatalogAfter(after, pageSize + 1).ToArray();
-        return Task.FromResult(entries.Length > pageSize ? new CatalogPage(entries[..pageSize], true) : new CatalogPage(entries, false));
+        var entries = (await StoredStateAsync()).CatalogAfter(after, pageSize + 1).ToArray();
+        return entries.Length > pageSize ? new CatalogPage(entries[..pageSize], true) : new CatalogPage(entries, false);
+    }
+
+    /// <summary>
+    /// The state as stored, for a read: this activation's when no other activation moved it — two can live for a while
+    /// during a membership change, and a read must never answer an older state than a call already acknowledged — and
+    /// otherwise the stored one, read afresh, while this stale activation makes way for one that loads it.
+    /// </summary>
+    private async Task<ReadinessState> StoredStateAsync()
+    {
+        var key = this.GetPrimaryKeyString();
+        await _committing.WaitAsync();
+        try
+        {
+            // Under the commit lock: a commit of this activation's own in flight would otherwise look like another's.
+            if (await store.VersionAsync(key) == _state.Version)
+                return _state;
+        }
+        finally
+        {
+            _committing.Release();
+        }
+        LogStaleActivation(key, _state.Version);
+        DeactivateOnIdle();
+        return await store.LoadAsync(key);
     }
 
     /// <summary>
@@ -216,6 +241,9 @@ public sealed partial class ReadinessGrain(
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Readiness of {Key}: another activation moved the stored state past version {Version}; this one answers from the store and deactivates")]
+    private partial void LogStaleActivation(string key, long version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness of {Key}: announcing {Days} sealed day(s) failed; the next MarkDataReady announces them")]
     private partial void LogAnnounceFailed(Exception exception, string key, int days);
