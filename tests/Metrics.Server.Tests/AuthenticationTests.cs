@@ -165,6 +165,38 @@ public sealed class AuthenticationTests
         Assert.True(expected == response.StatusCode, $"{method} {path} with {key}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
     }
 
+    /// <summary>
+    /// The key is checked before the body: a caller without a valid key learns nothing of the body's rules, over JSON as
+    /// over gRPC, where the interceptor runs before the handler reads the records.
+    /// </summary>
+    [Theory]
+    [InlineData(KeyUsed.None, "v1/log_custom_metric", HttpStatusCode.Unauthorized)]
+    [InlineData(KeyUsed.Unknown, "v1/log_custom_metric", HttpStatusCode.Unauthorized)]
+    [InlineData(KeyUsed.Ingest, "v1/mark_data_ready", HttpStatusCode.Forbidden)]
+    public async Task AKeyThatMayNotCallIsRefusedBeforeTheBodyIsRead(KeyUsed key, string path, HttpStatusCode expected)
+    {
+        var server = await SharedServer.GetAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent("""{"metrics": [{"user_id": "u1", "metric_value": "not a number", "metrics": 1""", Encoding.UTF8, "application/json"),
+        };
+        var apiKey = key switch
+        {
+            KeyUsed.Unknown => "no-such-key-" + Guid.NewGuid().ToString("N"),
+            KeyUsed.Ingest => server.NewProject().IngestKey,
+            _ => null,
+        };
+        if (apiKey is not null)
+            request.Headers.Add("statsig-api-key", apiKey);
+
+        using var response = await server.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(expected == response.StatusCode, $"{path} with {key}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        Assert.Contains(key == KeyUsed.Ingest ? "an ingest key may only call IngestService" : "statsig-api-key", text);
+        Assert.DoesNotContain("JSON", text);
+    }
+
     [Fact]
     public async Task ProjectsAreIsolated()
     {

@@ -351,6 +351,37 @@ public sealed class IngestValidationTests
         await AssertNothingAppliedAsync(server, project);
     }
 
+    /// <summary>
+    /// Every record wrong in its own long way, in characters of three UTF-8 bytes: the error's trailers stay within the
+    /// 8 KiB of metadata grpc-java and the C core accept by default (HPACK's size: name, value and 32 bytes an entry).
+    /// </summary>
+    [Fact]
+    public async Task DistinctLongViolationsFitTheTrailersClientsAccept()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        var request = new LogCustomMetricRequest();
+        for (var i = 0; i < 1000; i++)
+            request.Metrics.Add(new MetricRecord { UserId = $"u{i}", IdType = $"{i}{new string('型', 400)}", MetricName = ValidMetric, MetricValue = i, Date = Day });
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var badRequest = ex.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        Assert.InRange(badRequest.FieldViolations.Count, 2, 99);
+        Assert.Contains($"the first {badRequest.FieldViolations.Count} are listed", ex.Status.Detail);
+        var trailerBytes = ex.Trailers.Sum(t => t.Key.Length + (t.IsBinary ? (t.ValueBytes.Length + 2) / 3 * 4 : t.Value.Length) + 32)
+            + "grpc-status".Length + 1 + 32 + "grpc-message".Length + PercentEncodedLength(ex.Status.Detail) + 32;
+        Assert.InRange(trailerBytes, 1, 8192);
+        await AssertNothingAppliedAsync(server, project);
+    }
+
+    /// <summary>The length of a grpc-message as gRPC sends it: bytes outside printable ASCII, and '%', as %XX.</summary>
+    private static int PercentEncodedLength(string message) =>
+        Encoding.UTF8.GetBytes(message).Sum(b => b is >= 0x20 and <= 0x7E and not (byte)'%' ? 1 : 3);
+
     [Fact]
     public async Task TenThousandRecordsAndBoundaryLengthsAreValid()
     {

@@ -10,9 +10,8 @@ namespace Metrics.Server.Authentication;
 /// </summary>
 public sealed class ApiKeyInterceptor(ApiKeyRing keys, KeyRateLimiter rateLimiter) : Interceptor
 {
-    public const string Header = "statsig-api-key";
+    public const string Header = ApiKeyRing.Header;
     private const string MetricsPackage = "/metrics.v1.";
-    private const string IngestService = "/metrics.v1.IngestService/";
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -33,13 +32,7 @@ public sealed class ApiKeyInterceptor(ApiKeyRing keys, KeyRateLimiter rateLimite
     {
         if (!context.Method.StartsWith(MetricsPackage, StringComparison.Ordinal))
             return;
-        var presented = context.RequestHeaders.GetValue(Header);
-        if (string.IsNullOrEmpty(presented))
-            throw new RpcException(new Status(StatusCode.Unauthenticated, $"missing {Header} header"));
-        var access = keys.Find(presented)
-            ?? throw new RpcException(new Status(StatusCode.Unauthenticated, $"unknown {Header}"));
-        if (access.Kind != KeyKind.ServerSecret && !context.Method.StartsWith(IngestService, StringComparison.Ordinal))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "an ingest key may only call IngestService; use a server secret"));
+        var access = keys.Authorize(context.Method, context.RequestHeaders.GetValue(Header));
         if (!rateLimiter.TryAcquire(access))
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "this key's request rate limit (Metrics:RateLimit) is used up; retry shortly"));
         context.UserState[typeof(ProjectAccess)] = access;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Grpc.Core;
 using Metrics.Domain;
 using Metrics.Server.Configuration;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,25 @@ public sealed class ApiKeyRing
         _keys = keys.ToArray();
     }
 
-    public ProjectAccess? Find(string presented)
+    public const string Header = "statsig-api-key";
+    private const string IngestService = "/metrics.v1.IngestService/";
+
+    /// <summary>
+    /// The caller of <paramref name="method"/> (<c>/metrics.v1.Service/Method</c>) presenting <paramref name="presented"/>,
+    /// or the refusal: <c>UNAUTHENTICATED</c> for a missing or unknown key, <c>PERMISSION_DENIED</c> for an ingest key
+    /// outside IngestService.
+    /// </summary>
+    public ProjectAccess Authorize(string method, string? presented)
+    {
+        if (string.IsNullOrEmpty(presented))
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"missing {Header} header"));
+        var access = Find(presented) ?? throw new RpcException(new Status(StatusCode.Unauthenticated, $"unknown {Header}"));
+        if (access.Kind != KeyKind.ServerSecret && !method.StartsWith(IngestService, StringComparison.Ordinal))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "an ingest key may only call IngestService; use a server secret"));
+        return access;
+    }
+
+    private ProjectAccess? Find(string presented)
     {
         var digest = Digest(presented);
         ProjectAccess? found = null;

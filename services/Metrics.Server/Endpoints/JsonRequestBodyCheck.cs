@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
+using Metrics.Server.Authentication;
 using Metrics.Server.Configuration;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,11 @@ namespace Metrics.Server.Endpoints;
 /// see <see cref="JsonShape"/>) or would take wrongly (a field given twice: transcoding appends the second array to
 /// the first), and a body that is not JSON. Transcoding has no hook for either, and logs each refusal with a stack
 /// trace; here it is one line.
-/// A body over <c>Metrics:MaxMessageBytes</c> sent without a length is answered as one that declares it.
+/// A body over <c>Metrics:MaxMessageBytes</c> sent without a length is answered as one that declares it. The key is
+/// checked first, as the gRPC call's interceptor checks it: a caller without a valid key learns nothing of the body's rules.
 /// </summary>
-internal sealed partial class JsonRequestBodyCheck(RequestDelegate next, IOptions<MetricsOptions> options, ILogger<JsonRequestBodyCheck> logger)
+internal sealed partial class JsonRequestBodyCheck(
+    RequestDelegate next, ApiKeyRing keys, IOptions<MetricsOptions> options, ILogger<JsonRequestBodyCheck> logger)
 {
     private static readonly JsonDocumentOptions Reading = new() { MaxDepth = 64 };
 
@@ -28,6 +31,17 @@ internal sealed partial class JsonRequestBodyCheck(RequestDelegate next, IOption
             await next(context);
             return;
         }
+        var method = transcoded.MethodDescriptor;
+        try
+        {
+            keys.Authorize($"/{method.Service.FullName}/{method.Name}", request.Headers[ApiKeyRing.Header]);
+        }
+        catch (RpcException refused)
+        {
+            var status = refused.StatusCode == StatusCode.PermissionDenied ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
+            await JsonErrorResponse.WriteAsync(context.Response, status, new Google.Rpc.Status { Code = (int)refused.StatusCode, Message = refused.Status.Detail });
+            return;
+        }
         Google.Rpc.Status? refusal;
         switch (EncodingOf(request))
         {
@@ -38,7 +52,7 @@ internal sealed partial class JsonRequestBodyCheck(RequestDelegate next, IOption
                 request.EnableBuffering();
                 try
                 {
-                    refusal = await RefusalAsync(request, transcoded.MethodDescriptor.InputType, context.RequestAborted);
+                    refusal = await RefusalAsync(request, method.InputType, context.RequestAborted);
                 }
                 catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
                 {
