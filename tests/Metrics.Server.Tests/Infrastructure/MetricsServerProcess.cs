@@ -223,7 +223,11 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         while (true)
         {
             if (process.HasExited)
+            {
+                // Until the output's end is read, the lines it wrote last (why it stopped) may not be in Output yet.
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException($"Metrics.Server exited with {process.ExitCode}:\n{Output}");
+            }
             try
             {
                 var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));

@@ -132,7 +132,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
         while (true)
         {
             if (process.HasExited)
+            {
+                // Until the output's end is read, the lines it wrote last (why it stopped) may not be in Output yet.
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException($"redis-server exited with {process.ExitCode}:\n{Output}");
+            }
             ConnectionMultiplexer? admin = null;
             try
             {
