@@ -5,7 +5,8 @@ namespace Metrics.Server.Tests;
 
 /// <summary>
 /// Keeps the benchmark harness (bench/Metrics.Bench) working: a run of seconds at a tiny scale, with its own
-/// redis-server and server nodes, must end with exit code 0 and a JSON summary whose scenarios have figures.
+/// redis-server and server nodes, must end with exit code 0 and a JSON summary in which every scenario completed
+/// with finite figures, the ingest scenarios counted what they sent, and S5 sealed every unit S1 wrote.
 /// Benchmarks are not tests: nothing here asserts a speed. The failover scenarios (FAILOVER_KILL, FAILOVER_REPLACE,
 /// COLD_START) are left out: they start four nodes and take about a minute at any scale, and
 /// <c>RedisDeployment/FailoverTests</c> go through the same kills, replacements and cold start.
@@ -18,7 +19,10 @@ namespace Metrics.Server.Tests;
 [Collection(BenchSmokeCollection.Name)]
 public sealed class BenchSmokeTests
 {
-    private static readonly string[] Scenarios = ["FLOOR", "S1", "S8"];
+    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10"];
+
+    /// <summary>The scenarios that send ingest calls in a closed loop and count their records.</summary>
+    private static readonly string[] IngestScenarios = ["FLOOR", "S1", "S2", "S8"];
 
     [Fact]
     public async Task HarnessAtATinyScaleRunsItsScenariosAndWritesTheSummary()
@@ -34,16 +38,23 @@ public sealed class BenchSmokeTests
             using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryFile));
             Assert.True(summary.RootElement.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
             var results = summary.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!);
+            var figures = new Dictionary<string, Dictionary<string, double>>();
             foreach (var id in Scenarios)
             {
                 Assert.True(results.TryGetValue(id, out var result), $"no result for {id}:\n{output}");
-                Assert.Equal("completed", result.GetProperty("status").GetString());
-                var figures = result.GetProperty("figures").EnumerateArray()
+                Assert.True(result.GetProperty("status").GetString() == "completed", $"{id}: {result}");
+                figures[id] = result.GetProperty("figures").EnumerateArray()
                     .ToDictionary(f => f.GetProperty("key").GetString()!, f => f.GetProperty("value").GetDouble());
-                Assert.True(figures["records_per_second"] > 0, $"{id}: records/s {figures["records_per_second"]}");
-                Assert.True(figures["records"] > 0, $"{id}: records {figures["records"]}");
-                Assert.True(figures["call_latency_p50_ms"] > 0, $"{id}: p50 {figures["call_latency_p50_ms"]}");
+                Assert.NotEmpty(figures[id]);
+                Assert.All(figures[id], f => Assert.True(double.IsFinite(f.Value) && f.Value >= 0, $"{id}: {f.Key} = {f.Value}"));
             }
+            foreach (var id in IngestScenarios)
+            {
+                Assert.True(figures[id]["records"] > 0, $"{id}: records {figures[id]["records"]}");
+                Assert.True(figures[id]["records_per_second"] > 0, $"{id}: records/s {figures[id]["records_per_second"]}");
+            }
+            // S1 writes each of its records to a unit of its own at this scale: the seal finds every one of them.
+            Assert.Equal(figures["S1"]["records"], figures["S5"]["units_sealed"]);
         }
         finally
         {
