@@ -13,6 +13,13 @@ public static partial class ChaosFailure
     public static bool IsProductSentence(StatusCode code, string detail) =>
         code != StatusCode.Unknown && !InternalWords().IsMatch(detail);
 
+    /// <summary>
+    /// What a server may answer an attempt that a retry should repeat: UNAVAILABLE ("retry the call"), or
+    /// DEADLINE_EXCEEDED for an attempt past its deadline, in the product's words — never INTERNAL or another code.
+    /// </summary>
+    public static bool IsRetryAnswer(StatusCode code, string detail) =>
+        code is StatusCode.Unavailable or StatusCode.DeadlineExceeded && IsProductSentence(code, detail);
+
     [GeneratedRegex(@"Orleans|StackExchange|Exception|\bat [\w.]+\(|\w+\.\w+\.\w+Exception|SiloAddress|\bS\d+\.\d+\.\d+\.\d+:\d+:\d+")]
     private static partial Regex InternalWords();
 }

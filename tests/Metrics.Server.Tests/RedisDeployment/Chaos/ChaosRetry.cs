@@ -7,18 +7,26 @@ namespace Metrics.Server.Tests.RedisDeployment.Chaos;
 /// <summary>
 /// Calls a node, and on a retryable failure calls again — through any current node — until the call is answered
 /// or <see cref="ChaosSettings.CallDeadline"/> has passed. Counts the retries and each failure's status code, and
-/// keeps every distinct failure a client saw.
+/// keeps every distinct failure a client saw. The pauses and the nodes it picks come from <paramref name="seed"/>.
 /// </summary>
-public sealed class ChaosRetry(Func<IReadOnlyList<NodeClient>> currentNodes)
+public sealed class ChaosRetry(Func<IReadOnlyList<NodeClient>> currentNodes, int seed)
 {
+    private readonly Random _random = new(seed);
     private readonly ConcurrentDictionary<StatusCode, int> _failures = new();
     private readonly ConcurrentDictionary<StatusCode, string> _examples = new();
     private readonly ConcurrentDictionary<(StatusCode, string), bool> _serverAnswers = new();
     private int _retries;
 
     public ChaosRetry(IReadOnlyList<NodeClient> nodes)
-        : this(() => nodes)
+        : this(() => nodes, seed: 0)
     {
+    }
+
+    /// <summary>A number below <paramref name="count"/> from the seeded sequence, e.g. the node a call goes to first.</summary>
+    public int Next(int count)
+    {
+        lock (_random)
+            return _random.Next(count);
     }
 
     public int Retries => Volatile.Read(ref _retries);
@@ -60,14 +68,16 @@ public sealed class ChaosRetry(Func<IReadOnlyList<NodeClient>> currentNodes)
                     throw new TimeoutException($"still failing after {ChaosSettings.CallDeadline.TotalSeconds:F0} s: {e.StatusCode} {e.Status.Detail}", e);
             }
             Interlocked.Increment(ref _retries);
-            await Task.Delay(Random.Shared.Next(100, 300));
-            node = Random.Shared.Next(currentNodes().Count);
+            await Task.Delay(100 + Next(200));
+            node = Next(currentNodes().Count);
         }
     }
 
     /// <summary>
     /// Failures after which the call may or may not have been applied: retrying with the same idempotency key is
-    /// the way to know. UNAVAILABLE is the documented one; the others are counted and reported.
+    /// the way to know. A server answers UNAVAILABLE (or DEADLINE_EXCEEDED for an attempt past its deadline); the
+    /// others come from the client library when a connection drops, and any a server answers fails the run
+    /// (<see cref="ChaosFailure.IsRetryAnswer"/>).
     /// </summary>
     private static bool Retryable(StatusCode code) => code is
         StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Unknown or StatusCode.Internal
