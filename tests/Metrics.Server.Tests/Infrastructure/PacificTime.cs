@@ -17,6 +17,20 @@ public static class PacificTime
     public static string DateOf(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The current Pacific day, read at least <paramref name="margin"/> before its end — waiting for the next day when
+    /// closer — so that a call made right after it is handled on the same Pacific day by the server.
+    /// </summary>
+    public static async Task<DateOnly> TodayAwayFromMidnightAsync(TimeSpan margin)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime);
+        var untilMidnight = DateTimeOffset.FromUnixTimeSeconds(Midnight(today.AddDays(1))) - DateTimeOffset.UtcNow;
+        if (untilMidnight > margin)
+            return today;
+        await Task.Delay(untilMidnight + TimeSpan.FromSeconds(1));
+        return today.AddDays(1);
+    }
+
     private static DateOnly Parse(string date) => DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static long Midnight(DateOnly day) =>
