@@ -112,6 +112,9 @@ public sealed class AuthenticationTests
             ["GET", "v1/readiness"],
             ["GET", "v1/metrics"],
             ["GET", $"v1/metrics/{Metric}/days/{Day}"],
+            ["GET", $"v1/metrics/{Metric}/days/{Day}/units"],
+            ["GET", "v1/logstream?backlog=10"],
+            ["GET", "v1/readiness/watch"],
         ];
         var data = new TheoryData<string, string, KeyUsed>();
         foreach (var route in routes)
@@ -154,8 +157,10 @@ public sealed class AuthenticationTests
         if (apiKey is not null)
             request.Headers.Add("statsig-api-key", apiKey);
 
-        using var response = await server.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        // The live streams stay open: their status comes with the headers, and the Logstream's backlog follows.
+        using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var live = path.StartsWith("v1/logstream", StringComparison.Ordinal) || path == "v1/readiness/watch";
+        var text = live && response.IsSuccessStatusCode ? "" : await response.Content.ReadAsStringAsync();
 
         var expected = key switch
         {
@@ -164,6 +169,28 @@ public sealed class AuthenticationTests
             _ => HttpStatusCode.OK,
         };
         Assert.True(expected == response.StatusCode, $"{method} {path} with {key}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        if (expected == HttpStatusCode.OK && path.StartsWith("v1/logstream", StringComparison.Ordinal))
+            Assert.Contains("seed-2", await ReadUntilAsync(response, "seed-2"));
+        else if (expected == HttpStatusCode.OK && path.EndsWith("/units", StringComparison.Ordinal))
+            Assert.True(text.Contains("seed-1") && text.Contains("seed-2"), text);
+    }
+
+    /// <summary>What a streamed JSON body delivered until it held <paramref name="wanted"/>, or 30 s passed.</summary>
+    private static async Task<string> ReadUntilAsync(HttpResponseMessage response, string wanted)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var body = await response.Content.ReadAsStreamAsync(patience.Token);
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            while (!text.ToString().Contains(wanted, StringComparison.Ordinal) && await body.ReadAsync(buffer, patience.Token) is > 0 and var read)
+                text.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return text.ToString();
     }
 
     /// <summary>
