@@ -594,13 +594,7 @@ public sealed class IngestValidationTests
 
     private static async Task<(HttpStatusCode Status, JsonDocument Body)> PostJsonAsync(SharedServer server, string path, string key, string body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("statsig-api-key", key);
-        using var response = await server.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        var (status, text) = await server.Http.PostJsonAsync(path, key, body);
         JsonDocument parsed;
         try
         {
@@ -608,9 +602,9 @@ public sealed class IngestValidationTests
         }
         catch (JsonException)
         {
-            throw new Xunit.Sdk.XunitException($"HTTP {(int)response.StatusCode} with a body that is not JSON: {text}");
+            throw new Xunit.Sdk.XunitException($"HTTP {(int)status} with a body that is not JSON: {text}");
         }
-        return (response.StatusCode, parsed);
+        return (status, parsed);
     }
 
     /// <summary>A suggestion of <paramref name="idType"/> ("did you mean \"user_id\"?"), not just the list of defined types.</summary>

@@ -422,13 +422,9 @@ public sealed class LogstreamTests
         return (server, project, SharedServer.Key(project.ServerSecret));
     }
 
-    private static async Task<AsyncServerStreamingCall<LogstreamEntry>> SubscribeAsync(
-        SharedServer server, Metadata headers, SubscribeRequest request, CancellationToken cancellationToken)
-    {
-        var call = server.Logstream.Subscribe(request, headers, cancellationToken: cancellationToken);
-        await call.ResponseHeadersAsync;
-        return call;
-    }
+    private static Task<AsyncServerStreamingCall<LogstreamEntry>> SubscribeAsync(
+        SharedServer server, Metadata headers, SubscribeRequest request, CancellationToken cancellationToken) =>
+        server.Logstream.SubscribeLiveAsync(request, headers, cancellationToken);
 
     private static MetricRecord Record(string user, string metric, double value, string idType = "user_id", string date = Date) =>
         Ingesting.Record(user, metric, value, date, idType);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Grpc.Core;
 using Metrics.Contracts.V1;
@@ -134,11 +133,8 @@ public sealed class InjectionLookingStringsTests
 
     private static async Task<string> PostJsonAsync(SharedServer server, string key, string json)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/log_custom_metric") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Add("statsig-api-key", key);
-        using var response = await server.Http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        var (status, body) = await server.Http.PostJsonAsync("v1/log_custom_metric", key, json);
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {body}");
         return body;
     }
 

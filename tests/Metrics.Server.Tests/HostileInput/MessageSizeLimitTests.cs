@@ -124,11 +124,6 @@ public sealed class MessageSizeLimitTests
         Assert.Equal((10_000L, 10_000L), (day.Overall.UnitCount, day.Overall.RowCount));
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)> PostJsonAsync(SharedServer server, TestProject project, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/log_custom_metric") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("statsig-api-key", project.IngestKey);
-        using var response = await server.Http.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
+    private static Task<(HttpStatusCode Status, string Body)> PostJsonAsync(SharedServer server, TestProject project, string body) =>
+        server.Http.PostJsonAsync("v1/log_custom_metric", project.IngestKey, body);
 }
