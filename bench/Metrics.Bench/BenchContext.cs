@@ -22,7 +22,7 @@ public sealed class BenchContext(BenchOptions options, RedisServer redis, string
     public string RunId { get; } = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
 
     /// <summary>The Pacific day every scenario writes: the day before yesterday, so it can be sealed now.</summary>
-    public string Date { get; } = PacificCalendar.DaysAgo(2);
+    public string Date { get; } = PacificTime.DaysAgo(2);
 
     public List<ScenarioResult> Results { get; } = [];
 

@@ -2,7 +2,6 @@ using Metrics.Domain;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
 using Metrics.Storage.Redis;
-using Metrics.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;

@@ -19,7 +19,7 @@ public static class SealScenario
             using var channel = node.CreateChannel();
             var headers = BenchProject.Ingest.SecretHeaders;
             var readiness = new ReadinessService.ReadinessServiceClient(channel);
-            var request = new MarkDataReadyRequest { Timestamp = PacificCalendar.EndOf(context.Date), Type = "metrics" };
+            var request = new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(context.Date), Type = "metrics" };
 
             var clock = Stopwatch.StartNew();
             var reply = await readiness.MarkDataReadyAsync(request, headers, DateTime.UtcNow.AddMinutes(3));

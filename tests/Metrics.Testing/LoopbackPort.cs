@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Metrics.Server.Tests.Infrastructure;
+namespace Metrics.Testing;
 
 /// <summary>
-/// Free TCP ports on the loopback interface, for the processes the tests start. They come from below Linux's
+/// Free TCP ports on the loopback interface, for the processes the tests and the benchmark start. They come from below Linux's
 /// ephemeral range (32768 and up), where the outgoing connections of the run's own clients take their source
 /// ports: a port handed out here cannot be taken by one of them before its server binds it. No port is handed
 /// out twice in a run.

@@ -10,7 +10,7 @@ namespace Metrics.Grains.Tests;
 /// by a write straight to the store, as it would make it: a read of the activation that missed the write answers the
 /// stored state, never the older one it holds.
 /// </summary>
-public sealed class StaleActivationTests : IAsyncLifetime
+public sealed class StaleActivationReadTests : IAsyncLifetime
 {
     private const string Project = "stale";
     private const string Metric = "revenue";

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using StackExchange.Redis;
 
-namespace Metrics.Server.Tests.Infrastructure;
+namespace Metrics.Testing;
 
 /// <summary>
-/// A redis-server of the test's own on a free loopback port, with its own directory and the append-only file
+/// A redis-server of a test's own on a free loopback port, with its own directory and the append-only file
 /// synced on every write, so that a process killed without warning loses nothing it acknowledged and a restart
 /// on the same directory reloads it.
 /// </summary>

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace Metrics.Server.Tests.Infrastructure;
+namespace Metrics.Testing;
 
-/// <summary>Pacific-day arithmetic for tests, computed independently of the server's own calendar code.</summary>
+/// <summary>Pacific days (America/Los_Angeles) for tests and the benchmark, computed independently of the server's own calendar code.</summary>
 public static class PacificTime
 {
     public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
@@ -30,6 +30,10 @@ public static class PacificTime
         await Task.Delay(untilMidnight + TimeSpan.FromSeconds(1));
         return today.AddDays(1);
     }
+
+    /// <summary>The Pacific day <paramref name="days"/> days before today, as YYYY-MM-DD.</summary>
+    public static string DaysAgo(int days) =>
+        Parse(DateOf(DateTimeOffset.UtcNow)).AddDays(-days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static DateOnly Parse(string date) => DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
