@@ -336,6 +336,25 @@ public sealed class AggregateTests
             units.Select(u => (u.IdType, u.UserId)).Order().ToArray());
     }
 
+    /// <summary>README "Test records": they never count in the catalog — neither a metric of test records only, nor a test record's day or ID type.</summary>
+    [Fact]
+    public async Task TestRecordsStayOutOfTheCatalog()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        var secret = SharedServer.Key(project.ServerSecret);
+
+        await IngestAsync(server, project, true, Value("t1", "test_only", 1, date: "2026-05-09"));
+        await IngestAsync(server, project, false, Value("u1", "mixed", 1, date: "2026-05-09"));
+        await IngestAsync(server, project, true, Value("s1", "mixed", 1, "stable_id", "2026-05-02"), Value("s2", "mixed", 1, "stable_id", "2026-05-10"));
+
+        var metric = Assert.Single((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), secret)).Metrics);
+        Assert.Equal("mixed", metric.MetricName);
+        Assert.Equal(["user_id"], metric.IdTypes);
+        Assert.Equal("2026-05-09", metric.FirstDate);
+        Assert.Equal("2026-05-09", metric.LastDate);
+    }
+
     [Fact]
     public async Task ListMetricsShowsNameKindIdTypesAndDateRange()
     {

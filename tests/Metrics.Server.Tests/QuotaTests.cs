@@ -180,6 +180,25 @@ public sealed class QuotaTests(QuotaTests.LowQuotaServer fixture) : IClassFixtur
         Assert.Contains("Metrics:Projects:p0:Quotas:OpenMetricDays must be at least 1", start.Message);
     }
 
+    /// <summary>A request over a quota leaves no trace in the Logstream: a tenant over its quota cannot fill it.</summary>
+    [Fact]
+    public async Task ARequestOverAQuotaAddsNothingToTheLogstream()
+    {
+        var project = TestProject.Of(8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var live = await fixture.Client.Logstream.SubscribeLiveAsync(
+            new SubscribeRequest { IncludeRejected = true, IncludeTest = true }, Secret(project), timeout.Token);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            IngestAsync(project, Record("a", Days[0]), Record("b", Days[0]), Record("c", Days[0]), Record("d", Days[0])));
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        await IngestAsync(project, Record("after", Days[0]));
+
+        var first = Assert.Single(await live.TakeAsync(1, timeout.Token));
+        Assert.Equal("after", first.MetricName);
+        Assert.Equal(EntryStatus.Accepted, first.Status);
+    }
+
     private static MetricRecord Record(string metric, string date) =>
         new() { UserId = "u", IdType = "user_id", MetricName = metric, MetricValue = 1, Date = date };
 
