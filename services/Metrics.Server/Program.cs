@@ -3,6 +3,7 @@ using Google.Rpc;
 using Metrics.Grains;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.Readiness;
+using Metrics.Imports;
 using Metrics.Storage.Redis;
 using Metrics.Server;
 using Metrics.Server.Authentication;
@@ -27,6 +28,8 @@ builder.Services.AddSingleton<IValidateOptions<SealedDayStorageOptions>, SealedD
 builder.Services.AddSingleton<ApiKeyRing>();
 builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();
+builder.Services.AddMetricsImports();
+builder.Services.AddSingleton<IImportProjects, ConfiguredImportProjects>();
 
 builder.Services.AddGrpc(options =>
     {
@@ -55,6 +58,7 @@ app.MapGrpcService<IngestEndpoint>();
 app.MapGrpcService<ReadinessEndpoint>();
 app.MapGrpcService<LogstreamEndpoint>();
 app.MapGrpcService<MetricsEndpoint>();
+app.MapGrpcService<ImportEndpoint>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 

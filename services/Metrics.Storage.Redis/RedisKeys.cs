@@ -17,8 +17,11 @@ internal static class RedisKeys
     /// <summary>A list: the slices appended since the day opened, replayed on activation, dropped at the seal.</summary>
     public static RedisKey MetricDayJournal(MetricDayId id) => $"{Project(id.Project)}:journal:{id.MetricName}:{id.Day}";
 
-    /// <summary>A list: the chunks of the metric-day's sealed snapshot, in order.</summary>
+    /// <summary>A list: the chunks of the metric-day's snapshot (sealed, or an open day's load), in order.</summary>
     public static RedisKey MetricDaySealed(MetricDayId id) => $"{Project(id.Project)}:sealed:{id.MetricName}:{id.Day}";
+
+    /// <summary>A list: the sealed versions a restatement superseded, oldest first, each as JSON.</summary>
+    public static RedisKey MetricDayVersions(MetricDayId id) => $"{Project(id.Project)}:versions:{id.MetricName}:{id.Day}";
 
     /// <summary>A list: the chunks of one attempt to seal, written before the seal makes them <see cref="MetricDaySealed"/>; expires if the attempt dies.</summary>
     public static RedisKey MetricDaySealing(MetricDayId id, Guid attempt) => $"{Project(id.Project)}:sealing:{id.MetricName}:{id.Day}:{attempt:N}";
@@ -57,6 +60,12 @@ internal static class RedisKeys
     }
 
     public static RedisChannel SealedDays(string project) => RedisChannel.Literal($"{Project(project)}:sealed-days");
+
+    /// <summary>A hash: import ID to the import's definition (JSON).</summary>
+    public static RedisKey Imports(string project) => $"{Project(project)}:imports";
+
+    /// <summary>A hash: run ID to the run as it last stood (JSON).</summary>
+    public static RedisKey ImportRuns(string project, string importId) => $"{Project(project)}:import-runs:{importId}";
 
     public static RedisKey Idempotency(string project, string key) => $"{Project(project)}:idempotency:{key}";
 }

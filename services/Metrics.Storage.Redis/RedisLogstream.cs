@@ -47,6 +47,7 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
         [
             .. values, slice, options.Value.MaxEntries, quotas.For(project).LogstreamBytes, batch.MetricName, batch.Date,
             RedisKeys.LogstreamAppended(project).ToString(), RedisLogstreamEntries.WriteRejection(batch.Rejection),
+            RedisLogstreamEntries.WriteSource(batch.Source),
         ];
         return (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(script, allKeys, allValues)))!;
     }
@@ -65,13 +66,18 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
             local stream, sizes, bytesKey = KEYS[{{k + 1}}], KEYS[{{k + 2}}], KEYS[{{k + 3}}]
             local maxLen, maxBytes = tonumber(ARGV[{{a + 2}}]), tonumber(ARGV[{{a + 3}}])
             local metric, date, channel, rejection = ARGV[{{a + 4}}], ARGV[{{a + 5}}], ARGV[{{a + 6}}], ARGV[{{a + 7}}]
-            local id
-            if rejection == '' then
-              id = redis.call('XADD', stream, '*', 'm', metric, 'd', date, 's', slice)
-            else
-              id = redis.call('XADD', stream, '*', 'm', metric, 'd', date, 's', slice, 'x', rejection)
+            local source = ARGV[{{a + 8}}]
+            local fields = {'m', metric, 'd', date, 's', slice}
+            if rejection ~= '' then
+              table.insert(fields, 'x')
+              table.insert(fields, rejection)
             end
-            local size = #metric + #date + #slice + #rejection
+            if source ~= '' then
+              table.insert(fields, 'o')
+              table.insert(fields, source)
+            end
+            local id = redis.call('XADD', stream, '*', unpack(fields))
+            local size = #metric + #date + #slice + #rejection + #source
             redis.call('RPUSH', sizes, id, size)
             local bytes = redis.call('INCRBY', bytesKey, size)
             local length = redis.call('XLEN', stream)

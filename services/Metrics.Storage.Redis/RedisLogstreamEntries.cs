@@ -10,7 +10,8 @@ namespace Metrics.Storage.Redis;
 /// <summary>
 /// How a Logstream batch is kept in a project's Redis stream: fields <c>m</c> (metric), <c>d</c> (date),
 /// <c>s</c> (the slice as <see cref="StoredSlices"/> writes it: rows, test flag, ingestion time) and, for a refused
-/// request, <c>x</c> (its <see cref="Storage.Rejection"/>: each row's metric, date and reason, and the count).
+/// request, <c>x</c> (its <see cref="Storage.Rejection"/>: each row's metric, date and reason, and the count), and
+/// for rows an import loaded, <c>o</c> (<c>import:&lt;import_id&gt;</c>; absent means <c>api</c>).
 /// An accepted slice is stored once and its bytes serve both the metric-day journal and the stream.
 /// </summary>
 internal static class RedisLogstreamEntries
@@ -28,6 +29,9 @@ internal static class RedisLogstreamEntries
         return stored.ToByteArray();
     }
 
+    /// <summary>Field <c>o</c>: empty for the API, the common case, so that its entries carry no extra field.</summary>
+    public static RedisValue WriteSource(string source) => source == LogstreamBatch.ApiSource ? RedisValue.EmptyString : source;
+
     public static StoredBatch Read(string project, StreamEntry entry)
     {
         if (!StreamId.TryParse(entry.Id!, out var id))
@@ -35,7 +39,8 @@ internal static class RedisLogstreamEntries
         var slice = StoredSlices.Read((byte[])entry["s"]!);
         var (metric, date) = ((string)entry["m"]!, (string)entry["d"]!);
         return new StoredBatch(id, new LogstreamBatch(
-            project, metric, date, slice.IsTest, slice.IngestedAt, slice.Rows, ReadRejection(entry)));
+            project, metric, date, slice.IsTest, slice.IngestedAt, slice.Rows, ReadRejection(entry),
+            entry["o"] is { IsNull: false } source ? (string)source! : LogstreamBatch.ApiSource));
     }
 
     private static Logstream.Rejection? ReadRejection(StreamEntry entry)

@@ -1,5 +1,6 @@
 using Metrics.Grains;
 using Metrics.Grains.MetricDays;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -9,8 +10,9 @@ namespace Metrics.Storage.Redis;
 /// The Redis deployment's metric-day store. A write is one Lua script that checks the day's version and then,
 /// for an append, pushes the slice onto the day's journal and adds it to the project's Logstream — the
 /// Logstream's own script, which the append extends — so a slice is either stored and visible, or neither, and
-/// its cost never grows with the day. The seal replaces the journal with the compact snapshot, in chunks of
-/// bounded size: staged first, then made the sealed state by one script.
+/// its cost never grows with the day. The seal — and an import's load or restatement — replaces the journal with
+/// the compact snapshot, in chunks of bounded size: staged first, then made the day's snapshot by one script, which
+/// for a restatement also keeps the superseded version.
 /// </summary>
 internal sealed class RedisMetricDayStore(
     IConnectionMultiplexer redis, RedisLogstream logstream, IOptions<SealedDayStorageOptions> sealedDays)
@@ -47,8 +49,9 @@ internal sealed class RedisMetricDayStore(
         """, KeyCount: 2, ArgumentCount: 1);
 
     /// <summary>
-    /// KEYS: head, journal, the attempt's staged chunks, the sealed chunks; ARGV: the expected version, the number of
-    /// chunks staged. A conflict, or staged chunks that expired, drop the attempt's chunks and write nothing.
+    /// KEYS: head, journal, the attempt's staged chunks, the snapshot's chunks, the earlier versions; ARGV: the expected
+    /// version, the number of chunks staged, the superseded version's record (empty: none). A conflict, or staged
+    /// chunks that expired, drop the attempt's chunks and write nothing.
     /// </summary>
     private static readonly string Seal = $$"""
         local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
@@ -64,6 +67,7 @@ internal sealed class RedisMetricDayStore(
         redis.call('PERSIST', KEYS[4])
         redis.call('HSET', KEYS[1], 'version', version + 1, '{{SealedChunks}}', ARGV[2])
         redis.call('DEL', KEYS[2])
+        if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[5], ARGV[3]) end
         return {{{Sealed}}, version + 1}
         """;
 
@@ -84,7 +88,7 @@ internal sealed class RedisMetricDayStore(
     public async Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice) => ThrowOnFailure(id, expectedVersion,
         await logstream.AppendAsync(id, slice, Append, [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id)], [expectedVersion]));
 
-    public async Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay)
+    public async Task SaveSnapshotAsync(MetricDayId id, long expectedVersion, MetricDaySnapshot sealedDay, MetricDayVersionRecord? supersedes = null)
     {
         var chunks = StoredSealedDays.Write(sealedDay, sealedDays.Value.ChunkBytes);
         var staging = RedisKeys.MetricDaySealing(id, Guid.NewGuid());
@@ -96,15 +100,20 @@ internal sealed class RedisMetricDayStore(
             await RedisGuard.Call(() => push.ExecuteAsync());
         }
         await WriteAsync(id, Seal,
-            [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id), staging, RedisKeys.MetricDaySealed(id)],
-            [expectedVersion, chunks.Count]);
+            [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id), staging, RedisKeys.MetricDaySealed(id), RedisKeys.MetricDayVersions(id)],
+            [expectedVersion, chunks.Count, supersedes is null ? RedisValue.EmptyString : JsonSerializer.Serialize(supersedes)]);
     }
+
+    public async Task<IReadOnlyList<MetricDayVersionRecord>> EarlierVersionsAsync(MetricDayId id) =>
+        (await RedisGuard.Call(() => Db.ListRangeAsync(RedisKeys.MetricDayVersions(id))))
+        .Select(v => JsonSerializer.Deserialize<MetricDayVersionRecord>((string)v!)!)
+        .ToArray();
 
     public async Task<long> VersionAsync(MetricDayId id) =>
         (long)await RedisGuard.Call(() => Db.HashGetAsync(RedisKeys.MetricDayHead(id), Version));
 
     /// <summary>A sealed snapshot never changes: its chunks are read a few at a time, after the head that counts them.</summary>
-    private async Task<SealedMetricDay> LoadSealedAsync(MetricDayId id, int chunks)
+    private async Task<MetricDaySnapshot> LoadSealedAsync(MetricDayId id, int chunks)
     {
         var stored = new List<byte[]>(chunks);
         for (var start = 0; start < chunks; start += ChunksPerRead)

@@ -2,6 +2,7 @@ using Metrics.Grains.Ingestion;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
+using Metrics.Imports.Definitions;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -24,6 +25,7 @@ public static class RedisMetricsServiceCollectionExtensions
         services.AddSingleton<IReadinessStore, RedisReadinessStore>();
         services.AddSingleton<IReadinessFeed, RedisReadinessFeed>();
         services.AddSingleton<IIdempotencyStore, RedisIdempotencyStore>();
+        services.AddSingleton<IImportStore, RedisImportStore>();
         return services;
     }
 }

@@ -7,7 +7,7 @@ using Metrics.Storage.Redis.Storage;
 namespace Metrics.Storage.Redis;
 
 /// <summary>
-/// Sealed metric-day snapshots in the form Redis keeps them: <c>protos/metrics/storage/v1/metric_day.proto</c>, cut
+/// Metric-day snapshots (sealed, or an open day's load) in the form Redis keeps them: <c>protos/metrics/storage/v1/metric_day.proto</c>, cut
 /// into chunks of bounded size, each a <see cref="SealedDay"/> of its own. The first chunk carries the day's header;
 /// merging the chunks in order (protobuf merges concatenated messages: repeated fields append) rebuilds the day.
 /// </summary>
@@ -19,14 +19,21 @@ internal static class StoredSealedDays
     /// <summary>What the units' and keys' containers cost beside their elements, in the worst case.</summary>
     private const int ChunkOverhead = 2 * ElementOverhead;
 
-    public static IReadOnlyList<byte[]> Write(SealedMetricDay sealedDay, int maxChunkBytes)
+    public static IReadOnlyList<byte[]> Write(MetricDaySnapshot sealedDay, int maxChunkBytes)
     {
         var chunks = new List<byte[]>();
         var current = new SealedDay
         {
-            FinalizedAt = Timestamp.FromDateTimeOffset(sealedDay.FinalizedAt),
+            FinalizedAt = sealedDay.FinalizedAt is { } finalizedAt ? Timestamp.FromDateTimeOffset(finalizedAt) : null,
             Production = new Units { IsRatio = sealedDay.Production.IsRatio },
             Test = new Units { IsRatio = sealedDay.Test.IsRatio },
+            SealVersion = sealedDay.SealVersion,
+            RestatedAt = sealedDay.RestatedAt is { } restatedAt ? Timestamp.FromDateTimeOffset(restatedAt) : null,
+            VersionCause = sealedDay.VersionCause ?? "",
+            LoadedBy = sealedDay.LoadedBy ?? "",
+            Loaded = sealedDay.Loaded is { } loaded
+                ? new Storage.LoadFingerprint { Rows = loaded.Rows, ValueSum = loaded.ValueSum, NumeratorSum = loaded.NumeratorSum, DenominatorSum = loaded.DenominatorSum }
+                : null,
         };
         if (sealedDay.LastIngestedAt is { } lastIngestedAt)
             current.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
@@ -59,14 +66,18 @@ internal static class StoredSealedDays
         return chunks;
     }
 
-    public static SealedMetricDay Read(IEnumerable<byte[]> chunks)
+    public static MetricDaySnapshot Read(IEnumerable<byte[]> chunks)
     {
         var stored = new SealedDay();
         foreach (var chunk in chunks)
             stored.MergeFrom(chunk);
-        return new SealedMetricDay(
-            stored.FinalizedAt.ToDateTimeOffset(), stored.LastIngestedAt?.ToDateTimeOffset(), Read(stored.Production), Read(stored.Test),
-            stored.IdempotencyKeys.ToArray(), stored.IdempotencyFingerprints.ToArray());
+        return new MetricDaySnapshot(
+            stored.FinalizedAt?.ToDateTimeOffset(), stored.LastIngestedAt?.ToDateTimeOffset(), Read(stored.Production), Read(stored.Test),
+            stored.IdempotencyKeys.ToArray(), stored.IdempotencyFingerprints.ToArray(),
+            stored.SealVersion, stored.RestatedAt?.ToDateTimeOffset(),
+            stored.LoadedBy.Length == 0 ? null : stored.LoadedBy,
+            stored.Loaded is { } loaded ? new Grains.MetricDays.LoadFingerprint(loaded.Rows, loaded.ValueSum, loaded.NumeratorSum, loaded.DenominatorSum) : null,
+            stored.VersionCause.Length == 0 ? null : stored.VersionCause);
     }
 
     private static Unit Write(KeyValuePair<UnitKey, UnitTotals> unit) => new()

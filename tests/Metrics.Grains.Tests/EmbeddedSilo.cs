@@ -1,4 +1,5 @@
 using Metrics.Grains.Readiness;
+using Metrics.Imports;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -6,7 +7,7 @@ namespace Metrics.Grains.Tests;
 
 /// <summary>
 /// An in-process Orleans cluster of one silo as the embedded mode runs it — in-memory stores, the default quotas —
-/// on the system clock or on a clock of the test's.
+/// on the system clock or on a clock of the test's, with imports when the test gives their projects.
 /// </summary>
 internal sealed class EmbeddedSilo : IAsyncDisposable
 {
@@ -18,7 +19,7 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<EmbeddedSilo> StartAsync(TimeProvider? clock = null)
+    public static async Task<EmbeddedSilo> StartAsync(TimeProvider? clock = null, IImportProjects? imports = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
@@ -26,6 +27,8 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
             host.Services.AddMetricsCore().AddInMemoryMetricsStorage().AddSingleton<IProjectQuotas, DefaultQuotas>();
             if (clock is not null)
                 host.Services.AddSingleton(clock);
+            if (imports is not null)
+                host.Services.AddMetricsImports().AddSingleton(imports);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

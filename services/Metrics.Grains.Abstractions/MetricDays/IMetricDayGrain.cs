@@ -17,4 +17,22 @@ public interface IMetricDayGrain : IGrainWithStringKey
 
     /// <summary>The production units of a sealed day; <see cref="ExportStatus.NoData"/> for a day without production data.</summary>
     Task<ExportPage> Export(int offset, int count);
+
+    /// <summary>Every sealed version, oldest first; none while the day is open.</summary>
+    Task<MetricDayVersionView[]> Versions();
+
+    /// <summary>What the day holds and where it came from, for an import run deciding whether to load it.</summary>
+    Task<MetricDayContent> Content();
+
+    /// <summary>
+    /// Holds rows of an import's load in this activation, invisible to readers until <see cref="CommitLoad"/>. A load
+    /// is staged in chunks of bounded size, so no grain call carries a whole day.
+    /// </summary>
+    Task StageLoad(Guid loadId, UnitRow[] rows);
+
+    /// <summary>Swaps the staged rows in, as one write: readers see the day before the load or after it, never a mix.</summary>
+    Task<LoadOutcome> CommitLoad(LoadCommit commit);
+
+    /// <summary>Drops staged rows that will not be committed.</summary>
+    Task DiscardLoad(Guid loadId);
 }

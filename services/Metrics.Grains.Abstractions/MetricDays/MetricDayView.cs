@@ -10,4 +10,6 @@ public sealed record MetricDayView(
     Aggregate Overall,
     Aggregate[] ByIdType,
     DateTimeOffset? FinalizedAt,
-    DateTimeOffset? LastIngestedAt);
+    DateTimeOffset? LastIngestedAt,
+    int Version,
+    DateTimeOffset? RestatedAt);

@@ -16,6 +16,12 @@ public interface IReadinessGrain : IGrainWithStringKey
 
     Task<ReadinessView> Get();
 
+    /// <summary>Those of <paramref name="metricNames"/> that an import other than <paramref name="importId"/> owns.</summary>
+    Task<MetricOwner[]> OwnedByOthers(string importId, string[] metricNames);
+
+    /// <summary>Gives back the metric names the import owns: the API, or another import, may write them again.</summary>
+    Task ReleaseOwnership(string importId);
+
     /// <summary>Up to <paramref name="pageSize"/> catalog entries after the name <paramref name="after"/> (from the first when null).</summary>
     Task<CatalogPage> ListMetrics(string? after, int pageSize);
 }

@@ -22,7 +22,7 @@ public sealed partial class MetricIngestor(
         var validation = new RecordValidator(request.IdTypes).Validate(request.Records, now);
         if (!validation.IsValid)
         {
-            await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(validation, i));
+            await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(validation.Violations, i));
             return new IngestOutcome.Invalid(validation.Violations);
         }
 
@@ -56,12 +56,16 @@ public sealed partial class MetricIngestor(
 
         var readiness = grains.GetReadinessGrain(request.Project);
         var admission = await readiness.BeginWrite(intent);
-        if (admission.QuotaExceeded is { } quota)
+        if (admission.QuotaExceeded is not null || admission.Owned is { Length: > 0 })
         {
-            // Nothing was applied: the key is free again for this request made smaller, or for another.
+            // Nothing was applied: the key is free again for this request changed, or for another.
             if (key is not null && !retry)
                 await idempotency.ReleaseAsync(request.Project, key, fingerprint, ingestionDay);
-            return new IngestOutcome.QuotaExceeded(quota);
+            if (admission.QuotaExceeded is { } quota)
+                return new IngestOutcome.QuotaExceeded(quota);
+            var owned = OwnedMetricViolations(validation, admission.Owned!);
+            await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(owned, i));
+            return new IngestOutcome.Invalid(owned);
         }
         var (results, sealedDays, watermark) = admission.Admitted
             ? await ApplyAsync(request.Project, slices, readiness, intent.LeaseId, admission.Watermark)
@@ -145,9 +149,22 @@ public sealed partial class MetricIngestor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ending write lease {LeaseId} failed; it expires by itself")]
     private partial void LogEndWriteFailed(Exception exception, Guid leaseId);
 
-    private static string RejectionReason(BatchValidation validation, int index)
+    /// <summary>Each record of a metric an import owns: its rows come from the import's source, never from the API.</summary>
+    private static List<RecordViolation> OwnedMetricViolations(BatchValidation validation, MetricOwner[] owned)
     {
-        var own = validation.Violations.Where(v => v.Index == index).Select(v => $"{v.Path}: {ViolationReport.Shorten(v.Description)}").ToList();
+        var owners = owned.ToDictionary(o => o.MetricName, o => o.ImportId, StringComparer.Ordinal);
+        return validation.Records
+            .Select((record, i) => owners.TryGetValue(record.MetricName, out var importId)
+                ? new RecordViolation(i, "metric_name",
+                    $"metric \"{record.MetricName}\" is loaded by import \"{importId}\": change its rows in that import's source, or delete the import to write it here")
+                : null)
+            .OfType<RecordViolation>()
+            .ToList();
+    }
+
+    private static string RejectionReason(IReadOnlyList<RecordViolation> violations, int index)
+    {
+        var own = violations.Where(v => v.Index == index).Select(v => $"{v.Path}: {ViolationReport.Shorten(v.Description)}").ToList();
         return own.Count > 0
             ? string.Join("; ", own)
             : "not applied: other records in the request are invalid";

@@ -7,6 +7,7 @@ namespace Metrics.Grains.Logstream;
 /// Records ingested together, stored as one Logstream entry: an accepted slice (one metric and day), or a sample of
 /// the records of one refused request (<see cref="Rejection"/>; <see cref="MetricName"/> and <see cref="Date"/>
 /// are then its first record's). The Logstream stores one batch per slice or refused request, not one entry per record.
+/// <see cref="Source"/> says where the records came from: <see cref="ApiSource"/>, or an import (<see cref="ImportSource"/>).
 /// </summary>
 public sealed record LogstreamBatch(
     string Project,
@@ -15,8 +16,13 @@ public sealed record LogstreamBatch(
     bool IsTest,
     DateTimeOffset IngestedAt,
     UnitRow[] Rows,
-    Rejection? Rejection = null)
+    Rejection? Rejection = null,
+    string Source = LogstreamBatch.ApiSource)
 {
+    public const string ApiSource = "api";
+
+    public static string ImportSource(string importId) => $"import:{importId}";
+
     /// <summary>What a row costs in process memory beyond its strings: the row, references, the array slot.</summary>
     private const int RowOverheadBytes = 64;
 
@@ -34,7 +40,7 @@ public sealed record LogstreamBatch(
     /// <summary>An estimate of the batch's size in process memory, for the Logstream's retention in bytes.</summary>
     public long ApproximateBytes()
     {
-        long bytes = 2L * (Project.Length + MetricName.Length + Date.Length) + RowOverheadBytes;
+        long bytes = 2L * (Project.Length + MetricName.Length + Date.Length + Source.Length) + RowOverheadBytes;
         foreach (var row in Rows)
             bytes += RowOverheadBytes + 2L * (row.IdType.Length + row.UserId.Length);
         foreach (var record in Rejection?.Records ?? [])

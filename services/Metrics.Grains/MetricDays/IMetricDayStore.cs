@@ -11,8 +11,14 @@ public interface IMetricDayStore
     /// <summary>Appends the slice and adds it to the project's Logstream together: both are stored, or neither.</summary>
     Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice);
 
-    /// <summary>Replaces the journal with the sealed snapshot.</summary>
-    Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay);
+    /// <summary>
+    /// Replaces the journal with the snapshot — the seal, an import's load of an open day, or a restatement, which
+    /// keeps the version it <paramref name="supersedes"/> among the day's earlier versions — as one write.
+    /// </summary>
+    Task SaveSnapshotAsync(MetricDayId id, long expectedVersion, MetricDaySnapshot snapshot, MetricDayVersionRecord? supersedes = null);
+
+    /// <summary>The sealed versions restatements superseded, oldest first.</summary>
+    Task<IReadOnlyList<MetricDayVersionRecord>> EarlierVersionsAsync(MetricDayId id);
 
     /// <summary>The stored day's version: a read checks it to find out whether another activation moved the day.</summary>
     Task<long> VersionAsync(MetricDayId id);

@@ -9,8 +9,9 @@ public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream) : IMetric
     private sealed class Entry
     {
         public long Version;
-        public SealedMetricDay? Sealed;
+        public MetricDaySnapshot? Snapshot;
         public List<MetricSlice> Slices = [];
+        public List<MetricDayVersionRecord> EarlierVersions = [];
     }
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
@@ -20,7 +21,7 @@ public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream) : IMetric
         if (!_entries.TryGetValue(id.Key, out var entry))
             return Task.FromResult(MetricDayLog.Empty);
         lock (entry)
-            return Task.FromResult(new MetricDayLog(entry.Version, entry.Sealed, entry.Slices.ToArray()));
+            return Task.FromResult(new MetricDayLog(entry.Version, entry.Snapshot, entry.Slices.ToArray()));
     }
 
     public async Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice)
@@ -29,14 +30,24 @@ public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream) : IMetric
         await logstream.AppendAsync(LogstreamBatch.Accepted(id, slice));
     }
 
-    public Task SealAsync(MetricDayId id, long expectedVersion, SealedMetricDay sealedDay)
+    public Task SaveSnapshotAsync(MetricDayId id, long expectedVersion, MetricDaySnapshot snapshot, MetricDayVersionRecord? supersedes = null)
     {
         Write(id, expectedVersion, e =>
         {
-            e.Sealed = sealedDay;
+            e.Snapshot = snapshot;
             e.Slices = [];
+            if (supersedes is not null)
+                e.EarlierVersions.Add(supersedes);
         });
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<MetricDayVersionRecord>> EarlierVersionsAsync(MetricDayId id)
+    {
+        if (!_entries.TryGetValue(id.Key, out var entry))
+            return Task.FromResult<IReadOnlyList<MetricDayVersionRecord>>([]);
+        lock (entry)
+            return Task.FromResult<IReadOnlyList<MetricDayVersionRecord>>(entry.EarlierVersions.ToArray());
     }
 
     public Task<long> VersionAsync(MetricDayId id)

@@ -1,13 +1,18 @@
 using Metrics.Domain;
+using Metrics.Grains.Logstream;
 
 namespace Metrics.Grains.MetricDays;
 
 /// <summary>
 /// Collects one metric's values for one Pacific day: per-unit totals in memory, each accepted slice appended to
-/// the store before the call answers. Once sealed, the final aggregates never change.
+/// the store before the call answers. Once sealed, the final aggregates never change, but for an import's
+/// restatement, which makes a new version and keeps the earlier ones.
 /// </summary>
-public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : Grain, IMetricDayGrain
+public sealed class MetricDayGrain(IMetricDayStore store, ILogstreamWriter logstream, TimeProvider clock) : Grain, IMetricDayGrain
 {
+    /// <summary>The cause of a first seal's version.</summary>
+    public const string SealCause = "seal";
+
     private MetricDayId _id;
     private long _version;
     private MetricDayUnits _units = null!;
@@ -15,11 +20,15 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
     private readonly Dictionary<string, string> _appliedKeys = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastIngestedAt;
     private Sealed? _sealed;
+    private (string ImportId, LoadFingerprint Fingerprint)? _loaded;
+    private readonly Dictionary<Guid, StagedLoad> _staged = [];
 
     /// <summary>The export's order of units, sorted when a sealed day is first exported rather than at the seal.</summary>
     private UnitKey[]? _exportOrder;
 
-    private sealed record Sealed(DateTimeOffset FinalizedAt, DayAggregates Production);
+    private sealed record Sealed(DateTimeOffset FinalizedAt, DayAggregates Production, int Version, DateTimeOffset? RestatedAt, string Cause);
+
+    private sealed record StagedLoad(MetricDayTotals Totals, List<UnitRow[]> Chunks);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,14 +44,18 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         _appliedKeys.Clear();
         _lastIngestedAt = null;
         _sealed = null;
+        _loaded = null;
         _exportOrder = null;
-        if (log.Sealed is { } snapshot)
+        if (log.Snapshot is { } snapshot)
         {
             _units = new MetricDayUnits(snapshot.Production.ToTotals(), snapshot.Test.ToTotals());
             _lastIngestedAt = snapshot.LastIngestedAt;
             foreach (var (key, fingerprint) in snapshot.AppliedKeys.Zip(snapshot.AppliedFingerprints))
                 _appliedKeys[key] = fingerprint;
-            _sealed = SealedView(snapshot.FinalizedAt);
+            if (snapshot is { LoadedBy: { } importId, Loaded: { } loaded })
+                _loaded = (importId, loaded);
+            if (snapshot.FinalizedAt is { } finalizedAt)
+                _sealed = SealedView(finalizedAt, Math.Max(snapshot.SealVersion, 1), snapshot.RestatedAt, snapshot.VersionCause ?? SealCause);
         }
         foreach (var slice in log.Slices)
             Accumulate(slice);
@@ -65,11 +78,8 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
         if (_sealed is not null)
             return;
         var finalizedAt = clock.GetUtcNow();
-        var applied = _appliedKeys.ToArray();
-        var snapshot = new SealedMetricDay(finalizedAt, _lastIngestedAt, UnitSnapshot.Of(_units.Production), UnitSnapshot.Of(_units.Test),
-            applied.Select(a => a.Key).ToArray(), applied.Select(a => a.Value).ToArray());
-        await WriteAsync(() => store.SealAsync(_id, _version, snapshot));
-        _sealed = SealedView(finalizedAt);
+        await WriteAsync(() => store.SaveSnapshotAsync(_id, _version, Snapshot(_units, finalizedAt, 1, null, SealCause)));
+        _sealed = SealedView(finalizedAt, 1, null, SealCause);
     }
 
     public async Task<bool> HoldsSlice(string idempotencyKey, string fingerprint)
@@ -80,11 +90,12 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
 
     /// <summary>
     /// Before a read of an open day: two activations can live for a while during a membership change, and one that
-    /// missed the other's seal or slices must not answer with the older day. A sealed day never changes.
+    /// missed the other's seal or slices must not answer with the older day. A sealed day changes only by a
+    /// restatement, which goes through the activation the import run calls; it is checked too.
     /// </summary>
     private async Task RefreshIfStaleAsync()
     {
-        if (_sealed is not null || await store.VersionAsync(_id) == _version)
+        if (await store.VersionAsync(_id) == _version)
             return;
         await LoadAsync();
         // Another activation writes this day: this one makes way, so that calls find one activation again.
@@ -108,7 +119,9 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             aggregates.Overall,
             aggregates.ByIdType.ToArray(),
             _sealed?.FinalizedAt,
-            _lastIngestedAt);
+            _lastIngestedAt,
+            _sealed?.Version ?? 0,
+            _sealed?.RestatedAt);
     }
 
     public async Task<ExportPage> Export(int offset, int count)
@@ -129,6 +142,103 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             return new UnitValueRow(unit.IdType, unit.UserId, totals.Value, totals.Numerator, totals.Denominator, totals.Rows);
         });
         return new ExportPage(ExportStatus.Finalized, rows.ToArray());
+    }
+
+    public async Task<MetricDayVersionView[]> Versions()
+    {
+        await RefreshIfStaleAsync();
+        if (_sealed is not { } current)
+            return [];
+        var earlier = await store.EarlierVersionsAsync(_id);
+        return earlier
+            .Select(v => new MetricDayVersionView(v.Version, v.Overall, v.ByIdType, v.FinalizedAt, v.Cause))
+            .Append(new MetricDayVersionView(current.Version, current.Production.Overall, current.Production.ByIdType.ToArray(),
+                current.RestatedAt ?? current.FinalizedAt, current.Cause))
+            .ToArray();
+    }
+
+    public async Task<MetricDayContent> Content()
+    {
+        await RefreshIfStaleAsync();
+        return new MetricDayContent(
+            _sealed is not null,
+            _sealed?.Version ?? 0,
+            _loaded?.ImportId,
+            _loaded?.Fingerprint,
+            Held(_units.Production),
+            Held(_units.Test));
+    }
+
+    public Task StageLoad(Guid loadId, UnitRow[] rows)
+    {
+        if (!_staged.TryGetValue(loadId, out var staged))
+            _staged[loadId] = staged = new StagedLoad(new MetricDayTotals(), []);
+        foreach (var row in rows)
+            staged.Totals.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator));
+        staged.Chunks.Add(rows);
+        return Task.CompletedTask;
+    }
+
+    public Task DiscardLoad(Guid loadId)
+    {
+        _staged.Remove(loadId);
+        return Task.CompletedTask;
+    }
+
+    public async Task<LoadOutcome> CommitLoad(LoadCommit commit)
+    {
+        if (!_staged.Remove(commit.LoadId, out var staged))
+            return LoadOutcome.StagingLost;
+        await RefreshIfStaleAsync();
+        // A test import never restates: a sealed day's versions are about its production aggregates.
+        if (_sealed is not null && (!commit.Restate || commit.IsTest))
+            return LoadOutcome.Sealed;
+
+        var units = commit.IsTest
+            ? new MetricDayUnits(_units.Production, staged.Totals)
+            : new MetricDayUnits(staged.Totals, _units.Test);
+        var lastIngestedAt = _lastIngestedAt > commit.LoadedAt ? _lastIngestedAt : commit.LoadedAt;
+        MetricDaySnapshot snapshot;
+        MetricDayVersionRecord? supersedes = null;
+        if (_sealed is { } current)
+        {
+            snapshot = Snapshot(units, current.FinalizedAt, current.Version + 1, commit.LoadedAt, commit.Cause, lastIngestedAt, commit);
+            supersedes = new MetricDayVersionRecord(current.Version, current.Production.Overall, current.Production.ByIdType.ToArray(),
+                current.RestatedAt ?? current.FinalizedAt, current.Cause);
+        }
+        else
+        {
+            snapshot = Snapshot(units, null, 0, null, null, lastIngestedAt, commit);
+        }
+        await WriteAsync(() => store.SaveSnapshotAsync(_id, _version, snapshot, supersedes));
+
+        _units = units;
+        _lastIngestedAt = lastIngestedAt;
+        _loaded = (commit.ImportId, commit.Fingerprint);
+        _exportOrder = null;
+        if (_sealed is { } before)
+            _sealed = SealedView(before.FinalizedAt, before.Version + 1, commit.LoadedAt, commit.Cause);
+        var source = LogstreamBatch.ImportSource(commit.ImportId);
+        foreach (var chunk in staged.Chunks)
+            await logstream.AppendAsync(new LogstreamBatch(_id.Project, _id.MetricName, _id.Day.ToString(), commit.IsTest, commit.LoadedAt, chunk, Source: source));
+        return _sealed is null ? LoadOutcome.Loaded : LoadOutcome.Restated;
+    }
+
+    private MetricDaySnapshot Snapshot(
+        MetricDayUnits units, DateTimeOffset? finalizedAt, int sealVersion, DateTimeOffset? restatedAt, string? cause,
+        DateTimeOffset? lastIngestedAt = null, LoadCommit? load = null)
+    {
+        var applied = _appliedKeys.ToArray();
+        return new MetricDaySnapshot(
+            finalizedAt, lastIngestedAt ?? _lastIngestedAt, UnitSnapshot.Of(units.Production), UnitSnapshot.Of(units.Test),
+            applied.Select(a => a.Key).ToArray(), applied.Select(a => a.Value).ToArray(),
+            sealVersion, restatedAt, load?.ImportId ?? _loaded?.ImportId, load?.Fingerprint ?? _loaded?.Fingerprint, cause);
+    }
+
+    private static LoadFingerprint Held(MetricDayTotals totals)
+    {
+        var overall = totals.Provisional().Overall;
+        return new LoadFingerprint(totals.Rows, overall.Sum, overall.NumeratorSum, overall.DenominatorSum);
     }
 
     private async Task WriteAsync(Func<Task> write)
@@ -157,5 +267,6 @@ public sealed class MetricDayGrain(IMetricDayStore store, TimeProvider clock) : 
             _lastIngestedAt = slice.IngestedAt;
     }
 
-    private Sealed SealedView(DateTimeOffset finalizedAt) => new(finalizedAt, _units.Production.Aggregate());
+    private Sealed SealedView(DateTimeOffset finalizedAt, int version, DateTimeOffset? restatedAt, string cause) =>
+        new(finalizedAt, _units.Production.Aggregate(), version, restatedAt, cause);
 }

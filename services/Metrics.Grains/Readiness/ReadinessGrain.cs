@@ -54,6 +54,9 @@ public sealed partial class ReadinessGrain(
 
     public async Task<WriteAdmission> BeginWrite(WriteIntent intent)
     {
+        var owned = _state.OwnedByOthers(intent);
+        if (owned.Length > 0)
+            return new WriteAdmission(false, [], _admissionWatermark, Owned: owned);
         var days = intent.Days;
         var sealedDays = days.Where(d => Watermark.Seals(_admissionWatermark, new PacificDay(d))).Order().ToArray();
         if (sealedDays.Length > 0)
@@ -122,6 +125,12 @@ public sealed partial class ReadinessGrain(
             _sealing.Release();
         }
     }
+
+    public Task<MetricOwner[]> OwnedByOthers(string importId, string[] metricNames) =>
+        Task.FromResult(_state.OwnedByOthers(new WriteIntent(Guid.Empty, metricNames.Select(m => new MetricDayRef(m, default)).ToArray(), [], importId)));
+
+    public Task ReleaseOwnership(string importId) =>
+        CommitAsync(state => state.Release(importId));
 
     /// <summary>Days still being sealed count as open, and the last finalized day comes before them.</summary>
     public async Task<ReadinessView> Get()

@@ -64,6 +64,21 @@ public sealed record ReadinessState(
         return opened.Count == 0 && cataloged.Count == 0 ? null : new ReadinessChange(0, opened, cataloged, [], []);
     }
 
+    /// <summary>The metric names of the intent that an import other than the intent's own writer owns.</summary>
+    public MetricOwner[] OwnedByOthers(WriteIntent intent) => intent.MetricDays
+        .Select(m => m.MetricName)
+        .Distinct(StringComparer.Ordinal)
+        .Select(name => Catalog.GetValueOrDefault(name) is { Owner: { } owner } && owner != intent.ImportId ? new MetricOwner(name, owner) : default)
+        .Where(o => o.MetricName is not null)
+        .ToArray();
+
+    /// <summary>The catalog entries the import owns, owned by none; null when it owns none.</summary>
+    public ReadinessChange? Release(string importId)
+    {
+        var released = Catalog.Values.Where(e => e.Owner == importId).Select(e => e with { Owner = null }).ToList();
+        return released.Count == 0 ? null : new ReadinessChange(0, [], released, [], []);
+    }
+
     /// <summary>This state once <paramref name="change"/> is stored: the next version.</summary>
     public ReadinessState Apply(ReadinessChange change)
     {

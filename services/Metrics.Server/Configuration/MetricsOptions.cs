@@ -1,3 +1,5 @@
+using Metrics.Imports.Sources;
+
 namespace Metrics.Server.Configuration;
 
 /// <summary>The <c>Metrics</c> configuration section.</summary>
@@ -38,6 +40,9 @@ public sealed class ProjectOptions
 
     /// <summary>This project's own quotas; each one not set here is the one of <see cref="MetricsOptions.Quotas"/>.</summary>
     public ProjectQuotaOptions Quotas { get; set; } = new();
+
+    /// <summary>The sources its imports read, by name (SPEC §5): configured here, never sent over the API, as they hold credentials.</summary>
+    public Dictionary<string, SourceOptions> Sources { get; set; } = [];
 }
 
 public sealed class OrleansOptions

@@ -102,6 +102,7 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
             Status = batch.Rejected ? EntryStatus.Rejected : EntryStatus.Accepted,
             Reason = batch.ReasonAt(item.Index),
             RejectedCount = (uint)(batch.Rejection?.RejectedCount ?? 0),
+            Source = batch.Source,
             DroppedBefore = item.DroppedBefore,
         };
         if (row.Value is { } value)

@@ -69,7 +69,32 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
             day.FinalizedAt = Timestamp.FromDateTimeOffset(finalizedAt);
         if (view.LastIngestedAt is { } lastIngestedAt)
             day.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
+        day.Version = view.Version;
+        if (view.RestatedAt is { } restatedAt)
+            day.RestatedAt = Timestamp.FromDateTimeOffset(restatedAt);
         return day;
+    }
+
+    public override async Task<ListMetricDayVersionsResponse> ListMetricDayVersions(ListMetricDayVersionsRequest request, ServerCallContext context)
+    {
+        var grain = MetricDayGrain(request.MetricName, request.Date, context);
+        var versions = await grain.Versions();
+        if (versions.Length == 0 && await grain.View(includeTest: false) is null)
+            throw NoData(request.MetricName, request.Date);
+        return new ListMetricDayVersionsResponse
+        {
+            Versions =
+            {
+                versions.Select(v => new MetricDayVersion
+                {
+                    Version = v.Version,
+                    Overall = ToProto(v.Overall),
+                    ByIdType = { v.ByIdType.Select(ToProto) },
+                    FinalizedAt = Timestamp.FromDateTimeOffset(v.FinalizedAt),
+                    Cause = v.Cause,
+                }),
+            },
+        };
     }
 
     public override async Task ExportMetricDay(ExportMetricDayRequest request, IServerStreamWriter<UnitValue> responseStream, ServerCallContext context)

@@ -63,6 +63,9 @@ public sealed class ReadinessEndpoint(IGrainFactory grains, IReadinessFeed feed,
                     Watermark = sealedDay.Watermark,
                     MetricCount = sealedDay.MetricCount,
                     FinalizedAt = Timestamp.FromDateTimeOffset(sealedDay.FinalizedAt),
+                    Restated = sealedDay.RestatedVersion > 0,
+                    Version = Math.Max(sealedDay.RestatedVersion, 1),
+                    MetricName = sealedDay.MetricName ?? "",
                 }, cancellation);
         });
     }

@@ -1,0 +1,29 @@
+namespace Metrics.Grains.MetricDays;
+
+/// <summary>
+/// Makes the rows staged under <see cref="LoadId"/> the day's content from <see cref="ImportId"/>: on an open day
+/// they replace what the day held of their kind (production, or test when <see cref="IsTest"/>); on a sealed day,
+/// only with <see cref="Restate"/>, they become a new sealed version whose cause is <see cref="Cause"/>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LoadCommit(
+    Guid LoadId,
+    string ImportId,
+    LoadFingerprint Fingerprint,
+    bool IsTest,
+    DateTimeOffset LoadedAt,
+    bool Restate,
+    string Cause);
+
+[GenerateSerializer]
+public enum LoadOutcome
+{
+    /// <summary>The day's open content is the load now.</summary>
+    Loaded,
+    /// <summary>The sealed day has a new version made of the load.</summary>
+    Restated,
+    /// <summary>The day is sealed and the commit did not ask to restate: nothing changed.</summary>
+    Sealed,
+    /// <summary>The staged rows are gone (the grain was activated afresh since): stage them again.</summary>
+    StagingLost,
+}

@@ -1,0 +1,274 @@
+using Metrics.Domain;
+using Metrics.Grains;
+using Metrics.Grains.Ingestion;
+using Metrics.Grains.Logstream;
+using Metrics.Grains.MetricDays;
+using Metrics.Grains.Readiness;
+using Metrics.Imports.Definitions;
+using Metrics.Imports.Sources;
+
+namespace Metrics.Imports.Runs;
+
+/// <summary>
+/// Runs an import over its window, day by day: fingerprints every (metric, day) in the source with one query,
+/// compares each with what the day holds, and for each day with a change reads its rows, validates them with the
+/// rules of <c>LogCustomMetric</c>, stages them in the metric-day grains and swaps them in — on an open day after
+/// the readiness grain admits the write, as an ingest request is, and on a sealed day as a restatement when the
+/// change exceeds the import's threshold. A run that stops half-way leaves every metric-day as it was or as loaded.
+/// </summary>
+internal sealed class ImportRunner(IGrainFactory grains, IImportProjects projects, IReadinessFeed feed, ILogstreamWriter logstream, TimeProvider clock)
+{
+    /// <summary>Rows validated and staged at once: the most one ingest request may carry.</summary>
+    private const int ChunkRows = RecordValidator.MaxRecords;
+
+    public async Task RunAsync(string project, ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, CancellationToken cancellationToken)
+    {
+        var source = projects.Source(project, import.Source)
+            ?? throw new ImportRunFailed($"source \"{import.Source}\" is no longer configured for the project");
+        var fingerprints = await SourceCall(() => source.FingerprintAsync(import.Query, from, to, cancellationToken));
+        var readiness = grains.GetReadinessGrain(project);
+        var owned = await readiness.OwnedByOthers(import.ImportId, fingerprints.Select(f => f.MetricName).Distinct(StringComparer.Ordinal).ToArray());
+        if (owned.Length > 0)
+            throw Owned(owned);
+        foreach (var day in fingerprints.GroupBy(f => f.Date).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            if (!PacificDay.TryParse(day.Key, out var date) || date < from || date > to)
+                continue; // a query that ignores {{start_date}}..{{end_date}}: only the run's window is loaded
+            await LoadDayAsync(project, import, source, readiness, date, day.ToList(), progress, cancellationToken);
+            progress.Changed();
+        }
+        if (import.SignalQuery.Length > 0)
+            await SignalAsync(import, source, readiness, cancellationToken);
+    }
+
+    private async Task LoadDayAsync(
+        string project, ImportDefinition import, IImportSource source, IReadinessGrain readiness, PacificDay day,
+        IReadOnlyList<DayFingerprint> fingerprints, RunProgress progress, CancellationToken cancellationToken)
+    {
+        var daySealed = Watermark.Seals((await readiness.Get()).Watermark, day);
+        var wanted = new Dictionary<string, LoadFingerprint>(StringComparer.Ordinal);
+        foreach (var fingerprint in fingerprints)
+        {
+            var loaded = new LoadFingerprint(fingerprint.Rows, fingerprint.ValueSum, fingerprint.NumeratorSum, fingerprint.DenominatorSum);
+            var content = await MetricDay(project, fingerprint.MetricName, day).Content();
+            var before = content.LoadedBy == import.ImportId && content.Loaded is { } previous
+                ? previous
+                : import.IsTest ? content.HeldTest : content.HeldProduction;
+            var change = loaded.ChangeFrom(before);
+            var load = daySealed || content.Sealed
+                ? !import.IsTest && change > import.RestateThreshold
+                : change > 0;
+            if (load)
+                wanted[fingerprint.MetricName] = loaded;
+            else
+                progress.DaysUnchanged++;
+        }
+        if (wanted.Count == 0)
+            return;
+
+        var staged = await StageAsync(project, import, source, day, wanted, progress, cancellationToken);
+        try
+        {
+            await CommitAsync(project, import, readiness, day, staged, progress);
+        }
+        finally
+        {
+            // Whatever was not committed is dropped: a failed day leaves the grains as they were.
+            await Task.WhenAll(staged.Where(s => !s.Value.Committed).Select(s => MetricDay(project, s.Key, day).DiscardLoad(s.Value.LoadId)));
+        }
+    }
+
+    private sealed class StagedMetric(LoadFingerprint fingerprint)
+    {
+        public Guid LoadId { get; } = Guid.NewGuid();
+        public LoadFingerprint Fingerprint { get; } = fingerprint;
+        public long Rows;
+        public CatalogEntry? Catalog;
+        public bool Committed;
+    }
+
+    /// <summary>Reads the day's rows, validates them in chunks, and stages the valid rows of the metrics to load.</summary>
+    private async Task<Dictionary<string, StagedMetric>> StageAsync(
+        string project, ImportDefinition import, IImportSource source, PacificDay day, Dictionary<string, LoadFingerprint> wanted,
+        RunProgress progress, CancellationToken cancellationToken)
+    {
+        var staged = wanted.ToDictionary(w => w.Key, w => new StagedMetric(w.Value), StringComparer.Ordinal);
+        var validator = new RecordValidator(projects.IdTypes(project));
+        var dayText = day.ToString();
+        var chunk = new List<SourceRow>(ChunkRows);
+        long rejected = 0;
+
+        async Task FlushAsync()
+        {
+            var records = chunk.Select(ToRecord).ToList();
+            var validation = validator.Validate(records, clock.GetUtcNow());
+            var valid = new List<ValidRecord>(records.Count);
+            var invalid = validation.Violations.Select(v => v.Index).ToHashSet();
+            foreach (var violation in validation.Violations)
+                progress.Error(new ImportRowError(chunk[violation.Index].RowNumber, Column(violation.Field), violation.Description, dayText));
+            if (invalid.Count > 0)
+            {
+                rejected += invalid.Count;
+                progress.RowsRejected += invalid.Count;
+                var refused = records.Where((_, i) => invalid.Contains(i)).ToList();
+                var reasons = validation.Violations.GroupBy(v => v.Index).ToDictionary(g => g.Key, g => string.Join("; ", g.Select(v => $"{Column(v.Field)}: {v.Description}")));
+                var reasonByRefused = invalid.Order().Select(i => $"row {chunk[i].RowNumber}: {reasons[i]}").ToArray();
+                await logstream.AppendAsync(LogstreamBatch.Refused(project, import.IsTest, clock.GetUtcNow(), refused, i => reasonByRefused[i])
+                    with { Source = LogstreamBatch.ImportSource(import.ImportId) });
+            }
+            // The valid records of a chunk with invalid ones are validated again alone: Validate keeps no records once any is invalid.
+            var good = invalid.Count == 0 ? validation : validator.Validate(records.Where((_, i) => !invalid.Contains(i)).ToList(), clock.GetUtcNow());
+            valid.AddRange(good.Records);
+            if (rejected > import.MaxRejectedRows)
+                throw new ImportRunFailed(
+                    $"{dayText}: {rejected} invalid row(s), more than max_rejected_rows ({import.MaxRejectedRows}); the day was not loaded. First: {FirstErrors(progress)}");
+            var partition = RequestPartition.Of(valid, null, "", import.IsTest, clock.GetUtcNow());
+            foreach (var (metricDay, slice) in partition.Slices)
+            {
+                var metric = staged[metricDay.MetricName];
+                await MetricDay(project, metricDay.MetricName, day).StageLoad(metric.LoadId, slice.Rows);
+                metric.Rows += slice.Rows.Length;
+            }
+            foreach (var entry in partition.Catalog)
+            {
+                var metric = staged[entry.MetricName];
+                metric.Catalog = metric.Catalog is null ? entry with { Owner = import.ImportId } : metric.Catalog.Merge(entry);
+            }
+            chunk.Clear();
+            progress.Changed();
+        }
+
+        try
+        {
+            await foreach (var row in source.ReadAsync(import.Query, day, day, cancellationToken).WithCancellation(cancellationToken))
+            {
+                progress.RowsRead++;
+                if (row.Date != dayText || !staged.ContainsKey(row.MetricName))
+                    continue; // another day's row, or a metric left unchanged
+                chunk.Add(row);
+                if (chunk.Count == ChunkRows)
+                    await FlushAsync();
+            }
+            if (chunk.Count > 0)
+                await FlushAsync();
+        }
+        catch (SourceException e)
+        {
+            await DiscardAsync(project, day, staged);
+            throw new ImportRunFailed(e.Message);
+        }
+        catch
+        {
+            await DiscardAsync(project, day, staged);
+            throw;
+        }
+        return staged;
+    }
+
+    /// <summary>
+    /// Open day: admitted by the readiness grain like an ingest request, then every metric swapped in. Sealed day
+    /// (before, or since the fingerprints were compared): each metric restated, and the restatement announced.
+    /// </summary>
+    private async Task CommitAsync(
+        string project, ImportDefinition import, IReadinessGrain readiness, PacificDay day, Dictionary<string, StagedMetric> staged, RunProgress progress)
+    {
+        var intent = new WriteIntent(
+            Guid.NewGuid(),
+            staged.Keys.Select(m => new MetricDayRef(m, day.Date)).ToArray(),
+            staged.Values.Select(s => s.Catalog).OfType<CatalogEntry>().ToArray(),
+            import.ImportId);
+        var admission = await readiness.BeginWrite(intent);
+        if (admission.Owned is { Length: > 0 } owned)
+            throw Owned(owned);
+        if (admission.QuotaExceeded is { } quota)
+            throw new ImportRunFailed($"{day}: {quota}");
+        var restate = !admission.Admitted;
+        try
+        {
+            foreach (var (metric, load) in staged)
+            {
+                var grain = MetricDay(project, metric, day);
+                var cause = $"import:{import.ImportId}: rows {load.Fingerprint.Rows}, sum {load.Fingerprint.ValueSum:R}";
+                var outcome = await grain.CommitLoad(new LoadCommit(load.LoadId, import.ImportId, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause));
+                load.Committed = true;
+                switch (outcome)
+                {
+                    case LoadOutcome.StagingLost:
+                        throw new ImportRunFailed($"{metric} on {day}: the staged rows were lost (the grain moved to another node); run the import again");
+                    case LoadOutcome.Sealed:
+                        progress.DaysUnchanged++;
+                        continue;
+                    case LoadOutcome.Loaded when restate:
+                        // A metric new to a day sealed before: sealed now, as its day is.
+                        await grain.Seal();
+                        break;
+                }
+                progress.RowsApplied += load.Rows;
+                if (restate)
+                {
+                    progress.DaysRestated++;
+                    var version = (await grain.Content()).Version;
+                    await feed.PublishAsync(new SealedDayEvent(project, day.Date, admission.Watermark, 1, clock.GetUtcNow(), version, metric));
+                }
+                else
+                {
+                    progress.DaysLoaded++;
+                }
+            }
+        }
+        finally
+        {
+            if (admission.Admitted)
+                await readiness.EndWrite(intent.LeaseId);
+        }
+    }
+
+    /// <summary>signal_query: the watermark moves to the end of the latest finished day, as MarkDataReady would.</summary>
+    private async Task SignalAsync(ImportDefinition import, IImportSource source, IReadinessGrain readiness, CancellationToken cancellationToken)
+    {
+        if (await SourceCall(() => source.FinishedDateAsync(import.SignalQuery, cancellationToken)) is not { } finished)
+            return;
+        var today = PacificDay.Of(clock.GetUtcNow());
+        if (finished >= today)
+            throw new ImportRunFailed($"signal_query says {finished} is finished, but it is not over yet in Pacific time (today is {today})");
+        var timestamp = finished.EndUnixSeconds;
+        if (timestamp <= (await readiness.Get()).Watermark)
+            return;
+        var result = await readiness.MarkDataReady(timestamp);
+        if (result.Refusal is { } refusal)
+            throw new ImportRunFailed($"signal_query's finished_date {finished}: {refusal}");
+    }
+
+    private static ImportRunFailed Owned(MetricOwner[] owned) => new(
+        $"metric \"{owned[0].MetricName}\" is owned by import \"{owned[0].ImportId}\"{(owned.Length > 1 ? $" (and {owned.Length - 1} more metric(s) owned by other imports)" : "")}; "
+        + "one metric is fed by one import: delete that import to move it; nothing was loaded");
+
+    private async Task DiscardAsync(string project, PacificDay day, Dictionary<string, StagedMetric> staged) =>
+        await Task.WhenAll(staged.Select(s => MetricDay(project, s.Key, day).DiscardLoad(s.Value.LoadId)));
+
+    private static async Task<T> SourceCall<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (SourceException e)
+        {
+            throw new ImportRunFailed(e.Message);
+        }
+    }
+
+    /// <summary>SPEC §5: a row with all three values is a ratio row, and one with no value and no ratio pair has metric_value 0.</summary>
+    private static IncomingRecord ToRecord(SourceRow row) => row.Numerator is not null && row.Denominator is not null
+        ? new IncomingRecord(row.UnitId, row.IdType, row.MetricName, null, row.Numerator, row.Denominator, row.Date)
+        : new IncomingRecord(row.UnitId, row.IdType, row.MetricName, row.MetricValue ?? 0, null, null, row.Date);
+
+    /// <summary>The import schema's name of a field the validator names as LogCustomMetric's.</summary>
+    private static string Column(string field) => field == "user_id" ? "unit_id" : field;
+
+    private static string FirstErrors(RunProgress progress) =>
+        string.Join("; ", progress.State.Errors.Take(3).Select(e => $"row {e.Row} {e.Column}: {e.Reason}"));
+
+    private IMetricDayGrain MetricDay(string project, string metric, PacificDay day) =>
+        grains.GetMetricDayGrain(new MetricDayId(project, metric, day));
+}

@@ -1,0 +1,213 @@
+using Metrics.Domain;
+using Metrics.Grains.Ingestion;
+using Metrics.Grains.MetricDays;
+using Metrics.Grains.Readiness;
+using Metrics.Imports;
+using Metrics.Imports.Definitions;
+using Metrics.Imports.Runs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Metrics.Grains.Tests;
+
+/// <summary>
+/// Import runs on the in-process cluster, from a source the test holds and changes: a run loads each metric-day,
+/// reloads a changed open day in place of its earlier load, leaves an unchanged one, restates a sealed one by a
+/// new version only past the threshold, owns its metric names, and refuses or reports invalid rows.
+/// </summary>
+public sealed class ImportRunTests : IAsyncLifetime
+{
+    private const string Project = "imports";
+    private static readonly PacificDay Day1 = PacificDay.Parse("2026-03-10");
+    private static readonly PacificDay Day2 = PacificDay.Parse("2026-03-11");
+
+    private readonly ListSource _source = new();
+    private readonly ListSourceProjects _projects = new();
+    private EmbeddedSilo _silo = null!;
+
+    public async Task InitializeAsync()
+    {
+        _projects.Sources["warehouse"] = _source;
+        _silo = await EmbeddedSilo.StartAsync(imports: _projects);
+    }
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    private IImportsGrain Imports => _silo.Grains.GetGrain<IImportsGrain>(Project);
+
+    private IReadinessGrain Readiness => _silo.Grains.GetReadinessGrain(Project);
+
+    private IMetricDayGrain MetricDay(string metric, PacificDay day) => _silo.Grains.GetMetricDayGrain(new MetricDayId(Project, metric, day));
+
+    private static ImportDefinition Definition(string id = "daily", double threshold = 0.01, int maxRejected = 0, string signal = "") =>
+        new(id, "warehouse", "select * from metrics", "", 14, threshold, false, signal, maxRejected, default);
+
+    private async Task<ImportRunState> RunAsync(string importId = "daily")
+    {
+        var started = await Imports.Run(importId, Day1.ToString(), Day2.ToString(), "manual");
+        Assert.Null(started.Refusal);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var run = (await Imports.GetRun(importId, started.Value!.RunId)).Value!;
+            if (run.Ended)
+                return run;
+            Assert.True(DateTime.UtcNow < deadline, $"run {run.RunId} did not end: {run}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task ARunLoadsEveryMetricDayOfItsWindow()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u1", "revenue", "2026-03-10", 5);
+        _source.Add("u2", "revenue", "2026-03-10", 1);
+        _source.Add("u1", "revenue", "2026-03-11", 7);
+        _source.Add("u1", "ctr", "2026-03-11", null, 3, 4);
+        _source.Add("u9", "revenue", "2026-03-12", 100); // outside the window
+        Assert.Null((await Imports.Create(Definition())).Refusal);
+
+        var run = await RunAsync();
+
+        Assert.Equal(ImportRunStatus.Succeeded, run.Status);
+        Assert.Equal((5L, 5L, 0L, 3, 0, 0), (run.RowsRead, run.RowsApplied, run.RowsRejected, run.DaysLoaded, run.DaysUnchanged, run.DaysRestated));
+        var day1 = (await MetricDay("revenue", Day1).View(false))!;
+        Assert.Equal((2L, 3L, 16.0, 8.0), (day1.Overall.UnitCount, day1.Overall.RowCount, day1.Overall.Sum, day1.Overall.Mean));
+        var ctr = (await MetricDay("ctr", Day2).View(false))!;
+        Assert.True(ctr.IsRatio);
+        Assert.Equal(0.75, ctr.Overall.Ratio);
+        Assert.Null(await MetricDay("revenue", PacificDay.Parse("2026-03-12")).View(false));
+        Assert.Equal([Day1.Date, Day2.Date], (await Readiness.Get()).OpenDates);
+    }
+
+    [Fact]
+    public async Task AChangedOpenDayIsReplacedAndAnUnchangedOneLeft()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u1", "revenue", "2026-03-11", 7);
+        await Imports.Create(Definition());
+        await RunAsync();
+
+        _source.Rows[0] = _source.Rows[0] with { MetricValue = 12 };
+        var run = await RunAsync();
+
+        Assert.Equal((1, 1, 0), (run.DaysLoaded, run.DaysUnchanged, run.DaysRestated));
+        var day1 = (await MetricDay("revenue", Day1).View(false))!;
+        Assert.Equal((1L, 12.0), (day1.Overall.RowCount, day1.Overall.Sum)); // replaced, not 10 + 12
+        Assert.Equal(7.0, (await MetricDay("revenue", Day2).View(false))!.Overall.Sum);
+    }
+
+    [Fact]
+    public async Task ASealedDayIsRestatedOnlyPastTheThresholdAndKeepsItsEarlierVersion()
+    {
+        for (var i = 0; i < 100; i++)
+            _source.Add($"u{i}", "revenue", "2026-03-10", 1);
+        await Imports.Create(Definition(threshold: 0.05));
+        await RunAsync();
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+        var feed = _silo.Services.GetRequiredService<IReadinessFeed>();
+        using var watch = await feed.WatchAsync(Project);
+
+        _source.Add("u100", "revenue", "2026-03-10", 1); // +1 %: under the threshold
+        var small = await RunAsync();
+        Assert.Equal((0, 1, 0), (small.DaysLoaded, small.DaysUnchanged, small.DaysRestated));
+        Assert.Equal(100.0, (await MetricDay("revenue", Day1).View(false))!.Overall.Sum);
+
+        for (var i = 101; i < 110; i++)
+            _source.Add($"u{i}", "revenue", "2026-03-10", 1); // +10 %
+        var large = await RunAsync();
+        Assert.Equal(1, large.DaysRestated);
+
+        var view = (await MetricDay("revenue", Day1).View(false))!;
+        Assert.True(view.Finalized);
+        Assert.Equal((2, 110.0), (view.Version, view.Overall.Sum));
+        Assert.NotNull(view.RestatedAt);
+        var versions = await MetricDay("revenue", Day1).Versions();
+        Assert.Equal([1, 2], versions.Select(v => v.Version));
+        Assert.Equal([100.0, 110.0], versions.Select(v => v.Overall.Sum));
+        Assert.Equal("seal", versions[0].Cause);
+        Assert.StartsWith("import:daily", versions[1].Cause);
+        var announced = await watch.Events.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        Assert.Equal((2, "revenue", Day1.Date), (announced.RestatedVersion, announced.MetricName, announced.Date));
+        Assert.Equal(110, (await MetricDay("revenue", Day1).Export(0, 1000)).Units.Length);
+    }
+
+    [Fact]
+    public async Task AnImportOwnsItsMetricsUntilItIsDeleted()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        await Imports.Create(Definition());
+        await RunAsync();
+        var ingestor = _silo.Services.GetRequiredService<MetricIngestor>();
+        var request = new IngestRequest(Project, new ProjectIdTypes(ProjectIdTypes.Defaults), false, "",
+            [new IncomingRecord("u2", "user_id", "revenue", 1, null, null, "2026-03-10")]);
+
+        var refused = Assert.IsType<IngestOutcome.Invalid>(await ingestor.IngestAsync(request));
+        Assert.Contains("import \"daily\"", Assert.Single(refused.Violations).Description);
+        Assert.Equal("metrics[0].metric_name", refused.Violations[0].Path);
+
+        await Imports.Create(Definition("other"));
+        var other = await RunAsync("other");
+        Assert.Equal(ImportRunStatus.Failed, other.Status);
+        Assert.Contains("owned by import \"daily\"", other.Message);
+
+        Assert.True((await Imports.Delete("daily")).Value);
+        Assert.IsType<IngestOutcome.Applied>(await ingestor.IngestAsync(request));
+        Assert.Equal(11.0, (await MetricDay("revenue", Day1).View(false))!.Overall.Sum); // the loaded data stays
+    }
+
+    [Fact]
+    public async Task InvalidRowsAreSkippedUpToTheLimitAndBeyondItTheDayIsNotLoaded()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u2", "revenue", "2026-03-10", 1, idType: "userID");
+        _source.Add("", "revenue", "2026-03-10", 1);
+        await Imports.Create(Definition("strict"));
+        await Imports.Create(Definition("lenient", maxRejected: 2));
+
+        var strict = await RunAsync("strict");
+        Assert.Equal(ImportRunStatus.Failed, strict.Status);
+        Assert.Contains("max_rejected_rows", strict.Message);
+        Assert.Contains("row 2 id_type", strict.Message);
+        Assert.Null(await MetricDay("revenue", Day1).View(false));
+
+        await Imports.Delete("strict");
+        var lenient = await RunAsync("lenient");
+        Assert.Equal(ImportRunStatus.Succeeded, lenient.Status);
+        Assert.Equal((2L, 1L), (lenient.RowsRejected, lenient.RowsApplied));
+        Assert.Equal([(2L, "id_type"), (3L, "unit_id")], lenient.Errors.Select(e => (e.Row, e.Column)));
+        Assert.Equal(10.0, (await MetricDay("revenue", Day1).View(false))!.Overall.Sum);
+    }
+
+    [Fact]
+    public async Task TheSignalQuerySealsTheDaysUpToItsFinishedDate()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u1", "revenue", "2026-03-11", 10);
+        _source.FinishedDate = Day1;
+        await Imports.Create(Definition(signal: "select finished_date from statsig_user_metrics_signal"));
+
+        var run = await RunAsync();
+
+        Assert.Equal(ImportRunStatus.Succeeded, run.Status);
+        var readiness = await Readiness.Get();
+        Assert.Equal(Day1.EndUnixSeconds, readiness.Watermark);
+        Assert.Equal([Day2.Date], readiness.OpenDates);
+        Assert.True((await MetricDay("revenue", Day1).View(false))!.Finalized);
+    }
+
+    [Fact]
+    public async Task ASecondRunWhileOneIsUnderWayIsRefusedNamingIt()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Gate = new TaskCompletionSource();
+        await Imports.Create(Definition());
+        var first = (await Imports.Run("daily", Day1.ToString(), Day1.ToString(), "manual")).Value!;
+
+        var second = await Imports.Run("daily", Day1.ToString(), Day1.ToString(), "manual");
+
+        Assert.Equal(ImportRefusal.Busy, second.Refusal);
+        Assert.Contains(first.RunId, second.Message);
+        _source.Gate.SetResult();
+    }
+}
