@@ -18,12 +18,18 @@ public interface IImportsGrain : IGrainWithStringKey
     Task<ImportAnswer<bool>> Delete(string importId);
 
     /// <summary>Starts a run over the window (empty: the import's lookback ending yesterday) and answers at once.</summary>
-    Task<ImportAnswer<ImportRunState>> Run(string importId, string fromDate, string toDate, string trigger);
+    Task<ImportAnswer<ImportRunState>> Run(string importId, string fromDate, string toDate);
 
     /// <summary>The import's runs, newest first.</summary>
     Task<ImportAnswer<ImportRunState[]>> Runs(string importId);
 
     Task<ImportAnswer<ImportRunState>> GetRun(string importId, string runId);
+
+    /// <summary>
+    /// Starts a run of each scheduled import whose latest tick has no run yet (a tick before the import was created
+    /// has none). The project's reminder calls it; after an outage only the latest missed tick runs.
+    /// </summary>
+    Task CheckSchedules();
 }
 
 /// <summary>An import with its newest run.</summary>

@@ -3,6 +3,7 @@ using Metrics.Grains;
 using Metrics.Imports.Definitions;
 using Metrics.Imports.Runs;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Metrics.Imports;
@@ -15,9 +16,11 @@ namespace Metrics.Imports;
 /// </summary>
 [Reentrant]
 internal sealed partial class ImportsGrain(
-    IImportStore store, IImportProjects projects, ImportRunner runner, TimeProvider clock, ILogger<ImportsGrain> logger)
-    : Grain, IImportsGrain
+    IImportStore store, IImportProjects projects, ImportRunner runner, IOptions<ImportOptions> options, TimeProvider clock, ILogger<ImportsGrain> logger)
+    : Grain, IImportsGrain, IRemindable
 {
+    private const string ScheduleReminder = "import-schedules";
+
     /// <summary>How often a run's counts are stored while it goes on.</summary>
     private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(2);
 
@@ -45,6 +48,40 @@ internal sealed partial class ImportsGrain(
                 await store.SaveRunAsync(_project, failed);
             }
         }
+        await KeepScheduleReminderAsync();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == ScheduleReminder ? CheckSchedules() : Task.CompletedTask;
+
+    public async Task CheckSchedules()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var import in _imports.Values)
+        {
+            if (ImportSchedule.Parse(import.Schedule) is not { } at || _running.ContainsKey(import.ImportId))
+                continue;
+            var tick = ImportSchedule.LatestTick(at, now);
+            if (tick < import.CreatedAt || RunsOf(import.ImportId).Any(r => r.ScheduledFor >= tick))
+                continue;
+            var run = Start(import, "", "", tick);
+            if (run.Refusal is null)
+                await SaveAsync(import.ImportId, _running[import.ImportId]);
+        }
+    }
+
+    /// <summary>One reminder per project while any of its imports has a schedule; it survives every node's restart.</summary>
+    private async Task KeepScheduleReminderAsync()
+    {
+        if (_imports.Values.Any(i => i.Schedule.Length > 0))
+        {
+            var period = options.Value.ScheduleCheckPeriod;
+            await this.RegisterOrUpdateReminder(ScheduleReminder, period, period);
+        }
+        else if (await this.GetReminder(ScheduleReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public async Task<ImportAnswer<ImportView>> Create(ImportDefinition definition)
@@ -58,6 +95,8 @@ internal sealed partial class ImportsGrain(
         await store.SaveImportAsync(_project, created);
         _imports[created.ImportId] = created;
         _runs[created.ImportId] = [];
+        if (created.Schedule.Length > 0)
+            await KeepScheduleReminderAsync();
         return new(View(created));
     }
 
@@ -76,28 +115,37 @@ internal sealed partial class ImportsGrain(
         _imports.Remove(importId);
         _runs.Remove(importId);
         await GrainFactory.GetReadinessGrain(_project).ReleaseOwnership(importId);
+        await KeepScheduleReminderAsync();
         return new(true);
     }
 
-    public Task<ImportAnswer<ImportRunState>> Run(string importId, string fromDate, string toDate, string trigger)
+    public Task<ImportAnswer<ImportRunState>> Run(string importId, string fromDate, string toDate)
     {
         if (Find(importId, out var import) is { } missing)
             return Task.FromResult(Refused<ImportRunState>(missing));
+        return Task.FromResult(Start(import!, fromDate, toDate, scheduledFor: null));
+    }
+
+    /// <summary>Starts a run in the background: by request, or for the schedule's tick <paramref name="scheduledFor"/>.</summary>
+    private ImportAnswer<ImportRunState> Start(ImportDefinition import, string fromDate, string toDate, DateTimeOffset? scheduledFor)
+    {
+        var importId = import.ImportId;
         if (_running.ContainsKey(importId))
-            return Task.FromResult(Busy<ImportRunState>(importId));
+            return Busy<ImportRunState>(importId);
         var now = clock.GetUtcNow();
-        if (ImportRules.Window(fromDate, toDate, import!.LookbackDays, PacificDay.Of(now), out var problem) is not { } window)
-            return Task.FromResult(new ImportAnswer<ImportRunState>(null, ImportRefusal.Invalid, problem!.Value.Field, problem.Value.Problem));
+        if (ImportRules.Window(fromDate, toDate, import.LookbackDays, PacificDay.Of(scheduledFor ?? now), out var problem) is not { } window)
+            return new ImportAnswer<ImportRunState>(null, ImportRefusal.Invalid, problem!.Value.Field, problem.Value.Problem);
 
         var run = new ImportRunState(importId, $"{now:yyyyMMdd'T'HHmmss}-{Guid.NewGuid().ToString("N")[..8]}", ImportRunStatus.Pending,
-            window.From.ToString(), window.To.ToString(), 0, 0, 0, 0, 0, 0, [], now, null, "", trigger);
+            window.From.ToString(), window.To.ToString(), 0, 0, 0, 0, 0, 0, [], now, null, "",
+            scheduledFor is null ? ImportRunState.Manual : ImportRunState.Scheduled, scheduledFor);
         var progress = new RunProgress(run);
         _running[importId] = progress;
         _runs[importId][run.RunId] = run;
         // The run outlives this call; the activation stays while it goes on.
         DelayDeactivation(TimeSpan.FromHours(6));
         _ = ExecuteAsync(import, window.From, window.To, progress);
-        return Task.FromResult(new ImportAnswer<ImportRunState>(run));
+        return new ImportAnswer<ImportRunState>(run);
     }
 
     public Task<ImportAnswer<ImportRunState[]>> Runs(string importId) =>

@@ -35,6 +35,7 @@ public abstract class Deployment
         protected override void ConfigureNode(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
         {
             services.AddInMemoryMetricsStorage();
+            silo.UseInMemoryReminderService();
             silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, "metrics", orleans.ClusterId);
         }
     }
@@ -66,6 +67,10 @@ public abstract class Deployment
             services.Configure<GrpcServiceOptions>(options => options.Interceptors.Add<NodeLeftRetryInterceptor>());
             silo.UseRedisClustering(options => options.ConfigurationOptions = _redis);
             services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((options, connection) =>
+                options.CreateMultiplexer = async _ => (await connection.Opened, true));
+            // Import schedules: a reminder per project, kept in Redis, so it fires once per tick in the whole cluster.
+            silo.UseRedisReminderService(options => options.ConfigurationOptions = _redis);
+            services.AddOptions<RedisReminderTableOptions>().Configure<RedisConnection>((options, connection) =>
                 options.CreateMultiplexer = async _ => (await connection.Opened, true));
         }
 

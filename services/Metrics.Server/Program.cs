@@ -29,6 +29,9 @@ builder.Services.AddSingleton<ApiKeyRing>();
 builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();
 builder.Services.AddMetricsImports();
+var imports = builder.Configuration.GetSection(ImportOptions.Section);
+builder.Services.AddOptions<ImportOptions>().Bind(imports).Validate(o => o.ScheduleCheckPeriod >= TimeSpan.FromSeconds(1),
+    $"{ImportOptions.Section}:ScheduleCheckPeriod must be at least one second").ValidateOnStart();
 builder.Services.AddSingleton<IImportProjects, ConfiguredImportProjects>();
 
 builder.Services.AddGrpc(options =>
@@ -46,6 +49,9 @@ builder.UseOrleans(silo =>
     deployment.Configure(silo, builder.Services, health);
     // A seal waits for the writes already admitted to its days before it answers.
     silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(2));
+    // Reminders may tick as often as the import schedules are checked (a minute, unless configured shorter).
+    silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod =
+        TimeSpan.FromSeconds(Math.Min(ImportOptionsOf(imports).ScheduleCheckPeriod.TotalSeconds, 60)));
 });
 
 var app = builder.Build();
@@ -66,3 +72,5 @@ app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
     "{Deployment} Listening on {Urls}", deployment.Description, string.Join(", ", app.Urls)));
 
 app.Run();
+
+static ImportOptions ImportOptionsOf(IConfiguration section) => section.Get<ImportOptions>() ?? new ImportOptions();

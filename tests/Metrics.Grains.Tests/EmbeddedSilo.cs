@@ -30,6 +30,8 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
             if (imports is not null)
                 host.Services.AddMetricsImports().AddSingleton(imports);
         });
+        if (imports is not null)
+            builder.ConfigureSilo((_, silo) => silo.UseInMemoryReminderService());
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new EmbeddedSilo(cluster);

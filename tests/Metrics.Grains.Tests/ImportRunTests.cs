@@ -43,7 +43,7 @@ public sealed class ImportRunTests : IAsyncLifetime
 
     private async Task<ImportRunState> RunAsync(string importId = "daily")
     {
-        var started = await Imports.Run(importId, Day1.ToString(), Day2.ToString(), "manual");
+        var started = await Imports.Run(importId, Day1.ToString(), Day2.ToString());
         Assert.Null(started.Refusal);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -197,14 +197,47 @@ public sealed class ImportRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AScheduleRunsOncePerTickFromItsFirstTickAfterCreation()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-03-12T06:00:00-07:00"));
+        var projects = new ListSourceProjects();
+        var source = new ListSource();
+        source.Add("u1", "revenue", "2026-03-11", 10);
+        projects.Sources["warehouse"] = source;
+        await using var silo = await EmbeddedSilo.StartAsync(clock, projects);
+        var imports = silo.Grains.GetGrain<IImportsGrain>(Project);
+        await imports.Create(Definition() with { Schedule = "daily@06:30", LookbackDays = 3 });
+
+        async Task<ImportRunState[]> RunsAfterCheckAt(string now)
+        {
+            clock.Now = DateTimeOffset.Parse(now);
+            await imports.CheckSchedules();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await imports.Runs("daily")).Value!.Any(r => !r.Ended) && DateTime.UtcNow < deadline)
+                await Task.Delay(20);
+            return (await imports.Runs("daily")).Value!;
+        }
+
+        Assert.Empty(await RunsAfterCheckAt("2026-03-12T06:29:59-07:00")); // yesterday's tick came before the import
+        var first = Assert.Single(await RunsAfterCheckAt("2026-03-12T06:30:00-07:00"));
+        Assert.Equal((ImportRunState.Scheduled, "2026-03-09", "2026-03-11"), (first.Trigger, first.FromDate, first.ToDate));
+        Assert.Equal(DateTimeOffset.Parse("2026-03-12T06:30:00-07:00"), first.ScheduledFor);
+        Assert.Equal(ImportRunStatus.Succeeded, first.Status);
+        Assert.Single(await RunsAfterCheckAt("2026-03-12T23:59:00-07:00"));
+        var next = await RunsAfterCheckAt("2026-03-13T06:31:00-07:00");
+        Assert.Equal(2, next.Length);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-13T06:30:00-07:00"), next[0].ScheduledFor);
+    }
+
+    [Fact]
     public async Task ASecondRunWhileOneIsUnderWayIsRefusedNamingIt()
     {
         _source.Add("u1", "revenue", "2026-03-10", 10);
         _source.Gate = new TaskCompletionSource();
         await Imports.Create(Definition());
-        var first = (await Imports.Run("daily", Day1.ToString(), Day1.ToString(), "manual")).Value!;
+        var first = (await Imports.Run("daily", Day1.ToString(), Day1.ToString())).Value!;
 
-        var second = await Imports.Run("daily", Day1.ToString(), Day1.ToString(), "manual");
+        var second = await Imports.Run("daily", Day1.ToString(), Day1.ToString());
 
         Assert.Equal(ImportRefusal.Busy, second.Refusal);
         Assert.Contains(first.RunId, second.Message);

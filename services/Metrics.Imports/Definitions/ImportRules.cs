@@ -15,9 +15,6 @@ public static partial class ImportRules
     [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
     private static partial Regex ImportIdPattern();
 
-    [GeneratedRegex("^daily@([01][0-9]|2[0-3]):([0-5][0-9])$")]
-    private static partial Regex SchedulePattern();
-
     public static IEnumerable<(string Field, string Problem)> Check(ImportDefinition definition, Func<string, bool> sourceExists)
     {
         if (!ImportIdPattern().IsMatch(definition.ImportId))
@@ -28,7 +25,7 @@ public static partial class ImportRules
             yield return ("import.source", $"no source \"{definition.Source}\" is configured for the project (Metrics:Projects:<project>:Sources:{definition.Source})");
         if (string.IsNullOrWhiteSpace(definition.Query))
             yield return ("import.query", "query is required: SQL for a postgres source, a path or glob under Root for a files source");
-        if (definition.Schedule.Length > 0 && Schedule(definition.Schedule) is null)
+        if (definition.Schedule.Length > 0 && ImportSchedule.Parse(definition.Schedule) is null)
             yield return ("import.schedule", $"schedule must be empty or daily@HH:MM (Pacific time, 24-hour), got \"{definition.Schedule}\"");
         if (definition.LookbackDays is < 1 or > MaxLookbackDays)
             yield return ("import.lookback_days", $"lookback_days must be 1 to {MaxLookbackDays} (0 means {ImportDefinition.DefaultLookbackDays}), got {definition.LookbackDays}");
@@ -36,13 +33,6 @@ public static partial class ImportRules
             yield return ("import.restate_threshold", $"restate_threshold must be a finite number of at least 0, got {definition.RestateThreshold.ToString(CultureInfo.InvariantCulture)}");
         if (definition.MaxRejectedRows < 0)
             yield return ("import.max_rejected_rows", $"max_rejected_rows must not be negative, got {definition.MaxRejectedRows}");
-    }
-
-    /// <summary>The Pacific time of day of a <c>daily@HH:MM</c> schedule; null when the text is not one.</summary>
-    public static TimeOnly? Schedule(string schedule)
-    {
-        var match = SchedulePattern().Match(schedule);
-        return match.Success ? new TimeOnly(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)) : null;
     }
 
     /// <summary>

@@ -13,7 +13,10 @@ public enum ImportRunStatus
 [GenerateSerializer, Immutable]
 public sealed record ImportRowError(long Row, string Column, string Reason, string Date);
 
-/// <summary>A run of an import as it stands; replaced, never changed, as the run goes on.</summary>
+/// <summary>
+/// A run of an import as it stands; replaced, never changed, as the run goes on. A scheduled run names the tick of
+/// the schedule it is (<see cref="ScheduledFor"/>), so that one tick makes one run however often it is looked at.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ImportRunState(
     string ImportId,
@@ -31,8 +34,12 @@ public sealed record ImportRunState(
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
     string Message,
-    string Trigger)
+    string Trigger,
+    DateTimeOffset? ScheduledFor = null)
 {
+    public const string Manual = "manual";
+    public const string Scheduled = "schedule";
+
     /// <summary>The run keeps its first errors only.</summary>
     public const int MaxErrors = 100;
 

@@ -54,7 +54,7 @@ public sealed class ImportEndpoint(IGrainFactory grains) : ImportService.ImportS
     }
 
     public override async Task<ImportRun> RunImport(RunImportRequest request, ServerCallContext context) =>
-        ToProto(Answer(await Imports(context).Run(request.ImportId, request.FromDate, request.ToDate, "manual")));
+        ToProto(Answer(await Imports(context).Run(request.ImportId, request.FromDate, request.ToDate)));
 
     public override async Task<ListImportRunsResponse> ListImportRuns(ListImportRunsRequest request, ServerCallContext context) =>
         new() { Runs = { Answer(await Imports(context).Runs(request.ImportId)).Select(ToProto) } };
@@ -139,6 +139,8 @@ public sealed class ImportEndpoint(IGrainFactory grains) : ImportService.ImportS
             Message = run.Message,
             Trigger = run.Trigger,
         };
+        if (run.ScheduledFor is { } scheduledFor)
+            proto.ScheduledFor = Timestamp.FromDateTimeOffset(scheduledFor);
         if (run.FinishedAt is { } finishedAt)
             proto.FinishedAt = Timestamp.FromDateTimeOffset(finishedAt);
         return proto;
