@@ -20,6 +20,8 @@ public sealed class NodeClient(MetricsServerProcess server) : IDisposable
 
     public MetricsService.MetricsServiceClient Metrics => new(_channel);
 
+    public ImportService.ImportServiceClient Imports => new(_channel);
+
     public Health.HealthClient Health => new(_channel);
 
     public void Dispose() => _channel.Dispose();

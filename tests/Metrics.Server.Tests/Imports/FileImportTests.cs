@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Serialization;
+using Metrics.Contracts.V1;
+using Metrics.Server.Tests.Infrastructure;
+using Parquet.Serialization;
+
+namespace Metrics.Server.Tests.Imports;
+
+/// <summary>
+/// The same rows through the files source: CSV written by hand and Parquet written with Parquet.Net (not the
+/// server's reader), under the source's Root, read back with the aggregates PostgreSQL computes from those rows.
+/// </summary>
+[Collection(ImportCollection.Name)]
+public sealed class FileImportTests(ImportServer server)
+{
+    private static readonly string[] Days = ["2026-02-11", "2026-02-12"];
+    private static readonly string[] Metrics = ["ctr", "revenue", "sessions"];
+
+    [Fact]
+    public async Task CsvAndParquetFilesReadBackWithTheAggregatesPostgreSqlComputes()
+    {
+        var rows = ImportRow.Sample(seed: 11, Days, units: 60);
+        await using var database = server.OpenDatabase();
+        var csvProject = server.NewProject();
+        var table = await WarehouseTable.CreateAsync(database, $"files_{csvProject.Name}", rows);
+        var figures = await table.FiguresAsync();
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, csvProject.Name));
+        // The CSV is cut in two files, found by one glob; the Parquet file holds all rows.
+        await WriteCsvAsync(Path.Combine(folder.FullName, "part-1.csv"), rows.Where(r => r.Date == Days[0]));
+        await WriteCsvAsync(Path.Combine(folder.FullName, "part-2.csv"), rows.Where(r => r.Date == Days[1]));
+        await WriteParquetAsync(Path.Combine(folder.FullName, "all.parquet"), rows);
+        var parquetProject = server.NewProject();
+
+        foreach (var (project, query) in new[] { (csvProject, $"{csvProject.Name}/part-*.csv"), (parquetProject, $"{csvProject.Name}/all.parquet") })
+        {
+            var key = SharedServer.Key(project.ServerSecret);
+            await server.Imports.CreateAsync(key, "files", "files", query);
+            var run = await server.Imports.RunToEndAsync(key, "files", Days[0], Days[^1]);
+            Assert.True(run.Status == ImportRunStatus.Succeeded, $"{query}: {run.Message}");
+            Assert.Equal((rows.Count, rows.Count), (run.RowsRead, run.RowsApplied));
+            foreach (var day in Days)
+                foreach (var metric in Metrics)
+                {
+                    var read = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = day }, key);
+                    Figuring.AssertMatches(figures[(metric, day)], read.Overall, $"{query}: {metric} on {day}");
+                }
+        }
+    }
+
+    [Theory]
+    [InlineData("../outside.csv")]
+    [InlineData("/etc/passwd")]
+    [InlineData("nothing-matches-*.parquet")]
+    public async Task APathOutsideTheRootOrMatchingNoFileFailsTheRunAndAppliesNothing(string query)
+    {
+        var project = server.NewProject();
+        var key = SharedServer.Key(project.ServerSecret);
+        // A file that exists beside the Root: refused for where it is, not for being absent.
+        var outside = Path.Combine(server.Files.Parent!.FullName, "outside.csv");
+        await File.WriteAllTextAsync(outside, "unit_id,id_type,date,metric_name,metric_value\nu1,user_id,2026-02-11,leak,1\n");
+        await server.Imports.CreateAsync(key, "confined", "files", query);
+
+        ImportRun run;
+        try
+        {
+            run = await server.Imports.RunToEndAsync(key, "confined", Days[0], Days[0]);
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+
+        Assert.Equal(ImportRunStatus.Failed, run.Status);
+        Assert.Contains(query, run.Message);
+        Assert.Equal(0, run.RowsApplied);
+        Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), key)).Metrics);
+    }
+
+    private static async Task WriteCsvAsync(string path, IEnumerable<ImportRow> rows)
+    {
+        var csv = new StringBuilder("unit_id,id_type,date,metric_name,metric_value,numerator,denominator\n");
+        foreach (var r in rows)
+            csv.Append(CultureInfo.InvariantCulture, $"{r.UnitId},{r.IdType},{r.Date},{r.MetricName},{r.MetricValue:R},{r.Numerator:R},{r.Denominator:R}\n");
+        await File.WriteAllTextAsync(path, csv.ToString());
+    }
+
+    private static async Task WriteParquetAsync(string path, IEnumerable<ImportRow> rows)
+    {
+        await using var file = File.Create(path);
+        await ParquetSerializer.SerializeAsync(rows.Select(r => new ParquetRow
+        {
+            UnitId = r.UnitId, IdType = r.IdType, Date = DateOnly.Parse(r.Date, CultureInfo.InvariantCulture), MetricName = r.MetricName,
+            MetricValue = r.MetricValue, Numerator = r.Numerator, Denominator = r.Denominator,
+        }), file);
+    }
+
+    private sealed class ParquetRow
+    {
+        [JsonPropertyName("unit_id")] public string UnitId { get; set; } = "";
+        [JsonPropertyName("id_type")] public string IdType { get; set; } = "";
+        [JsonPropertyName("date")] public DateOnly Date { get; set; }
+        [JsonPropertyName("metric_name")] public string MetricName { get; set; } = "";
+        [JsonPropertyName("metric_value")] public double? MetricValue { get; set; }
+        [JsonPropertyName("numerator")] public double? Numerator { get; set; }
+        [JsonPropertyName("denominator")] public double? Denominator { get; set; }
+    }
+}

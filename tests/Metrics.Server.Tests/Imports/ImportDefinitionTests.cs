@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+using Metrics.Server.Tests.Infrastructure;
+
+namespace Metrics.Server.Tests.Imports;
+
+/// <summary>ImportService's definitions and errors, over gRPC and JSON: each refusal names its field and has its code.</summary>
+[Collection(ImportCollection.Name)]
+public sealed class ImportDefinitionTests(ImportServer server)
+{
+    [Theory]
+    [InlineData("Bad Id", "warehouse", "", "import.import_id")]
+    [InlineData("ok", "nowhere", "", "import.source")]
+    [InlineData("ok", "warehouse", "every day", "import.schedule")]
+    [InlineData("ok", "warehouse", "daily@25:00", "import.schedule")]
+    public async Task AnInvalidDefinitionIsRefusedNamingItsField(string importId, string source, string schedule, string field)
+    {
+        var key = SharedServer.Key(server.NewProject().ServerSecret);
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Imports.CreateAsync(key, importId, source, "SELECT 1", i => i.Schedule = schedule));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(field.Split('.')[1], error.Status.Detail);
+        var details = error.GetRpcStatus()!.Details.Single().Unpack<Google.Rpc.BadRequest>();
+        Assert.Equal(field, Assert.Single(details.FieldViolations).Field);
+    }
+
+    [Fact]
+    public async Task ATakenIdIsAlreadyExistsAnUnknownOneNotFoundAndAnIngestKeyMayNotCall()
+    {
+        var project = server.NewProject();
+        var key = SharedServer.Key(project.ServerSecret);
+        await server.Imports.CreateAsync(key, "taken", "warehouse", "SELECT 1");
+
+        var taken = await Assert.ThrowsAsync<RpcException>(() => server.Imports.CreateAsync(key, "taken", "warehouse", "SELECT 2"));
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => server.Imports.RunImportAsync(new RunImportRequest { ImportId = "nope" }, key).ResponseAsync);
+        var ingestKey = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Imports.ListImportsAsync(new ListImportsRequest(), SharedServer.Key(project.IngestKey)).ResponseAsync);
+        var badWindow = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Imports.RunImportAsync(new RunImportRequest { ImportId = "taken", FromDate = "2026-02-10", ToDate = "2026-02-01" }, key).ResponseAsync);
+
+        Assert.Equal(StatusCode.AlreadyExists, taken.StatusCode);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, ingestKey.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, badWindow.StatusCode);
+        Assert.Contains("from_date", badWindow.Status.Detail);
+    }
+
+    [Fact]
+    public async Task TheJsonRoutesCreateRunAndListAnImport()
+    {
+        var project = server.NewProject();
+        await using var database = server.OpenDatabase();
+        var table = await WarehouseTable.CreateAsync(database, $"json_{project.Name}", ImportRow.Sample(seed: 31, ["2026-02-25"], units: 4));
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/v1/imports")
+        {
+            Content = JsonContent($$"""{"importId": "via_json", "source": "warehouse", "query": "SELECT * FROM {{table.Name}}", "max_rejected_rows": 3}"""),
+        };
+        create.Headers.Add("statsig-api-key", project.ServerSecret);
+        using var created = await server.Http.SendAsync(create);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        using (var import = JsonDocument.Parse(await created.Content.ReadAsStringAsync()))
+            Assert.Equal(3, import.RootElement.GetProperty("maxRejectedRows").GetInt32());
+
+        using var start = new HttpRequestMessage(HttpMethod.Post, "/v1/imports/via_json/runs") { Content = JsonContent("""{"fromDate": "2026-02-25", "toDate": "2026-02-25"}""") };
+        start.Headers.Add("statsig-api-key", project.ServerSecret);
+        using var started = await server.Http.SendAsync(start);
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        string runId;
+        using (var run = JsonDocument.Parse(await started.Content.ReadAsStringAsync()))
+            runId = run.RootElement.GetProperty("runId").GetString()!;
+
+        using var watch = new HttpRequestMessage(HttpMethod.Get, $"/v1/imports/via_json/runs/{runId}/watch");
+        watch.Headers.Add("statsig-api-key", project.ServerSecret);
+        using var watched = await server.Http.SendAsync(watch);
+        var lines = await watched.Content.ReadAsStringAsync(); // the stream ends with the run
+        Assert.Contains("\"SUCCEEDED\"", lines);
+
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/v1/imports/via_json/runs");
+        list.Headers.Add("statsig-api-key", project.ServerSecret);
+        using var listed = await server.Http.SendAsync(list);
+        using var runs = JsonDocument.Parse(await listed.Content.ReadAsStringAsync());
+        var only = Assert.Single(runs.RootElement.GetProperty("runs").EnumerateArray());
+        Assert.Equal((runId, "SUCCEEDED", "13"), (only.GetProperty("runId").GetString(), only.GetProperty("status").GetString(), only.GetProperty("rowsApplied").GetString()));
+    }
+
+    private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+}
