@@ -415,11 +415,11 @@ public sealed class LogstreamTests
         return (int.Parse(user[1..dash], CultureInfo.InvariantCulture), int.Parse(user[(dash + 1)..], CultureInfo.InvariantCulture));
     }
 
-    private static async Task<(SharedServer Server, TestProject Project, Metadata Headers)> StartAsync()
+    private static async Task<(SharedServer Server, ProjectKeys Project, Metadata Headers)> StartAsync()
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        return (server, project, SharedServer.Key(project.ServerSecret));
+        return (server, project, ProjectKeys.Headers(project.ServerSecret));
     }
 
     private static Task<AsyncServerStreamingCall<LogstreamEntry>> SubscribeAsync(

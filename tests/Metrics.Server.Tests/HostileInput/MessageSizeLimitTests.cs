@@ -27,7 +27,7 @@ public sealed class MessageSizeLimitTests
         var project = server.NewProject();
         var request = RequestOfSize(Limit + overLimit);
 
-        var status = await RawGrpc.CallAsync(server.Channel, RawGrpc.LogCustomMetric, request, SharedServer.Key(project.IngestKey));
+        var status = await RawGrpc.CallAsync(server.Channel, RawGrpc.LogCustomMetric, request, ProjectKeys.Headers(project.IngestKey));
 
         Assert.True(expected == status.StatusCode, $"expected {expected}, got {status.StatusCode}: {status.Detail}");
         Assert.Contains(expected == StatusCode.InvalidArgument ? "metrics[0].user_id" : "maximum", status.Detail);
@@ -66,7 +66,7 @@ public sealed class MessageSizeLimitTests
             });
         Assert.InRange(request.CalculateSize(), 4 << 20, Limit); // over gRPC's default limit of 4 MiB, within ours
 
-        var response = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        var response = await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
 
         Assert.Equal(10_000, response.Accepted);
         await AssertTenThousandUnitsAsync(server, project);
@@ -115,15 +115,15 @@ public sealed class MessageSizeLimitTests
         return bytes;
     }
 
-    private static async Task AssertTenThousandUnitsAsync(SharedServer server, TestProject project)
+    private static async Task AssertTenThousandUnitsAsync(SharedServer server, ProjectKeys project)
     {
         var day = await server.Metrics.GetMetricDayAsync(
-            new GetMetricDayRequest { MetricName = LongestMetricName, Date = Day }, SharedServer.Key(project.ServerSecret));
+            new GetMetricDayRequest { MetricName = LongestMetricName, Date = Day }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(LongestMetricName, day.MetricName);
         Assert.Equal(MetricKind.Ratio, day.Kind);
         Assert.Equal((10_000L, 10_000L), (day.Overall.UnitCount, day.Overall.RowCount));
     }
 
-    private static Task<(HttpStatusCode Status, string Body)> PostJsonAsync(SharedServer server, TestProject project, string body) =>
+    private static Task<(HttpStatusCode Status, string Body)> PostJsonAsync(SharedServer server, ProjectKeys project, string body) =>
         server.Http.PostJsonAsync("v1/log_custom_metric", project.IngestKey, body);
 }

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Grpc.Net.Client;
 using Metrics.Contracts.V1;
 
@@ -28,11 +27,11 @@ public sealed class SharedServer
 
     public static Task<SharedServer> GetAsync() => Instance.Value;
 
-    public TestProject NewProject()
+    public ProjectKeys NewProject()
     {
         var index = Interlocked.Increment(ref _nextProject) - 1;
-        if (index >= MetricsServerProcess.ProjectCount)
-            throw new InvalidOperationException($"raise MetricsServerProcess.ProjectCount: more than {MetricsServerProcess.ProjectCount} projects taken");
+        if (index >= TestServers.ProjectCount)
+            throw new InvalidOperationException($"raise TestServers.ProjectCount: more than {TestServers.ProjectCount} projects taken");
         return TestProject.Of(index);
     }
 
@@ -43,8 +42,6 @@ public sealed class SharedServer
     public LogstreamService.LogstreamServiceClient Logstream => new(Channel);
 
     public MetricsService.MetricsServiceClient Metrics => new(Channel);
-
-    public static Metadata Key(string key) => new() { { "statsig-api-key", key } };
 
     /// <summary>At the end of the test run (<see cref="TestRunFramework"/>): stops the server, if a test started it.</summary>
     public static async Task StopAsync()
@@ -57,5 +54,5 @@ public sealed class SharedServer
         await shared.Process.DisposeAsync();
     }
 
-    private static async Task<SharedServer> StartAsync() => new(await MetricsServerProcess.StartAsync());
+    private static async Task<SharedServer> StartAsync() => new(await TestServers.StartAsync());
 }
