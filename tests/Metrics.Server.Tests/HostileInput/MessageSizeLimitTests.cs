@@ -12,9 +12,11 @@ namespace Metrics.Server.Tests.HostileInput;
 /// <summary>
 /// <c>Metrics:MaxMessageBytes</c>, 16 MiB by default: a gRPC message or JSON body of exactly that size is read
 /// (and here refused for its over-long user_id), one byte more is refused unread — RESOURCE_EXHAUSTED over gRPC,
-/// HTTP 413 over JSON — and the largest valid request fits with room to spare over both.
+/// HTTP 413 over JSON — and the largest valid request fits with room to spare over both. Heavy: on the server of
+/// the heavy tests.
 /// </summary>
-public sealed class MessageSizeLimitTests
+[Collection(HeavyTestsCollection.Name)]
+public sealed class MessageSizeLimitTests(HeavyTestsServer heavy)
 {
     private const int Limit = 16 << 20;
 
@@ -23,7 +25,7 @@ public sealed class MessageSizeLimitTests
     [InlineData(1, StatusCode.ResourceExhausted)]
     public async Task GrpcMessageAtTheLimitIsReadAndOneByteMoreIsNot(int overLimit, StatusCode expected)
     {
-        var server = await SharedServer.GetAsync();
+        var server = heavy.Server;
         var project = server.NewProject();
         var request = RequestOfSize(Limit + overLimit);
 
@@ -39,7 +41,7 @@ public sealed class MessageSizeLimitTests
     [InlineData(1, HttpStatusCode.RequestEntityTooLarge)]
     public async Task JsonBodyAtTheLimitIsReadAndOneByteMoreIsNot(int overLimit, HttpStatusCode expected)
     {
-        var server = await SharedServer.GetAsync();
+        var server = heavy.Server;
         var project = server.NewProject();
         const string head = "{\"metrics\": [{\"id_type\": \"user_id\", \"metric_name\": \"hostile_metric\", \"metric_value\": 1, \"user_id\": \"";
         const string tail = "\"}]}";
@@ -55,7 +57,7 @@ public sealed class MessageSizeLimitTests
     [Fact]
     public async Task LargestValidRequestIsAcceptedOverGrpc()
     {
-        var server = await SharedServer.GetAsync();
+        var server = heavy.Server;
         var project = server.NewProject();
         var request = new LogCustomMetricRequest { IdempotencyKey = LongestIdempotencyKey };
         for (var i = 0; i < 10_000; i++)
@@ -75,7 +77,7 @@ public sealed class MessageSizeLimitTests
     [Fact]
     public async Task LargestValidRequestIsAcceptedOverJson()
     {
-        var server = await SharedServer.GetAsync();
+        var server = heavy.Server;
         var project = server.NewProject();
         var records = Enumerable.Range(0, 10_000).Select(i => string.Create(CultureInfo.InvariantCulture,
             $$"""{"user_id":"{{LongestUserId(i)}}","id_type":"stable_id","metric_name":"{{LongestMetricName}}","numerator":{{Numerator:R}},"denominator":{{Denominator:R}},"date":"{{Day}}"}"""));
