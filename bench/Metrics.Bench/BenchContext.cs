@@ -7,14 +7,14 @@ using Spectre.Console;
 namespace Metrics.Bench;
 
 /// <summary>What the scenarios of one run share: options, the Redis server, the day they write, the results so far.</summary>
-public sealed class BenchContext(BenchOptions options, RedisServer redis, string logDirectory, string workDirectory)
+public sealed class BenchContext(BenchOptions options, RedisServerProcess redis, string logDirectory, string workDirectory)
 {
     /// <summary>Concurrent callers of the ingest scenarios, each with a connection of its own.</summary>
     public const int Callers = 8;
 
     public BenchOptions Options { get; } = options;
 
-    public RedisServer Redis { get; } = redis;
+    public RedisServerProcess Redis { get; } = redis;
 
     public string WorkDirectory { get; } = workDirectory;
 
@@ -27,7 +27,7 @@ public sealed class BenchContext(BenchOptions options, RedisServer redis, string
     public List<ScenarioResult> Results { get; } = [];
 
     /// <summary>Every node started in the run; those still running are watched by each scenario's CPU meter.</summary>
-    private readonly List<ServerNode> _nodes = [];
+    private readonly List<MetricsServerProcess> _nodes = [];
 
     /// <summary>S1's workload (also the floor's and S2's and S8's): 2,000 calls of 1,000 records over 20 metrics × 100,000 units at full scale.</summary>
     public IngestWorkload IngestWorkload(string metricPrefix) =>
@@ -38,11 +38,12 @@ public sealed class BenchContext(BenchOptions options, RedisServer redis, string
     public string ClusterId(string cluster) => $"bench-{RunId}-{cluster}";
 
     /// <summary>Starts a server node (on the run's Redis, or embedded) and says where it runs, e.g. to attach dotnet-counters.</summary>
-    public async Task<ServerNode> StartNodeAsync(string name, bool onRedis, string cluster)
+    public async Task<MetricsServerProcess> StartNodeAsync(string name, bool onRedis, string cluster)
     {
-        var node = await ServerNode.StartAsync(name, Options.ServerAssembly, onRedis ? Redis.Endpoint : null, ClusterId(cluster), logDirectory);
+        var node = await MetricsServerProcess.StartAsync(
+            BenchNode.Options(name, Options.ServerAssembly, onRedis ? Redis.ConnectionString : null, ClusterId(cluster), logDirectory));
         _nodes.Add(node);
-        Progress($"{name} serving ({(onRedis ? "Redis deployment" : "embedded")}): pid {node.Pid}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
+        Progress($"{name} serving ({(onRedis ? "Redis deployment" : "embedded")}): pid {node.ProcessId}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
         return node;
     }
 
@@ -59,9 +60,9 @@ public sealed class BenchContext(BenchOptions options, RedisServer redis, string
         var result = new ScenarioResult(id, title);
         Results.Add(result);
         Progress($"{id}: {title}");
-        var cpu = CpuMeter.ForHarness().Watch("redis", Redis.Pid);
+        var cpu = CpuMeter.ForHarness().Watch("redis", Redis.ProcessId);
         foreach (var node in _nodes.Where(n => n.IsRunning))
-            cpu.Watch(node.Name, node.Pid);
+            cpu.Watch(node.Name, node.ProcessId);
         var clock = Stopwatch.StartNew();
         try
         {

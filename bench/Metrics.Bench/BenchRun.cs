@@ -55,10 +55,15 @@ public static class BenchRun
                                    "they share the cores and lower the figures; see \"other processes\" in the CPU table.[/]");
         BenchContext.Progress($"scenarios {string.Join(",", BenchOptions.AllScenarios.Where(options.Runs))} at scale {options.Scale}; " +
                               $"server {options.ServerAssembly}; logs in {logDirectory}");
-        RedisServer redis;
+        RedisServerProcess redis;
         try
         {
-            redis = await RedisServer.StartAsync(Path.Combine(logDirectory, "redis.log"));
+            redis = await RedisServerProcess.StartAsync(new RedisServerOptions
+            {
+                AppendFsync = AppendFsync.EverySecond, // Redis' default durability
+                KeepOutput = false,
+                LogFile = Path.Combine(logDirectory, "redis.log"),
+            });
         }
         catch (Exception e)
         {
@@ -71,8 +76,9 @@ public static class BenchRun
         List<ScenarioResult> results;
         try
         {
-            BenchContext.Progress($"redis-server {redis.Version} on {redis.Endpoint} (pid {redis.Pid}), append-only, fsync every second");
-            machine = MachineInfo.Read(options.RepositoryRoot, redis.Version);
+            var version = await redis.InfoAsync("redis_version");
+            BenchContext.Progress($"redis-server {version} on {redis.ConnectionString} (pid {redis.ProcessId}), append-only, fsync every second");
+            machine = MachineInfo.Read(options.RepositoryRoot, version);
             var context = new BenchContext(options, redis, logDirectory, work);
             UserIds.Prepare(Math.Max(options.Scaled(100_000, 1000), options.Scaled(1000, 1) * 1000));
 
@@ -101,7 +107,7 @@ public static class BenchRun
     private static async Task RedisIngestAsync(BenchContext context)
     {
         var options = context.Options;
-        ServerNode? node = null;
+        MetricsServerProcess? node = null;
         if (options.Runs("S1") || options.Runs("S2"))
         {
             try

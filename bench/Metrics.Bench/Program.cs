@@ -43,8 +43,7 @@ command.SetAction(async (parse, _) =>
         Console.Error.WriteLine("--scale must be above 0 and at most 10");
         return 2;
     }
-    var root = Repository.Root();
     return await BenchRun.RunAsync(new BenchOptions(
-        selected, size, parse.GetValue(output)!, parse.GetValue(server) ?? Repository.DefaultServerAssembly(root), root));
+        selected, size, parse.GetValue(output)!, parse.GetValue(server) ?? RepositoryLayout.ServerAssembly(), RepositoryLayout.Root()));
 });
 return await command.Parse(args).InvokeAsync();

@@ -164,7 +164,7 @@ public sealed class AggregateTests
         var openExport = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(server, project, "tests_only"));
         Assert.Equal(StatusCode.NotFound, openExport.StatusCode);
 
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => GetDayAsync(server, project, "tests_only"))).StatusCode);
         Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => ExportAsync(server, project, "tests_only"))).StatusCode);
         Assert.Equal(DayStatus.Finalized, (await GetDayAsync(server, project, "tests_only", includeTest: true)).Status);
@@ -244,11 +244,11 @@ public sealed class AggregateTests
 
         // A watermark one second short of the day's end does not seal it.
         var end = PacificTime.EndOf(Day);
-        var early = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = end - 1 }, SharedServer.Key(project.ServerSecret));
+        var early = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = end - 1 }, ProjectKeys.Headers(project.ServerSecret));
         Assert.DoesNotContain(Day, early.FinalizedDates);
         Assert.Equal(DayStatus.Open, (await GetDayAsync(server, project, "orders")).Status);
 
-        var sealing = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = end }, SharedServer.Key(project.ServerSecret));
+        var sealing = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = end }, ProjectKeys.Headers(project.ServerSecret));
         Assert.True(sealing.Success);
         Assert.Equal([Day], sealing.FinalizedDates);
         var finalized = await GetDayAsync(server, project, "orders");
@@ -263,7 +263,7 @@ public sealed class AggregateTests
 
         // A late write is refused and the finalized aggregate does not change.
         var late = await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(
-            new LogCustomMetricRequest { Metrics = { Value("u4", "orders", 100) } }, SharedServer.Key(project.IngestKey)).ResponseAsync);
+            new LogCustomMetricRequest { Metrics = { Value("u4", "orders", 100) } }, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, late.StatusCode);
         Assert.Contains(Day, late.Status.Detail);
         var after = await GetDayAsync(server, project, "orders");
@@ -289,7 +289,7 @@ public sealed class AggregateTests
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
         await IngestAsync(server, project, false, Value("u1", "other", 1));
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, ProjectKeys.Headers(project.ServerSecret));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(server, project, "never_ingested"));
 
@@ -306,7 +306,7 @@ public sealed class AggregateTests
             Value("u1", metric, 2), Value("u2", metric, 5), Ratio("s1", metric, 1, 4, "stable_id"), Value("s2", metric, 7.5, "stable_id"));
         await IngestAsync(server, project, false, Value("u1", metric, 3), Ratio("s1", metric, 2, 6, "stable_id"));
         await IngestAsync(server, project, true, Value("t-only", metric, 1000), Value("u1", metric, 500), Ratio("t-ratio", metric, 9, 9));
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, ProjectKeys.Headers(project.ServerSecret));
 
         var units = await ExportAsync(server, project, metric);
         var aggregate = (await GetDayAsync(server, project, metric)).Overall;
@@ -342,7 +342,7 @@ public sealed class AggregateTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
 
         await IngestAsync(server, project, true, Value("t1", "test_only", 1, date: "2026-05-09"));
         await IngestAsync(server, project, false, Value("u1", "mixed", 1, date: "2026-05-09"));
@@ -360,7 +360,7 @@ public sealed class AggregateTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), secret)).Metrics);
 
         await IngestAsync(server, project, false, Value("u1", "alpha", 1, date: "2026-05-08"));
@@ -421,7 +421,7 @@ public sealed class AggregateTests
         using var withTestBody = JsonDocument.Parse(withTestText);
         Assert.Equal(4, Int64(withTestBody.RootElement.GetProperty("overall").GetProperty("unitCount")));
 
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, ProjectKeys.Headers(project.ServerSecret));
         using var finalized = await GetJsonAsync(server, project, "v1/metrics/json_metric/days/2026-05-10");
         using var finalizedBody = JsonDocument.Parse(await finalized.Content.ReadAsStringAsync());
         Assert.Equal("FINALIZED", finalizedBody.RootElement.GetProperty("status").GetString());
@@ -447,20 +447,20 @@ public sealed class AggregateTests
     private static long Int64(JsonElement element) =>
         element.ValueKind == JsonValueKind.String ? long.Parse(element.GetString()!, CultureInfo.InvariantCulture) : element.GetInt64();
 
-    private static async Task<HttpResponseMessage> GetJsonAsync(SharedServer server, TestProject project, string path)
+    private static async Task<HttpResponseMessage> GetJsonAsync(SharedServer server, ProjectKeys project, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("statsig-api-key", project.ServerSecret);
         return await server.Http.SendAsync(request);
     }
 
-    private static async Task<MetricDay> GetDayAsync(SharedServer server, TestProject project, string metric, string date = Day, bool includeTest = false) =>
+    private static async Task<MetricDay> GetDayAsync(SharedServer server, ProjectKeys project, string metric, string date = Day, bool includeTest = false) =>
         await server.Metrics.GetMetricDayAsync(
-            new GetMetricDayRequest { MetricName = metric, Date = date, IncludeTest = includeTest }, SharedServer.Key(project.ServerSecret));
+            new GetMetricDayRequest { MetricName = metric, Date = date, IncludeTest = includeTest }, ProjectKeys.Headers(project.ServerSecret));
 
-    private static async Task<List<UnitValue>> ExportAsync(SharedServer server, TestProject project, string metric)
+    private static async Task<List<UnitValue>> ExportAsync(SharedServer server, ProjectKeys project, string metric)
     {
-        using var call = server.Metrics.ExportMetricDay(new ExportMetricDayRequest { MetricName = metric, Date = Day }, SharedServer.Key(project.ServerSecret));
+        using var call = server.Metrics.ExportMetricDay(new ExportMetricDayRequest { MetricName = metric, Date = Day }, ProjectKeys.Headers(project.ServerSecret));
         var units = new List<UnitValue>();
         while (await call.ResponseStream.MoveNext(CancellationToken.None))
             units.Add(call.ResponseStream.Current);

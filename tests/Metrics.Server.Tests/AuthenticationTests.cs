@@ -57,15 +57,15 @@ public sealed class AuthenticationTests
                 headers = null;
                 break;
             case KeyUsed.Unknown:
-                headers = SharedServer.Key("no-such-key-" + Guid.NewGuid().ToString("N"));
+                headers = ProjectKeys.Headers("no-such-key-" + Guid.NewGuid().ToString("N"));
                 break;
             case KeyUsed.Ingest:
-                headers = SharedServer.Key(server.NewProject().IngestKey);
+                headers = ProjectKeys.Headers(server.NewProject().IngestKey);
                 break;
             default:
                 var project = server.NewProject();
                 await SeedFinalizedDayAsync(server, project);
-                headers = SharedServer.Key(project.ServerSecret);
+                headers = ProjectKeys.Headers(project.ServerSecret);
                 break;
         }
 
@@ -86,7 +86,7 @@ public sealed class AuthenticationTests
     {
         var server = await SharedServer.GetAsync();
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            server.Readiness.GetReadinessAsync(new GetReadinessRequest(), SharedServer.Key("")).ResponseAsync);
+            server.Readiness.GetReadinessAsync(new GetReadinessRequest(), ProjectKeys.Headers("")).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
     }
 
@@ -98,7 +98,7 @@ public sealed class AuthenticationTests
         foreach (var wrong in new[] { project.ServerSecret.ToUpperInvariant(), "x" + project.ServerSecret, project.ServerSecret + "x" })
         {
             var ex = await Assert.ThrowsAsync<RpcException>(() =>
-                server.Readiness.GetReadinessAsync(new GetReadinessRequest(), SharedServer.Key(wrong)).ResponseAsync);
+                server.Readiness.GetReadinessAsync(new GetReadinessRequest(), ProjectKeys.Headers(wrong)).ResponseAsync);
             Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
         }
     }
@@ -231,8 +231,8 @@ public sealed class AuthenticationTests
         var server = await SharedServer.GetAsync();
         var a = server.NewProject();
         var b = server.NewProject();
-        var aSecret = SharedServer.Key(a.ServerSecret);
-        var bSecret = SharedServer.Key(b.ServerSecret);
+        var aSecret = ProjectKeys.Headers(a.ServerSecret);
+        var bSecret = ProjectKeys.Headers(b.ServerSecret);
         const string metric = "isolated_metric";
         string[] aUsers = ["a-user-1", "a-user-2", "a-user-3"];
 
@@ -245,13 +245,13 @@ public sealed class AuthenticationTests
         var ingest = new LogCustomMetricRequest();
         foreach (var user in aUsers)
             ingest.Metrics.Add(new MetricRecord { UserId = user, IdType = "user_id", MetricName = metric, MetricValue = 5, Date = Day });
-        Assert.Equal(3, (await server.Ingest.LogCustomMetricAsync(ingest, SharedServer.Key(a.IngestKey))).Accepted);
+        Assert.Equal(3, (await server.Ingest.LogCustomMetricAsync(ingest, ProjectKeys.Headers(a.IngestKey))).Accepted);
         var testIngest = new LogCustomMetricRequest
         {
             IsTest = true,
             Metrics = { new MetricRecord { UserId = "a-test-user", IdType = "user_id", MetricName = metric, MetricValue = 1, Date = Day } },
         };
-        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(testIngest, SharedServer.Key(a.IngestKey))).Accepted);
+        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(testIngest, ProjectKeys.Headers(a.IngestKey))).Accepted);
         var sealedA = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, aSecret);
         Assert.Contains(Day, sealedA.FinalizedDates);
         Assert.Equal(DayStatus.Finalized, (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day }, aSecret)).Status);
@@ -279,7 +279,7 @@ public sealed class AuthenticationTests
         {
             Metrics = { new MetricRecord { UserId = "b-marker", IdType = "user_id", MetricName = metric, MetricValue = 7, Date = Day } },
         };
-        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(marker, SharedServer.Key(b.IngestKey))).Accepted);
+        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(marker, ProjectKeys.Headers(b.IngestKey))).Accepted);
         var bDay = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day }, bSecret);
         Assert.Equal(DayStatus.Open, bDay.Status);
         Assert.Equal(1, bDay.Overall.UnitCount);
@@ -316,7 +316,7 @@ public sealed class AuthenticationTests
         {
             Metrics = { new MetricRecord { UserId = user, IdType = "user_id", MetricName = metric, MetricValue = 1, Date = OpenDay } },
         };
-        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(ingestKey))).Accepted);
+        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(ingestKey))).Accepted);
     }
 
     [Fact]
@@ -330,11 +330,11 @@ public sealed class AuthenticationTests
             Metrics = { new MetricRecord { UserId = "u1", IdType = "user_id", MetricName = "own_metric", MetricValue = 1, Date = Day } },
         };
 
-        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(a.IngestKey))).Accepted);
+        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(a.IngestKey))).Accepted);
 
         var lookup = new GetMetricDayRequest { MetricName = "own_metric", Date = Day };
-        Assert.Equal(1, (await server.Metrics.GetMetricDayAsync(lookup, SharedServer.Key(a.ServerSecret))).Overall.RowCount);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Metrics.GetMetricDayAsync(lookup, SharedServer.Key(b.ServerSecret)).ResponseAsync);
+        Assert.Equal(1, (await server.Metrics.GetMetricDayAsync(lookup, ProjectKeys.Headers(a.ServerSecret))).Overall.RowCount);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Metrics.GetMetricDayAsync(lookup, ProjectKeys.Headers(b.ServerSecret)).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
 
@@ -413,7 +413,7 @@ public sealed class AuthenticationTests
     }
 
     /// <summary>Two units of <see cref="Metric"/> on <see cref="Day"/>, sealed.</summary>
-    private static async Task SeedFinalizedDayAsync(SharedServer server, TestProject project)
+    private static async Task SeedFinalizedDayAsync(SharedServer server, ProjectKeys project)
     {
         var seed = new LogCustomMetricRequest
         {
@@ -423,8 +423,8 @@ public sealed class AuthenticationTests
                 new MetricRecord { UserId = "seed-2", IdType = "stable_id", MetricName = Metric, MetricValue = 2, Date = Day },
             },
         };
-        Assert.Equal(2, (await server.Ingest.LogCustomMetricAsync(seed, SharedServer.Key(project.ServerSecret))).Accepted);
-        var sealedDays = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
+        Assert.Equal(2, (await server.Ingest.LogCustomMetricAsync(seed, ProjectKeys.Headers(project.ServerSecret))).Accepted);
+        var sealedDays = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Contains(Day, sealedDays.FinalizedDates);
     }
 

@@ -64,7 +64,11 @@ public sealed class BenchSmokeTests
 
     private static async Task<(int ExitCode, string Output)> RunHarnessAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet", [HarnessAssembly(), .. arguments])
+        // The harness built by the solution build, in the configuration of this test assembly.
+        var harness = RepositoryLayout.BuildOutput(Path.Combine("bench", "Metrics.Bench"), "Metrics.Bench.dll");
+        if (!File.Exists(harness))
+            throw new FileNotFoundException("build the solution first (dotnet build Metrics.sln)", harness);
+        var start = new ProcessStartInfo("dotnet", [harness, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -85,17 +89,6 @@ public sealed class BenchSmokeTests
             throw new TimeoutException($"the harness did not finish within 5 minutes:\n{await stdout}{await stderr}");
         }
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    /// <summary>The harness built by the solution build, in the configuration of this test assembly.</summary>
-    private static string HarnessAssembly()
-    {
-        var testDir = AppContext.BaseDirectory; // tests/Metrics.Server.Tests/bin/{Configuration}/net10.0/
-        var framework = new DirectoryInfo(testDir).Name;
-        var configuration = new DirectoryInfo(testDir).Parent!.Name;
-        var root = Path.GetFullPath(Path.Combine(testDir, "..", "..", "..", "..", ".."));
-        var path = Path.Combine(root, "bench", "Metrics.Bench", "bin", configuration, framework, "Metrics.Bench.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("build the solution first (dotnet build Metrics.sln)", path);
     }
 }
 

@@ -103,20 +103,20 @@ public sealed class CatalogPagingTests
         Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
     }
 
-    private static Metadata Secret(TestProject project) => SharedServer.Key(project.ServerSecret);
+    private static Metadata Secret(ProjectKeys project) => ProjectKeys.Headers(project.ServerSecret);
 
     /// <summary>One record each of <paramref name="count"/> metrics, named so that their order differs from the order sent.</summary>
-    private static async Task<List<string>> IngestMetricsAsync(SharedServer server, TestProject project, int count)
+    private static async Task<List<string>> IngestMetricsAsync(SharedServer server, ProjectKeys project, int count)
     {
         var names = Enumerable.Range(0, count).Select(i => $"metric_{(i * 7919) % count:D4}").ToList();
         var request = new LogCustomMetricRequest();
         request.Metrics.AddRange(names.Select(n => new MetricRecord { UserId = "u", IdType = "user_id", MetricName = n, MetricValue = 1, Date = Day }));
-        var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        var reply = await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
         Assert.Equal(count, reply.Accepted);
         return names;
     }
 
-    private static async Task<HttpResponseMessage> GetJsonAsync(SharedServer server, TestProject project, string path)
+    private static async Task<HttpResponseMessage> GetJsonAsync(SharedServer server, ProjectKeys project, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("statsig-api-key", project.ServerSecret);

@@ -32,9 +32,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task MutatedProtobufMessages()
     {
-        await using var server = await MetricsServerProcess.StartAsync();
+        await using var server = await TestServers.StartAsync();
         using var channel = server.CreateChannel();
-        var key = SharedServer.Key(TestProject.Of(0).ServerSecret);
+        var key = ProjectKeys.Headers(TestProject.Of(0).ServerSecret);
         var residentBefore = ResidentBytes(server.ProcessId);
         var random = new Random(5001);
         var mutator = new ByteMutator(random);
@@ -59,7 +59,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task RandomAndMutatedJsonBodies()
     {
-        await using var server = await MetricsServerProcess.StartAsync();
+        await using var server = await TestServers.StartAsync();
         using var http = server.CreateHttpClient();
         var secret = TestProject.Of(0).ServerSecret;
         var residentBefore = ResidentBytes(server.ProcessId);
@@ -97,9 +97,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         var project = TestProject.Of(1);
         var control = new LogCustomMetricRequest { Metrics = { new MetricRecord { UserId = "u-control", IdType = "user_id", MetricName = "control", MetricValue = 1, Date = Day } } };
-        Assert.Equal(1, (await new IngestService.IngestServiceClient(channel).LogCustomMetricAsync(control, SharedServer.Key(project.IngestKey))).Accepted);
+        Assert.Equal(1, (await new IngestService.IngestServiceClient(channel).LogCustomMetricAsync(control, ProjectKeys.Headers(project.IngestKey))).Accepted);
         var day = await new MetricsService.MetricsServiceClient(channel).GetMetricDayAsync(
-            new GetMetricDayRequest { MetricName = "control", Date = Day }, SharedServer.Key(project.ServerSecret));
+            new GetMetricDayRequest { MetricName = "control", Date = Day }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(1, day.Overall.RowCount);
 
         var log = server.Output;

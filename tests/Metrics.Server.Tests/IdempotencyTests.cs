@@ -28,7 +28,7 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
 
         var first = await server.Ingest.LogCustomMetricAsync(Request("batch-1"), ingest);
         var second = await server.Ingest.LogCustomMetricAsync(Request("batch-1"), ingest);
@@ -50,7 +50,7 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
 
         await server.Ingest.LogCustomMetricAsync(Request("batch-1", value: 4), ingest);
         var reused = await Assert.ThrowsAsync<RpcException>(() =>
@@ -72,7 +72,7 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
 
         var calls = Enumerable.Range(0, 20).Select(async i =>
         {
@@ -104,7 +104,7 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
 
         var first = await server.Ingest.LogCustomMetricAsync(Request("batch-1"), ingest);
         var second = await server.Ingest.LogCustomMetricAsync(Request("batch-2"), ingest);
@@ -123,7 +123,7 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
 
         await server.Ingest.LogCustomMetricAsync(Request(""), ingest);
         var again = await server.Ingest.LogCustomMetricAsync(Request(""), ingest);
@@ -141,8 +141,8 @@ public sealed class IdempotencyTests
         var b = server.NewProject();
         var key = "shared-key-" + Guid.NewGuid().ToString("N");
 
-        var inA = await server.Ingest.LogCustomMetricAsync(Request(key), SharedServer.Key(a.IngestKey));
-        var inB = await server.Ingest.LogCustomMetricAsync(Request(key), SharedServer.Key(b.IngestKey));
+        var inA = await server.Ingest.LogCustomMetricAsync(Request(key), ProjectKeys.Headers(a.IngestKey));
+        var inB = await server.Ingest.LogCustomMetricAsync(Request(key), ProjectKeys.Headers(b.IngestKey));
 
         Assert.False(inA.Duplicate);
         Assert.True(inB.Success);
@@ -151,7 +151,7 @@ public sealed class IdempotencyTests
         Assert.Equal(2, (await GetDayAsync(server, a, "idem_metric", Day)).Overall.RowCount);
         Assert.Equal(2, (await GetDayAsync(server, b, "idem_metric", Day)).Overall.RowCount);
         // B's key is now applied in B as well.
-        var retryInB = await server.Ingest.LogCustomMetricAsync(Request(key), SharedServer.Key(b.ServerSecret));
+        var retryInB = await server.Ingest.LogCustomMetricAsync(Request(key), ProjectKeys.Headers(b.ServerSecret));
         Assert.True(retryInB.Duplicate);
         Assert.Equal(2, (await GetDayAsync(server, b, "idem_metric", Day)).Overall.RowCount);
     }
@@ -161,7 +161,7 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
         var request = new LogCustomMetricRequest
         {
             IdempotencyKey = "spanning",
@@ -177,7 +177,7 @@ public sealed class IdempotencyTests
 
         var first = await server.Ingest.LogCustomMetricAsync(request, ingest);
         var retry = await server.Ingest.LogCustomMetricAsync(request, ingest);
-        var retryAgain = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.ServerSecret));
+        var retryAgain = await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.ServerSecret));
 
         Assert.Equal(5, first.Accepted);
         Assert.False(first.Duplicate);
@@ -205,7 +205,7 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
         var request = new LogCustomMetricRequest
         {
             IdempotencyKey = "concurrent",
@@ -231,7 +231,7 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
         var invalid = Request("fix-and-retry");
         invalid.Metrics[1].IdType = "userID";
 
@@ -251,10 +251,10 @@ public sealed class IdempotencyTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var ingest = SharedServer.Key(project.IngestKey);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
         await server.Ingest.LogCustomMetricAsync(Request("before-seal"), ingest);
         var sealing = await server.Readiness.MarkDataReadyAsync(
-            new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
+            new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Contains(Day, sealing.FinalizedDates);
 
         // The first attempt was applied (its answer may have been lost): the retry is answered as a duplicate.
@@ -268,6 +268,6 @@ public sealed class IdempotencyTests
         Assert.Equal(2, day.Overall.RowCount);
     }
 
-    private static async Task<MetricDay> GetDayAsync(SharedServer server, TestProject project, string metric, string date) =>
-        await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = date }, SharedServer.Key(project.ServerSecret));
+    private static async Task<MetricDay> GetDayAsync(SharedServer server, ProjectKeys project, string metric, string date) =>
+        await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = date }, ProjectKeys.Headers(project.ServerSecret));
 }

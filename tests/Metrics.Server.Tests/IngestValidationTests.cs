@@ -333,7 +333,7 @@ public sealed class IngestValidationTests
             request.Metrics.Add(new MetricRecord { UserId = $"u{i}", IdType = "userID", MetricName = ValidMetric, MetricValue = i, Date = Day });
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
+            server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         Assert.StartsWith("10000 invalid field(s) in 10000 record(s); the first 100 are listed", ex.Status.Detail);
@@ -368,7 +368,7 @@ public sealed class IngestValidationTests
             request.Metrics.Add(new MetricRecord { UserId = $"u{i}", IdType = $"{i}{new string('型', 400)}", MetricName = ValidMetric, MetricValue = i, Date = Day });
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
+            server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         var badRequest = ex.GetRpcStatus()?.GetDetail<BadRequest>();
@@ -397,13 +397,13 @@ public sealed class IngestValidationTests
         for (var i = 1; i < 10_000; i++)
             request.Metrics.Add(new MetricRecord { UserId = $"u{i}", IdType = "stable_id", MetricName = ValidMetric, MetricValue = 1, Date = Day });
 
-        var response = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        var response = await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
 
         Assert.True(response.Success);
         Assert.Equal(10_000, response.Accepted);
-        var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = name128, Date = Day }, SharedServer.Key(project.ServerSecret));
+        var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = name128, Date = Day }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(1, day.Overall.UnitCount);
-        var big = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = ValidMetric, Date = Day }, SharedServer.Key(project.ServerSecret));
+        var big = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = ValidMetric, Date = Day }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(9_999, big.Overall.RowCount);
     }
 
@@ -422,11 +422,11 @@ public sealed class IngestValidationTests
             },
         };
 
-        var response = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        var response = await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
 
         Assert.Equal(2, response.Accepted);
         // Read a minute or more before Pacific midnight: the record without a date is counted for the same day.
-        var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "today_metric", Date = today }, SharedServer.Key(project.ServerSecret));
+        var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "today_metric", Date = today }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(2, day.Overall.UnitCount);
         Assert.Equal(2, day.Overall.RowCount);
     }
@@ -451,7 +451,7 @@ public sealed class IngestValidationTests
         var project = server.NewProject();
         var request = new LogCustomMetricRequest { IdempotencyKey = new string('k', 256), Metrics = { ValidRecord() } };
 
-        var response = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        var response = await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
 
         Assert.True(response.Success);
         Assert.Equal(1, response.Accepted);
@@ -465,8 +465,8 @@ public sealed class IngestValidationTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var secret = SharedServer.Key(project.ServerSecret);
-        await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { ValidRecord() } }, SharedServer.Key(project.IngestKey));
+        var secret = ProjectKeys.Headers(project.ServerSecret);
+        await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { ValidRecord() } }, ProjectKeys.Headers(project.IngestKey));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => server.Readiness.MarkDataReadyAsync(
             new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day), Type = type }, secret).ResponseAsync);
@@ -557,14 +557,14 @@ public sealed class IngestValidationTests
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(3, error.RootElement.GetProperty("code").GetInt32());
         Assert.Contains("\"type\"", error.RootElement.GetProperty("details").GetRawText());
-        var readiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), SharedServer.Key(project.ServerSecret));
+        var readiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(0, readiness.Watermark);
     }
 
-    private static async Task<BadRequest> AssertInvalidArgumentAsync(SharedServer server, TestProject project, LogCustomMetricRequest request)
+    private static async Task<BadRequest> AssertInvalidArgumentAsync(SharedServer server, ProjectKeys project, LogCustomMetricRequest request)
     {
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
+            server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         var badRequest = ex.GetRpcStatus()?.GetDetail<BadRequest>();
         Assert.True(badRequest is not null, $"INVALID_ARGUMENT without google.rpc.BadRequest details: {ex.Status.Detail}");
@@ -576,15 +576,15 @@ public sealed class IngestValidationTests
     /// The valid record's metric-day does not exist; as a control, the same record alone is then applied and
     /// counted exactly once (so the first lookup was not NOT_FOUND for another reason).
     /// </summary>
-    private static async Task AssertNothingAppliedAsync(SharedServer server, TestProject project)
+    private static async Task AssertNothingAppliedAsync(SharedServer server, ProjectKeys project)
     {
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         var lookup = new GetMetricDayRequest { MetricName = ValidMetric, Date = Day, IncludeTest = true };
         var ex = await Assert.ThrowsAsync<RpcException>(() => server.Metrics.GetMetricDayAsync(lookup, secret).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, ex.StatusCode);
 
         var control = await server.Ingest.LogCustomMetricAsync(
-            new LogCustomMetricRequest { Metrics = { ValidRecord() } }, SharedServer.Key(project.IngestKey));
+            new LogCustomMetricRequest { Metrics = { ValidRecord() } }, ProjectKeys.Headers(project.IngestKey));
         Assert.Equal(1, control.Accepted);
         var day = await server.Metrics.GetMetricDayAsync(lookup, secret);
         Assert.Equal(1, day.Overall.RowCount);

@@ -28,7 +28,7 @@ public sealed class KeySecrecyTests
             secret[..^4], secret + "0", "x" + secret, secret.ToUpperInvariant(), ingest[..^1], ingest + ingest,
             $"sk-{Guid.NewGuid():N}-unknown",
         ];
-        await using var server = await MetricsServerProcess.StartAsync(new Dictionary<string, string>
+        await using var server = await TestServers.StartAsync(new Dictionary<string, string>
         {
             [$"Metrics:Projects:{Project}:ServerSecrets:0"] = secret,
             [$"Metrics:Projects:{Project}:IngestKeys:0"] = ingest,
@@ -57,22 +57,22 @@ public sealed class KeySecrecyTests
         var readiness = new ReadinessService.ReadinessServiceClient(channel);
         var valid = new LogCustomMetricRequest { Metrics = { new MetricRecord { UserId = "u1", IdType = "user_id", MetricName = "m", MetricValue = 1, Date = Day } } };
 
-        Assert.Equal(1, (await ingestService.LogCustomMetricAsync(valid, SharedServer.Key(ingest))).Accepted);
-        Assert.Equal(1, (await ingestService.LogCustomMetricAsync(valid, SharedServer.Key(secret))).Accepted);
-        Assert.Single((await new MetricsService.MetricsServiceClient(channel).ListMetricsAsync(new ListMetricsRequest(), SharedServer.Key(secret))).Metrics);
+        Assert.Equal(1, (await ingestService.LogCustomMetricAsync(valid, ProjectKeys.Headers(ingest))).Accepted);
+        Assert.Equal(1, (await ingestService.LogCustomMetricAsync(valid, ProjectKeys.Headers(secret))).Accepted);
+        Assert.Single((await new MetricsService.MetricsServiceClient(channel).ListMetricsAsync(new ListMetricsRequest(), ProjectKeys.Headers(secret))).Metrics);
         using (var subscription = new LogstreamService.LogstreamServiceClient(channel).Subscribe(
-                   new SubscribeRequest { Backlog = 5 }, SharedServer.Key(secret), cancellationToken: new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
+                   new SubscribeRequest { Backlog = 5 }, ProjectKeys.Headers(secret), cancellationToken: new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
             Assert.True(await subscription.ResponseStream.MoveNext(CancellationToken.None));
 
-        await AssertStatusAsync(StatusCode.PermissionDenied, () => readiness.GetReadinessAsync(new GetReadinessRequest(), SharedServer.Key(ingest)).ResponseAsync);
-        await AssertStatusAsync(StatusCode.InvalidArgument, () => ingestService.LogCustomMetricAsync(new LogCustomMetricRequest(), SharedServer.Key(ingest)).ResponseAsync);
-        await AssertStatusAsync(StatusCode.InvalidArgument, () => readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = -1 }, SharedServer.Key(secret)).ResponseAsync);
-        var malformed = await RawGrpc.CallAsync(channel, RawGrpc.LogCustomMetric, valid.ToByteArray()[..^2], SharedServer.Key(ingest));
+        await AssertStatusAsync(StatusCode.PermissionDenied, () => readiness.GetReadinessAsync(new GetReadinessRequest(), ProjectKeys.Headers(ingest)).ResponseAsync);
+        await AssertStatusAsync(StatusCode.InvalidArgument, () => ingestService.LogCustomMetricAsync(new LogCustomMetricRequest(), ProjectKeys.Headers(ingest)).ResponseAsync);
+        await AssertStatusAsync(StatusCode.InvalidArgument, () => readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = -1 }, ProjectKeys.Headers(secret)).ResponseAsync);
+        var malformed = await RawGrpc.CallAsync(channel, RawGrpc.LogCustomMetric, valid.ToByteArray()[..^2], ProjectKeys.Headers(ingest));
         Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
         foreach (var key in wrong)
         {
-            await AssertStatusAsync(StatusCode.Unauthenticated, () => ingestService.LogCustomMetricAsync(valid, SharedServer.Key(key)).ResponseAsync);
-            await AssertStatusAsync(StatusCode.Unauthenticated, () => readiness.GetReadinessAsync(new GetReadinessRequest(), SharedServer.Key(key)).ResponseAsync);
+            await AssertStatusAsync(StatusCode.Unauthenticated, () => ingestService.LogCustomMetricAsync(valid, ProjectKeys.Headers(key)).ResponseAsync);
+            await AssertStatusAsync(StatusCode.Unauthenticated, () => readiness.GetReadinessAsync(new GetReadinessRequest(), ProjectKeys.Headers(key)).ResponseAsync);
         }
     }
 

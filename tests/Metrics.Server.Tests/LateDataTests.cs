@@ -23,18 +23,18 @@ public sealed class LateDataTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(
             new LogCustomMetricRequest { Metrics = { Record("late-u", "late_metric", 7, SealedDay) } },
-            SharedServer.Key(project.IngestKey)).ResponseAsync);
+            ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains(SealedDay, error.Status.Detail);
 
         // A different metric on the same sealed day is refused too: the day is sealed, not just the metric.
         var other = await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(
             new LogCustomMetricRequest { Metrics = { Record("late-u", "brand_new_metric", 7, SealedDay) } },
-            SharedServer.Key(project.ServerSecret)).ResponseAsync);
+            ProjectKeys.Headers(project.ServerSecret)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, other.StatusCode);
         Assert.Contains(SealedDay, other.Status.Detail);
         var notFound = await Assert.ThrowsAsync<RpcException>(() => server.Metrics.GetMetricDayAsync(
-            new GetMetricDayRequest { MetricName = "brand_new_metric", Date = SealedDay }, SharedServer.Key(project.ServerSecret)).ResponseAsync);
+            new GetMetricDayRequest { MetricName = "brand_new_metric", Date = SealedDay }, ProjectKeys.Headers(project.ServerSecret)).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
     }
 
@@ -43,7 +43,7 @@ public sealed class LateDataTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         var before = await SealWithDataAsync(server, project, "mixed_metric");
 
         var request = new LogCustomMetricRequest
@@ -56,7 +56,7 @@ public sealed class LateDataTests
             },
         };
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
+            server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains(SealedDay, error.Status.Detail);
 
@@ -78,7 +78,7 @@ public sealed class LateDataTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         var before = await SealWithDataAsync(server, project, "agg_metric");
         Assert.Equal(DayStatus.Finalized, before.Status);
 
@@ -87,7 +87,7 @@ public sealed class LateDataTests
         {
             var error = await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(
                 new LogCustomMetricRequest { IsTest = isTest, Metrics = { Record(user, "agg_metric", 1000, SealedDay) } },
-                SharedServer.Key(project.IngestKey)).ResponseAsync);
+                ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
             Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         }
 
@@ -110,7 +110,7 @@ public sealed class LateDataTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         await SealWithDataAsync(server, project, "ls_metric");
 
         using var timeout = new CancellationTokenSource(StreamTimeout);
@@ -123,7 +123,7 @@ public sealed class LateDataTests
         {
             Metrics = { Record("late-a", "ls_metric", 11, SealedDay), Record("late-b", "ls_metric", 12, SealedDay) },
         };
-        var error = await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(late, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(late, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
 
         await IngestAsync(server, project, Record("ok-user", "ls_metric", 1, OpenDay));
@@ -151,9 +151,9 @@ public sealed class LateDataTests
     }
 
     /// <summary>Ingests u1 = 2 + 3 and u2 = 4 for <see cref="SealedDay"/>, seals it, and returns the final day.</summary>
-    private static async Task<MetricDay> SealWithDataAsync(SharedServer server, TestProject project, string metric)
+    private static async Task<MetricDay> SealWithDataAsync(SharedServer server, ProjectKeys project, string metric)
     {
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         await IngestAsync(server, project, Record("u1", metric, 2, SealedDay), Record("u2", metric, 4, SealedDay));
         await IngestAsync(server, project, Record("u1", metric, 3, SealedDay));
         var sealing = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(SealedDay) }, headers);

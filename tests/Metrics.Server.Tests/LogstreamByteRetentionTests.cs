@@ -9,7 +9,7 @@ public sealed class LogstreamByteRetentionTests : IAsyncLifetime
     private MetricsServerProcess _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await MetricsServerProcess.StartAsync(new Dictionary<string, string> { ["Metrics:Quotas:LogstreamBytes"] = "1" });
+        _server = await TestServers.StartAsync(new Dictionary<string, string> { ["Metrics:Quotas:LogstreamBytes"] = "1" });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -19,7 +19,7 @@ public sealed class LogstreamByteRetentionTests : IAsyncLifetime
         var project = TestProject.Of(0);
         using var channel = _server.CreateChannel();
         var ingest = new IngestService.IngestServiceClient(channel);
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         for (var i = 0; i < 3; i++)
             await ingest.LogCustomMetricAsync(new LogCustomMetricRequest
             {

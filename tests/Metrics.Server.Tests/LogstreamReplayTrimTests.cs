@@ -21,7 +21,7 @@ public sealed class LogstreamReplayTrimTests(ITestOutputHelper output) : IAsyncL
     private MetricsServerProcess _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await MetricsServerProcess.StartAsync(new Dictionary<string, string> { ["Metrics:Logstream:MaxEntries"] = Retained.ToString() });
+        _server = await TestServers.StartAsync(new Dictionary<string, string> { ["Metrics:Logstream:MaxEntries"] = Retained.ToString() });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -32,7 +32,7 @@ public sealed class LogstreamReplayTrimTests(ITestOutputHelper output) : IAsyncL
         using var channel = _server.CreateChannel();
         var ingest = new IngestService.IngestServiceClient(channel);
         var logstream = new LogstreamService.LogstreamServiceClient(channel);
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         LogstreamEntry first;
         using (var live = await logstream.SubscribeLiveAsync(new SubscribeRequest(), headers, timeout.Token))

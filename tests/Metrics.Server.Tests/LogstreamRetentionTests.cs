@@ -11,7 +11,7 @@ public sealed class LogstreamRetentionTests : IAsyncLifetime
     private MetricsServerProcess _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await MetricsServerProcess.StartAsync(new Dictionary<string, string> { ["Metrics:Logstream:MaxEntries"] = "2" });
+        _server = await TestServers.StartAsync(new Dictionary<string, string> { ["Metrics:Logstream:MaxEntries"] = "2" });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -22,7 +22,7 @@ public sealed class LogstreamRetentionTests : IAsyncLifetime
         using var channel = _server.CreateChannel();
         var ingest = new IngestService.IngestServiceClient(channel);
         var logstream = new LogstreamService.LogstreamServiceClient(channel);
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         for (var i = 0; i < 3; i++)
             await ingest.LogCustomMetricAsync(new LogCustomMetricRequest
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Grpc.Core;
@@ -8,7 +7,7 @@ using static Metrics.Server.Tests.Infrastructure.Ingesting;
 
 namespace Metrics.Server.Tests;
 
-/// <summary>The Logstream: filters, entry contents, backlog replay, resuming from a cursor, slow subscribers, JSON.</summary>
+/// <summary>The Logstream: filters, entry contents, backlog replay, resuming from a cursor, JSON. (A stalled subscriber: <see cref="StalledSubscriberTests"/>.)</summary>
 public sealed class LogstreamTests
 {
     private static readonly TimeSpan StreamTimeout = TimeSpan.FromSeconds(15);
@@ -289,89 +288,6 @@ public sealed class LogstreamTests
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
 
-    // ---- slow subscribers ----
-
-    [Fact]
-    public async Task StalledSubscriberLosesEntriesAndIsToldHowManyWithoutSlowingOthers()
-    {
-        const int calls = 50;
-        const int perCall = 1000;
-        const int total = calls * perCall;
-        var (server, project, headers) = await StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-
-        using var stalled = await SubscribeAsync(server, headers, new SubscribeRequest(), timeout.Token);
-        using var active = await SubscribeAsync(server, headers, new SubscribeRequest(), timeout.Token);
-
-        var markers = 0;
-        var ingestionDone = 0;
-        var activeReceived = 0;
-        // Publishes a marker record whenever the subscriber has gone quiet (it holds nothing more): the marker gets
-        // through and carries the count of entries lost since the previous entry.
-        async Task<(List<LogstreamEntry> Entries, ulong Dropped, int MarkersPublished)> ReadUntilMarkerAsync(
-            AsyncServerStreamingCall<LogstreamEntry> call, Func<bool> mayMark, Action? onEntry = null)
-        {
-            var entries = new List<LogstreamEntry>();
-            ulong dropped = 0;
-            while (true)
-            {
-                var move = call.ResponseStream.MoveNext(timeout.Token);
-                while (await Task.WhenAny(move, Task.Delay(TimeSpan.FromSeconds(1), timeout.Token)) != move)
-                {
-                    timeout.Token.ThrowIfCancellationRequested();
-                    if (mayMark())
-                        await IngestAsync(server, project, Record($"marker-{Interlocked.Increment(ref markers)}", "flood", 1));
-                }
-                Assert.True(await move, "the Logstream ended");
-                var entry = call.ResponseStream.Current;
-                entries.Add(entry);
-                onEntry?.Invoke();
-                dropped += entry.DroppedBefore;
-                if (entry.UserId.StartsWith("marker-", StringComparison.Ordinal))
-                    return (entries, dropped, int.Parse(entry.UserId["marker-".Length..], CultureInfo.InvariantCulture));
-            }
-        }
-
-        var activeReader = Task.Run(() => ReadUntilMarkerAsync(
-            active, () => Volatile.Read(ref ingestionDone) == 1, () => Interlocked.Increment(ref activeReceived)));
-
-        for (var c = 0; c < calls; c++)
-        {
-            // The active subscriber keeps up: never more than two calls behind, well inside its buffer, however busy
-            // the machine. The stalled one falls 50 calls behind.
-            while (Volatile.Read(ref activeReceived) < (c - 2) * perCall)
-                await Task.Delay(5, timeout.Token);
-            var request = new LogCustomMetricRequest
-            {
-                Metrics = { Enumerable.Range(0, perCall).Select(i => Record($"s{c}-{i}", "flood", 1)) },
-            };
-            // A generous deadline: a call held back by the stalled subscriber would not answer at all.
-            var reply = await server.Ingest.LogCustomMetricAsync(request, headers, deadline: DateTime.UtcNow.AddSeconds(15), cancellationToken: timeout.Token);
-            Assert.True(reply.Success);
-            Assert.Equal(perCall, reply.Accepted);
-        }
-        Volatile.Write(ref ingestionDone, 1);
-
-        // The subscriber that keeps reading has everything, in order, and lost nothing.
-        var (activeEntries, activeDropped, activeMarker) = await activeReader;
-        var activeFlood = activeEntries.Where(e => e.UserId.StartsWith('s')).ToList();
-        Assert.True(activeDropped == 0 && activeFlood.Count == total,
-            $"the actively reading subscriber received {activeFlood.Count} of {total} entries; {activeDropped} reported dropped "
-            + $"({activeEntries.Count(e => e.DroppedBefore > 0)} entries with dropped_before > 0)");
-        Assert.Equal((ulong)(total + activeMarker), (ulong)activeEntries.Count + activeDropped);
-        var activeOrder = activeFlood.Select(e => ParseFlood(e.UserId)).ToList();
-        Assert.Equal(activeOrder.Order(), activeOrder);
-
-        // The stalled subscriber, read now: it lost entries, is told how many, and nothing is unaccounted for.
-        var (stalledEntries, stalledDropped, stalledMarker) = await ReadUntilMarkerAsync(stalled, () => true);
-        Assert.Contains(stalledEntries, e => e.DroppedBefore > 0);
-        Assert.True(stalledDropped > 0);
-        Assert.Equal((ulong)(total + stalledMarker), (ulong)stalledEntries.Count + stalledDropped);
-        Assert.Equal(stalledEntries.Count, stalledEntries.Select(e => e.UserId).Distinct().Count());
-        var stalledOrder = stalledEntries.Where(e => e.UserId.StartsWith('s')).Select(e => ParseFlood(e.UserId)).ToList();
-        Assert.Equal(stalledOrder.Order(), stalledOrder);
-    }
-
     // ---- JSON ----
 
     [Fact]
@@ -409,17 +325,11 @@ public sealed class LogstreamTests
 
     // ---- helpers ----
 
-    private static (int Call, int Index) ParseFlood(string user)
-    {
-        var dash = user.IndexOf('-');
-        return (int.Parse(user[1..dash], CultureInfo.InvariantCulture), int.Parse(user[(dash + 1)..], CultureInfo.InvariantCulture));
-    }
-
-    private static async Task<(SharedServer Server, TestProject Project, Metadata Headers)> StartAsync()
+    private static async Task<(SharedServer Server, ProjectKeys Project, Metadata Headers)> StartAsync()
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        return (server, project, SharedServer.Key(project.ServerSecret));
+        return (server, project, ProjectKeys.Headers(project.ServerSecret));
     }
 
     private static Task<AsyncServerStreamingCall<LogstreamEntry>> SubscribeAsync(

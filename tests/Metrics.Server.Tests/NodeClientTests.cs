@@ -14,7 +14,7 @@ public sealed class NodeClientTests
     [Fact]
     public async Task NodeClientIngestsSealsAndReadsFinalizedDay()
     {
-        var exampleDir = Path.Combine(RepoRoot(), "examples", "node");
+        var exampleDir = Path.Combine(RepositoryLayout.Root(), "examples", "node");
         Assert.True(
             Directory.Exists(Path.Combine(exampleDir, "node_modules", "@grpc", "grpc-js")),
             $"{exampleDir}/node_modules is missing: run `npm ci --prefix examples/node` from the repository root first.");
@@ -66,7 +66,7 @@ public sealed class NodeClientTests
         Assert.Equal(sentDenominator, ratioDay.GetProperty("denominator_sum").GetDouble());
 
         // The same day, seen through the C# client.
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = date }, headers);
         Assert.Equal(DayStatus.Finalized, day.Status);
         Assert.Equal(MetricKind.Value, day.Kind);
@@ -121,16 +121,5 @@ public sealed class NodeClientTests
             }
             return (node.ExitCode, await stdout, await stderr);
         }
-    }
-
-    /// <summary>The folder holding Metrics.sln, above the test assembly.</summary>
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Metrics.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"Metrics.sln not found above {AppContext.BaseDirectory}");
     }
 }

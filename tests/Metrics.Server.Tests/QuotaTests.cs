@@ -22,7 +22,7 @@ public sealed class QuotaTests(QuotaTests.LowQuotaServer fixture) : IClassFixtur
 
         public async Task InitializeAsync()
         {
-            Server = await MetricsServerProcess.StartAsync(new Dictionary<string, string>
+            Server = await TestServers.StartAsync(new Dictionary<string, string>
             {
                 ["Metrics:Quotas:MetricNames"] = "3",
                 ["Metrics:Quotas:OpenMetricDays"] = "4",
@@ -105,11 +105,11 @@ public sealed class QuotaTests(QuotaTests.LowQuotaServer fixture) : IClassFixtur
         var project = TestProject.Of(7);
         var tooLarge = new LogCustomMetricRequest { IdempotencyKey = "split-me", Metrics = { Record("a", Days[0]), Record("a", Days[1]), Record("a", Days[2]) } };
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            fixture.Client.Ingest.LogCustomMetricAsync(tooLarge, SharedServer.Key(project.IngestKey)).ResponseAsync);
+            fixture.Client.Ingest.LogCustomMetricAsync(tooLarge, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
 
         var smaller = new LogCustomMetricRequest { IdempotencyKey = "split-me", Metrics = { Record("a", Days[0]), Record("a", Days[1]) } };
-        var reply = await fixture.Client.Ingest.LogCustomMetricAsync(smaller, SharedServer.Key(project.IngestKey));
+        var reply = await fixture.Client.Ingest.LogCustomMetricAsync(smaller, ProjectKeys.Headers(project.IngestKey));
 
         Assert.Equal(2, reply.Accepted);
         Assert.False(reply.Duplicate);
@@ -147,7 +147,7 @@ public sealed class QuotaTests(QuotaTests.LowQuotaServer fixture) : IClassFixtur
         var records = new[] { "a", "b", "c", "d", "e" }.Select(m => Record(m, Days[0])).ToArray();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.Ingest.LogCustomMetricAsync(
-            new LogCustomMetricRequest { IsTest = true, Metrics = { records } }, SharedServer.Key(project.IngestKey)).ResponseAsync);
+            new LogCustomMetricRequest { IsTest = true, Metrics = { records } }, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Contains("quota OpenMetricDays (4)", error.Status.Detail);
@@ -174,7 +174,7 @@ public sealed class QuotaTests(QuotaTests.LowQuotaServer fixture) : IClassFixtur
     [Fact]
     public async Task AQuotaBelowOneStopsTheStartNamingIt()
     {
-        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => MetricsServerProcess.StartAsync(
+        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServers.StartAsync(
             new Dictionary<string, string> { ["Metrics:Projects:p0:Quotas:OpenMetricDays"] = "0" }));
 
         Assert.Contains("Metrics:Projects:p0:Quotas:OpenMetricDays must be at least 1", start.Message);
@@ -202,15 +202,15 @@ public sealed class QuotaTests(QuotaTests.LowQuotaServer fixture) : IClassFixtur
     private static MetricRecord Record(string metric, string date) =>
         new() { UserId = "u", IdType = "user_id", MetricName = metric, MetricValue = 1, Date = date };
 
-    private static Metadata Secret(TestProject project) => SharedServer.Key(project.ServerSecret);
+    private static Metadata Secret(ProjectKeys project) => ProjectKeys.Headers(project.ServerSecret);
 
-    private async Task IngestAsync(TestProject project, params MetricRecord[] records)
+    private async Task IngestAsync(ProjectKeys project, params MetricRecord[] records)
     {
         var reply = await fixture.Client.Ingest.LogCustomMetricAsync(
-            new LogCustomMetricRequest { Metrics = { records } }, SharedServer.Key(project.IngestKey));
+            new LogCustomMetricRequest { Metrics = { records } }, ProjectKeys.Headers(project.IngestKey));
         Assert.Equal(records.Length, reply.Accepted);
     }
 
-    private async Task<List<string>> CatalogAsync(TestProject project) =>
+    private async Task<List<string>> CatalogAsync(ProjectKeys project) =>
         (await fixture.Client.Metrics.ListMetricsAsync(new ListMetricsRequest { PageSize = 1000 }, Secret(project))).Metrics.Select(m => m.MetricName).ToList();
 }

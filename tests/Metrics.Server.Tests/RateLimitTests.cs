@@ -11,7 +11,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     private const int Calls = 20;
     private MetricsServerProcess _server = null!;
 
-    public async Task InitializeAsync() => _server = await MetricsServerProcess.StartAsync(new Dictionary<string, string>
+    public async Task InitializeAsync() => _server = await TestServers.StartAsync(new Dictionary<string, string>
     {
         ["Metrics:RateLimit:RequestsPerSecond"] = "2",
         ["Metrics:RateLimit:Burst"] = "2",
@@ -25,7 +25,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var project = TestProject.Of(0);
         using var channel = _server.CreateChannel();
         var readiness = new ReadinessService.ReadinessServiceClient(channel);
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
 
         var codes = new List<StatusCode>();
         for (var i = 0; i < Calls; i++)
@@ -47,7 +47,7 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         // The project's ingest key has a bucket of its own.
         var reply = await new IngestService.IngestServiceClient(channel).LogCustomMetricAsync(
-            new LogCustomMetricRequest { Metrics = { Ingesting.Record("u1", "limited", 1, "2026-05-01") } }, SharedServer.Key(project.IngestKey));
+            new LogCustomMetricRequest { Metrics = { Ingesting.Record("u1", "limited", 1, "2026-05-01") } }, ProjectKeys.Headers(project.IngestKey));
         Assert.Equal(1, reply.Accepted);
     }
 

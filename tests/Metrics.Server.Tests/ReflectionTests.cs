@@ -38,7 +38,7 @@ public sealed class ReflectionTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         using var reflection = new ServerReflection.ServerReflectionClient(server.Channel).ServerReflectionInfo(cancellationToken: timeout.Token);
 

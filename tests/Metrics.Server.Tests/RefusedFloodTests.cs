@@ -23,7 +23,7 @@ public sealed partial class RefusedFloodTests(ITestOutputHelper output) : IAsync
 
     private MetricsServerProcess _server = null!;
 
-    public async Task InitializeAsync() => _server = await MetricsServerProcess.StartAsync();
+    public async Task InitializeAsync() => _server = await TestServers.StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -33,7 +33,7 @@ public sealed partial class RefusedFloodTests(ITestOutputHelper output) : IAsync
         var project = TestProject.Of(0);
         using var channel = _server.CreateChannel();
         var ingest = new IngestService.IngestServiceClient(channel);
-        var headers = SharedServer.Key(project.IngestKey);
+        var headers = ProjectKeys.Headers(project.IngestKey);
         var request = new LogCustomMetricRequest();
         for (var i = 0; i < 10_000; i++)
             request.Metrics.Add(Ingesting.Record($"unit-{i:D6}", "flood", i, "2026-05-10", idType: i == 9_999 ? "userID" : "user_id"));

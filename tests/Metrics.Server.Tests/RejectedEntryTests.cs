@@ -18,7 +18,7 @@ public sealed class RejectedEntryTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         var refused = new LogCustomMetricRequest();
         for (var i = 0; i < 10_000; i++)
             refused.Metrics.Add(Record($"u{i}", i % 2 == 0 ? "even" : "odd", i, Day, idType: i == 9_999 ? "userID" : "user_id"));
@@ -56,7 +56,7 @@ public sealed class RejectedEntryTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         var refused = new LogCustomMetricRequest { Metrics = { Record("good", "m", 1, Day), Record("bad", "m", 2, Day, idType: "userID") } };
         await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(refused, secret).ResponseAsync);
         await IngestAsync(server, project, Record("after", "m", 1, Day));

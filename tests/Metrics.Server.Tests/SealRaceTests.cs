@@ -30,8 +30,8 @@ public sealed class SealRaceTests
     private static async Task RunRoundAsync(SharedServer server, int round)
     {
         var project = server.NewProject();
-        var secret = SharedServer.Key(project.ServerSecret);
-        var ingestKey = SharedServer.Key(project.IngestKey);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
+        var ingestKey = ProjectKeys.Headers(project.IngestKey);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var accepted = new ConcurrentBag<string>();

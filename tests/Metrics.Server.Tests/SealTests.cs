@@ -24,7 +24,7 @@ public sealed class SealTests
 
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         await IngestAsync(server, project, Record("u1", "dst_metric", 4, date), Record("u2", "dst_metric", 6, date));
 
         var early = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = end - 1 }, headers);
@@ -60,7 +60,7 @@ public sealed class SealTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
 
         // Ingested newest first; 2026-08-11 and 2026-08-13 hold no data.
         await IngestAsync(server, project, Record("u1", "multi", 1, "2026-08-14"));
@@ -83,7 +83,7 @@ public sealed class SealTests
         foreach (var emptyDay in new[] { "2026-08-11", "2026-08-13" })
         {
             var error = await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(
-                new LogCustomMetricRequest { Metrics = { Record("u9", "multi", 1, emptyDay) } }, SharedServer.Key(project.IngestKey)).ResponseAsync);
+                new LogCustomMetricRequest { Metrics = { Record("u9", "multi", 1, emptyDay) } }, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
             Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
             Assert.Contains(emptyDay, error.Status.Detail);
             var notFound = await Assert.ThrowsAsync<RpcException>(() =>
@@ -101,7 +101,7 @@ public sealed class SealTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         using var timeout = new CancellationTokenSource(StreamTimeout);
         using var watch = server.Readiness.WatchReadiness(new WatchReadinessRequest { Type = "metrics" }, headers, cancellationToken: timeout.Token);
         await watch.ResponseHeadersAsync;
@@ -143,7 +143,7 @@ public sealed class SealTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         using var timeout = new CancellationTokenSource(StreamTimeout);
         using var watch = server.Readiness.WatchReadiness(new WatchReadinessRequest(), headers, cancellationToken: timeout.Token);
         await watch.ResponseHeadersAsync;

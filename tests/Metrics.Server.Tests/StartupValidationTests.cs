@@ -15,7 +15,7 @@ public sealed class StartupValidationTests
     [InlineData("Metrics:RateLimit:Burst", "-5", "0")]
     public async Task AValueOutOfRangeStopsTheStartNamingIt(string key, string value, string minimum)
     {
-        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => MetricsServerProcess.StartAsync(
+        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServers.StartAsync(
             new Dictionary<string, string> { [key] = value }));
 
         Assert.Contains($"{key} must be at least {minimum}, got {value}", start.Message);

@@ -9,7 +9,7 @@ public sealed class SubscriberLimitTests : IAsyncLifetime
 {
     private MetricsServerProcess _server = null!;
 
-    public async Task InitializeAsync() => _server = await MetricsServerProcess.StartAsync(new Dictionary<string, string>
+    public async Task InitializeAsync() => _server = await TestServers.StartAsync(new Dictionary<string, string>
     {
         ["Metrics:Quotas:LogstreamSubscribers"] = "2",
         ["Metrics:Projects:p2:Quotas:LogstreamSubscribers"] = "1",
@@ -22,7 +22,7 @@ public sealed class SubscriberLimitTests : IAsyncLifetime
     {
         using var channel = _server.CreateChannel();
         var logstream = new LogstreamService.LogstreamServiceClient(channel);
-        var project = SharedServer.Key(TestProject.Of(2).ServerSecret);
+        var project = ProjectKeys.Headers(TestProject.Of(2).ServerSecret);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         using var first = await logstream.SubscribeLiveAsync(new SubscribeRequest(), project, timeout.Token);
@@ -38,7 +38,7 @@ public sealed class SubscriberLimitTests : IAsyncLifetime
     {
         using var channel = _server.CreateChannel();
         var logstream = new LogstreamService.LogstreamServiceClient(channel);
-        var project = SharedServer.Key(TestProject.Of(0).ServerSecret);
+        var project = ProjectKeys.Headers(TestProject.Of(0).ServerSecret);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         using var first = await logstream.SubscribeLiveAsync(new SubscribeRequest(), project, timeout.Token);
@@ -49,7 +49,7 @@ public sealed class SubscriberLimitTests : IAsyncLifetime
         Assert.Contains("quota LogstreamSubscribers (2)", refused.Status.Detail);
 
         // Another project is not affected.
-        using var other = await logstream.SubscribeLiveAsync(new SubscribeRequest(), SharedServer.Key(TestProject.Of(1).ServerSecret), timeout.Token);
+        using var other = await logstream.SubscribeLiveAsync(new SubscribeRequest(), ProjectKeys.Headers(TestProject.Of(1).ServerSecret), timeout.Token);
 
         // The place is free again once the server has seen a subscriber leave.
         second.Dispose();
@@ -62,7 +62,7 @@ public sealed class SubscriberLimitTests : IAsyncLifetime
                 var ingest = new IngestService.IngestServiceClient(channel);
                 await ingest.LogCustomMetricAsync(
                     new LogCustomMetricRequest { Metrics = { Ingesting.Record("after", "limit", 1, "2026-05-01") } },
-                    SharedServer.Key(TestProject.Of(0).IngestKey), cancellationToken: timeout.Token);
+                    ProjectKeys.Headers(TestProject.Of(0).IngestKey), cancellationToken: timeout.Token);
                 var entry = await Ingesting.NextAsync(again, timeout.Token);
                 Assert.Equal("after", entry.UserId);
                 again.Dispose();

@@ -18,7 +18,7 @@ public sealed class WatermarkTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
 
         var first = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = 1_700_000_000, Type = "metrics" }, headers);
         Assert.True(first.Success);
@@ -38,7 +38,7 @@ public sealed class WatermarkTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         const string date = "2026-04-14";
         await IngestAsync(server, project, Record("u1", "eq_metric", 3, date));
 
@@ -61,7 +61,7 @@ public sealed class WatermarkTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         const long current = 1_750_000_000;
         await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = current }, headers);
 
@@ -79,7 +79,7 @@ public sealed class WatermarkTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         foreach (var ahead in new[] { 6 * 60L, 3600L, 86_400L * 30 })
@@ -98,7 +98,7 @@ public sealed class WatermarkTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var atNow = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = now }, headers);
@@ -116,7 +116,7 @@ public sealed class WatermarkTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
         var millis = DateTimeOffset.UtcNow.ToUnixTimeSeconds() * 1000;
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
@@ -136,7 +136,7 @@ public sealed class WatermarkTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = timestamp }, headers).ResponseAsync);
@@ -148,7 +148,7 @@ public sealed class WatermarkTests
     {
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
-        var headers = SharedServer.Key(project.ServerSecret);
+        var headers = ProjectKeys.Headers(project.ServerSecret);
 
         var initial = await server.Readiness.GetReadinessAsync(new GetReadinessRequest { Type = "metrics" }, headers);
         Assert.Equal(0, initial.Watermark);
@@ -226,7 +226,7 @@ public sealed class WatermarkTests
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Contains(end.ToString(), await response.Content.ReadAsStringAsync());
         }
-        var readiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), SharedServer.Key(project.ServerSecret));
+        var readiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(end, readiness.Watermark);
     }
 

@@ -1,29 +1,32 @@
 using System.Diagnostics;
-using System.Text;
 using StackExchange.Redis;
 
 namespace Metrics.Testing;
 
 /// <summary>
-/// A redis-server of a test's own on a free loopback port, with its own directory and the append-only file
-/// synced on every write, so that a process killed without warning loses nothing it acknowledged and a restart
-/// on the same directory reloads it.
+/// A redis-server of a test's or the harness's own on a free loopback port, with its own directory, the
+/// append-only file on (synced as <see cref="RedisServerOptions.AppendFsync"/> says: by default on every write, so
+/// that a process killed without warning loses nothing it acknowledged) and no RDB snapshots; a restart on the same
+/// directory reloads it. Its processes are registered in <see cref="ChildProcesses"/>.
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _executable;
+    private readonly RedisServerOptions _options;
     private readonly DirectoryInfo _directory;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output;
     private Process? _process;
     private ConnectionMultiplexer? _admin;
 
-    private RedisServerProcess(string executable, int port, DirectoryInfo directory)
+    private RedisServerProcess(string executable, RedisServerOptions options, int port, DirectoryInfo directory)
     {
         _executable = executable;
+        _options = options;
         Port = port;
         _directory = directory;
+        _output = new ProcessOutput(options.KeepOutput, options.LogFile);
     }
 
     public int Port { get; }
@@ -31,19 +34,19 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>The StackExchange.Redis connection string of this server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    /// <summary>Everything redis-server wrote to stdout and stderr so far, over all its runs.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    /// <summary>The running server's process ID.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("redis-server is not running");
 
-    public static async Task<RedisServerProcess> StartAsync()
+    /// <summary>A connection of the host's own, allowed admin commands, while the server runs.</summary>
+    public ConnectionMultiplexer Admin => _admin ?? throw new InvalidOperationException("redis-server is not running");
+
+    /// <summary>Everything redis-server wrote to stdout and stderr so far, over all its runs (when <see cref="RedisServerOptions.KeepOutput"/>).</summary>
+    public string Output => _output.Text;
+
+    public static async Task<RedisServerProcess> StartAsync(RedisServerOptions? options = null)
     {
-        var redis = new RedisServerProcess(FindExecutable(), LoopbackPort.Free(), Directory.CreateTempSubdirectory("metrics-redis-"));
+        var redis = new RedisServerProcess(
+            FindExecutable(), options ?? new RedisServerOptions(), LoopbackPort.Free(), Directory.CreateTempSubdirectory("metrics-redis-"));
         try
         {
             await redis.RunAsync();
@@ -61,11 +64,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     {
         if (_process is not null)
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
+            await ChildProcesses.KillAsync(_process);
             _process.Dispose();
             _process = null;
         }
@@ -86,12 +85,12 @@ public sealed class RedisServerProcess : IAsyncDisposable
     }
 
     /// <summary>One field of the server's <c>INFO</c>, e.g. <c>total_net_input_bytes</c>.</summary>
-    public Task<string> InfoAsync(string field) =>
-        InfoAsync(_admin ?? throw new InvalidOperationException("redis-server is not running"), field);
+    public Task<string> InfoAsync(string field) => InfoAsync(Admin, field);
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        _output.Dispose();
         _directory.Delete(recursive: true);
     }
 
@@ -106,15 +105,14 @@ public sealed class RedisServerProcess : IAsyncDisposable
         foreach (var argument in new[]
                  {
                      "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory.FullName,
-                     "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
+                     "--appendonly", "yes", "--appendfsync", _options.AppendFsync == AppendFsync.Always ? "always" : "everysec",
+                     "--save", "", "--daemonize", "no",
                  })
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-server");
+        ChildProcesses.Register(process);
         _process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _output.Capture(process);
         _admin = await ConnectWhenAnsweringAsync(process);
     }
 
@@ -135,7 +133,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             {
                 // Until the output's end is read, the lines it wrote last (why it stopped) may not be in Output yet.
                 await process.WaitForExitAsync();
-                throw new InvalidOperationException($"redis-server exited with {process.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"redis-server exited with {process.ExitCode}{_output.Describe()}");
             }
             ConnectionMultiplexer? admin = null;
             try
@@ -152,7 +150,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             if (admin is not null)
                 await admin.DisposeAsync();
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"redis-server did not answer within {StartTimeout}:\n{Output}");
+                throw new TimeoutException($"redis-server did not answer within {StartTimeout}{_output.Describe()}");
             await Task.Delay(100);
         }
     }
@@ -162,14 +160,6 @@ public sealed class RedisServerProcess : IAsyncDisposable
         var sections = await admin.GetServer(ConnectionString).InfoAsync();
         return sections.SelectMany(section => section).Where(pair => pair.Key == field).Select(pair => pair.Value).FirstOrDefault()
             ?? throw new KeyNotFoundException($"redis INFO has no field {field}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
     }
 
     private static string FindExecutable() =>

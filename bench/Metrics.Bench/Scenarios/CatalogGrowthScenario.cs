@@ -59,7 +59,7 @@ public static class CatalogGrowthScenario
     }
 
     /// <summary>Metrics <c>s9_000000</c> to <c>s9_{names - 1}</c>, one record each, in calls of 1,000.</summary>
-    private static async Task FillAsync(IngestService.IngestServiceClient client, BenchProject project, string date, int names)
+    private static async Task FillAsync(IngestService.IngestServiceClient client, ProjectKeys project, string date, int names)
     {
         for (var first = 0; first < names; first += FillRecordsPerCall)
         {
@@ -71,7 +71,7 @@ public static class CatalogGrowthScenario
     }
 
     private static async Task<(LatencyHistogram Small, LatencyHistogram Large)> AlternatingNewMetricCallsAsync(
-        IngestService.IngestServiceClient client, BenchProject small, BenchProject large, string date, int calls)
+        IngestService.IngestServiceClient client, ProjectKeys small, ProjectKeys large, string date, int calls)
     {
         var latencies = (Small: new LatencyHistogram(), Large: new LatencyHistogram());
         for (var call = 0; call < calls; call++)

@@ -40,7 +40,7 @@ public static class DayGrowthScenarios
         var fill = large with { Calls = largeUnits / 1000 };
         var project = BenchProject.DayGrowth;
 
-        ServerNode node;
+        MetricsServerProcess node;
         try
         {
             node = await context.StartNodeAsync("node-day", onRedis: true, "day");
@@ -60,7 +60,7 @@ public static class DayGrowthScenarios
         {
             try
             {
-                heapBefore = await GcHeap.LiveBytesAsync(node.Pid, options.RepositoryRoot, context.WorkDirectory);
+                heapBefore = await GcHeap.LiveBytesAsync(node.ProcessId, options.RepositoryRoot, context.WorkDirectory);
             }
             catch (Exception e)
             {
@@ -86,7 +86,7 @@ public static class DayGrowthScenarios
         {
             await context.MeasureAsync("S6", S6Title, async (result, _) =>
             {
-                var after = await GcHeap.LiveBytesAsync(node.Pid, options.RepositoryRoot, context.WorkDirectory);
+                var after = await GcHeap.LiveBytesAsync(node.ProcessId, options.RepositoryRoot, context.WorkDirectory);
                 result.Add(new Figure("heap_before_mb", "live heap before the fill", before / 1e6, "MB"));
                 result.Add(new Figure("heap_after_mb", "live heap at full day", after / 1e6, "MB"));
                 result.Add(new Figure("bytes_per_unit", "bytes per unit", (after - before) / (double)largeUnits, "bytes/unit", Target.Max(150)));
@@ -120,9 +120,9 @@ public static class DayGrowthScenarios
                 var metric = large.MetricName(0);
                 var killed = Stopwatch.StartNew();
                 await node.KillAsync();
-                await node.StartAsync();
+                await node.StartAgainAsync();
                 var started = killed.Elapsed.TotalSeconds;
-                cpu.WatchFromStart($"{node.Name} (restarted)", node.Pid);
+                cpu.WatchFromStart($"{node.Name} (restarted)", node.ProcessId);
 
                 using var channel = node.CreateChannel();
                 var metrics = new MetricsService.MetricsServiceClient(channel);
@@ -143,7 +143,7 @@ public static class DayGrowthScenarios
 
     /// <summary>The calls of <paramref name="small"/> and <paramref name="large"/>, one at a time, alternating.</summary>
     private static async Task<(LatencyHistogram Small, LatencyHistogram Large)> AlternatingAsync(
-        ServerNode node, BenchProject project, IngestWorkload small, IngestWorkload large, string keyPrefix)
+        MetricsServerProcess node, ProjectKeys project, IngestWorkload small, IngestWorkload large, string keyPrefix)
     {
         using var channel = node.CreateChannel();
         var client = new IngestService.IngestServiceClient(channel);

@@ -34,13 +34,13 @@ public static class FailoverScenarios
         var options = context.Options;
         if (!new[] { "FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START" }.Any(options.Runs))
             return;
-        var nodes = new List<ServerNode>();
+        var nodes = new List<MetricsServerProcess>();
         try
         {
             for (var i = 0; i < 3; i++)
                 nodes.Add(await context.StartNodeAsync($"node-failover-{i}", onRedis: true, "failover"));
             var round = 0;
-            async Task<Round> RoundAsync(IReadOnlyList<ServerNode> through, bool read, IEnumerable<BenchProject>? projects = null) =>
+            async Task<Round> RoundAsync(IReadOnlyList<MetricsServerProcess> through, bool read, IEnumerable<ProjectKeys>? projects = null) =>
                 await Round.RunAsync(context, through, $"r{round++}", read, projects ?? BenchProject.Failover);
             // Project i's grains are activated first through node i mod 3 (Orleans places a new activation on the
             // calling node when it can), then every node serves every project once.
@@ -100,10 +100,10 @@ public static class FailoverScenarios
     }
 
     /// <summary>Waits until the membership (Redis hash <c>metrics/members/{cluster}</c>) lists the node's silo as dead.</summary>
-    private static async Task DeclaredDeadAsync(BenchContext context, ServerNode node)
+    private static async Task DeclaredDeadAsync(BenchContext context, MetricsServerProcess node)
     {
         var giveUpAt = DateTime.UtcNow + GiveUpAfter;
-        var db = context.Redis.Connection.GetDatabase();
+        var db = context.Redis.Admin.GetDatabase();
         while (DateTime.UtcNow < giveUpAt)
         {
             var entries = await db.HashGetAllAsync($"metrics/members/{context.ClusterId("failover")}");
@@ -138,7 +138,7 @@ public static class FailoverScenarios
         public bool AllOk => FailedCodes.Count == 0;
 
         public static async Task<Round> RunAsync(
-            BenchContext context, IReadOnlyList<ServerNode> nodes, string name, bool read, IEnumerable<BenchProject> projects)
+            BenchContext context, IReadOnlyList<MetricsServerProcess> nodes, string name, bool read, IEnumerable<ProjectKeys> projects)
         {
             var channels = nodes.Select(n => n.CreateChannel()).ToList();
             try

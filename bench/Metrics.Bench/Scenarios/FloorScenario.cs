@@ -21,7 +21,7 @@ public static class FloorScenario
     public static Task<ScenarioResult> RunAsync(BenchContext context) => context.MeasureAsync(Id, Title, async (result, _) =>
     {
         var workload = context.IngestWorkload("s1");
-        var db = context.Redis.Connection.GetDatabase();
+        var db = context.Redis.Admin.GetDatabase();
         var project = $"bench-floor-{context.RunId}";
         RedisKey stream = $"floor:{{{project}}}:logstream";
         RedisKey Journal(string metric) => $"floor:{{{project}}}:journal:{metric}:{context.Date}";

@@ -11,7 +11,7 @@ public static class GrpcIngest
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(120);
 
     public static async Task<LoadOutcome> RunAsync(
-        ServerNode node, BenchProject project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers)
+        MetricsServerProcess node, ProjectKeys project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers)
     {
         var channels = Enumerable.Range(0, callers).Select(_ => node.CreateChannel()).ToArray();
         var clients = channels.Select(c => new IngestService.IngestServiceClient(c)).ToArray();
@@ -38,7 +38,7 @@ public static class GrpcIngest
     /// A few calls into a project of their own, so that the measured calls do not pay for JIT compilation; then
     /// waits until the node is idle again.
     /// </summary>
-    public static async Task WarmUpAsync(BenchContext context, ServerNode node)
+    public static async Task WarmUpAsync(BenchContext context, MetricsServerProcess node)
     {
         await RunAsync(node, BenchProject.Warmup, new IngestWorkload("warmup", Metrics: 4, UnitsPerMetric: 1000, Calls: 32, context.Date),
             $"{context.RunId}-warmup-{node.Name}", TimeSpan.FromSeconds(60));

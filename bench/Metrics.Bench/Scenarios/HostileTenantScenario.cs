@@ -133,7 +133,7 @@ public static class HostileTenantScenario
     }
 
     private static async Task FloodAsync(
-        ServerNode node, int calls, CancellationToken stop, Func<int, LogCustomMetricRequest> request, Flood flood)
+        MetricsServerProcess node, int calls, CancellationToken stop, Func<int, LogCustomMetricRequest> request, Flood flood)
     {
         using var channel = node.CreateChannel();
         var client = new IngestService.IngestServiceClient(channel);
@@ -152,15 +152,15 @@ public static class HostileTenantScenario
         }
     }
 
-    private static async Task<long> SamplePeakAsync(ServerNode node, long before, CancellationToken stop)
+    private static async Task<long> SamplePeakAsync(MetricsServerProcess node, long before, CancellationToken stop)
     {
         var peak = before;
         while (!stop.IsCancellationRequested)
         {
-            peak = Math.Max(peak, ResidentMemory.Bytes(node.Pid) ?? 0);
+            peak = Math.Max(peak, ResidentMemory.Bytes(node.ProcessId) ?? 0);
             await Task.Delay(MemorySampling, CancellationToken.None);
         }
-        return Math.Max(peak, ResidentMemory.Bytes(node.Pid) ?? 0);
+        return Math.Max(peak, ResidentMemory.Bytes(node.ProcessId) ?? 0);
     }
 
     private static async Task<LatencyHistogram> QuietCallsAsync(IngestService.IngestServiceClient client, string date, int calls, string phase)
@@ -197,8 +197,8 @@ public static class HostileTenantScenario
         return request;
     }
 
-    private static long Resident(ServerNode node) =>
-        ResidentMemory.Bytes(node.Pid) ?? throw new InvalidOperationException($"{node.Name} is gone");
+    private static long Resident(MetricsServerProcess node) =>
+        ResidentMemory.Bytes(node.ProcessId) ?? throw new InvalidOperationException($"{node.Name} is gone");
 
     private static double Megabytes(long bytes) => bytes / (1024.0 * 1024.0);
 }

@@ -15,7 +15,7 @@ public static class IngestScenarios
 
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(240);
 
-    public static Task<ScenarioResult> RunS1Async(BenchContext context, ServerNode node) =>
+    public static Task<ScenarioResult> RunS1Async(BenchContext context, MetricsServerProcess node) =>
         context.MeasureAsync("S1", S1Title, async (result, _) =>
         {
             var workload = context.IngestWorkload("s1");
@@ -27,7 +27,7 @@ public static class IngestScenarios
             result.Notes.Add(Describe(workload, context.Date));
         });
 
-    public static Task<ScenarioResult> RunS8Async(BenchContext context, ServerNode node) =>
+    public static Task<ScenarioResult> RunS8Async(BenchContext context, MetricsServerProcess node) =>
         context.MeasureAsync("S8", S8Title, async (result, _) =>
         {
             var workload = context.IngestWorkload("s8");
@@ -38,7 +38,7 @@ public static class IngestScenarios
             result.Notes.Add(Describe(workload, context.Date));
         });
 
-    public static async Task<ScenarioResult> RunS2Async(BenchContext context, ServerNode node)
+    public static async Task<ScenarioResult> RunS2Async(BenchContext context, MetricsServerProcess node)
     {
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -72,12 +72,12 @@ public static class IngestScenarios
             (_, body, cancellation) => PostAsync(http, BenchProject.Warmup, body, workload.RecordsPerCall, cancellation));
     }
 
-    private static async Task<long> PostAsync(HttpClient http, BenchProject project, byte[] body, int records, CancellationToken cancellation)
+    private static async Task<long> PostAsync(HttpClient http, ProjectKeys project, byte[] body, int records, CancellationToken cancellation)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/log_custom_metric") { Content = content };
-        request.Headers.Add(BenchProject.KeyHeader, project.IngestKey);
+        request.Headers.Add(ProjectKeys.KeyHeader, project.IngestKey);
         using var response = await http.SendAsync(request, cancellation);
         var text = await response.Content.ReadAsStringAsync(cancellation);
         if (response.StatusCode != HttpStatusCode.OK)

@@ -34,7 +34,7 @@ public static class LogstreamScenario
     {
         if (!context.Options.Runs("S4"))
             return;
-        var nodes = new List<ServerNode>();
+        var nodes = new List<MetricsServerProcess>();
         try
         {
             nodes.Add(await context.StartNodeAsync("node-stream-1", onRedis: true, "stream"));
@@ -60,7 +60,7 @@ public static class LogstreamScenario
         }
     }
 
-    private static async Task MeasureAsync(BenchContext context, List<ServerNode> nodes, ScenarioResult result)
+    private static async Task MeasureAsync(BenchContext context, List<MetricsServerProcess> nodes, ScenarioResult result)
     {
         var stepTime = TimeSpan.FromSeconds(Math.Max(2, 10 * context.Options.Scale));
         var project = BenchProject.Logstream;
@@ -286,7 +286,7 @@ public static class LogstreamScenario
 
         /// <param name="slot">Which subscriber of the scenario this is (0–9), for its per-step counters.</param>
         public static async Task<Subscriber> StartAsync(
-            int slot, GrpcChannel channel, BenchProject project, ConcurrentDictionary<string, Step> steps, CancellationToken stop)
+            int slot, GrpcChannel channel, ProjectKeys project, ConcurrentDictionary<string, Step> steps, CancellationToken stop)
         {
             var client = new LogstreamService.LogstreamServiceClient(channel);
             var call = client.Subscribe(new SubscribeRequest(), project.SecretHeaders, cancellationToken: stop);

@@ -10,7 +10,7 @@ public static class SealScenario
 {
     public const string Title = "MarkDataReady sealing S1's day (20 metrics × 100,000 units)";
 
-    public static Task<ScenarioResult> RunAsync(BenchContext context, ServerNode node) =>
+    public static Task<ScenarioResult> RunAsync(BenchContext context, MetricsServerProcess node) =>
         context.MeasureAsync("S5", Title, async (result, _) =>
         {
             var s1 = context.Results.FirstOrDefault(r => r.Id == "S1");

@@ -18,7 +18,7 @@ public sealed class QuietLogTests
     [Fact]
     public async Task HangingUpAndBadJsonBodiesLogNoErrorAndNoStackTrace()
     {
-        await using var server = await MetricsServerProcess.StartAsync();
+        await using var server = await TestServers.StartAsync();
         var project = TestProject.Of(0);
         using var http = server.CreateHttpClient();
         using var channel = server.CreateChannel();
@@ -47,7 +47,7 @@ public sealed class QuietLogTests
         Assert.Equal(bad.Length + 1, log.Split('\n').Count(line => line.Contains("JSON request refused", StringComparison.Ordinal)));
     }
 
-    private static async Task HangUpJsonLogstreamAsync(HttpClient http, TestProject project)
+    private static async Task HangUpJsonLogstreamAsync(HttpClient http, ProjectKeys project)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/logstream?backlog=1");
         request.Headers.Add("statsig-api-key", project.ServerSecret);
@@ -60,11 +60,11 @@ public sealed class QuietLogTests
         // Disposing the response closed the connection, as Ctrl-C does.
     }
 
-    private static async Task HangUpGrpcLogstreamAsync(Grpc.Net.Client.GrpcChannel channel, TestProject project)
+    private static async Task HangUpGrpcLogstreamAsync(Grpc.Net.Client.GrpcChannel channel, ProjectKeys project)
     {
         using var hangUp = new CancellationTokenSource();
         using var call = new LogstreamService.LogstreamServiceClient(channel)
-            .Subscribe(new SubscribeRequest { Backlog = 1 }, SharedServer.Key(project.ServerSecret), cancellationToken: hangUp.Token);
+            .Subscribe(new SubscribeRequest { Backlog = 1 }, ProjectKeys.Headers(project.ServerSecret), cancellationToken: hangUp.Token);
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         await hangUp.CancelAsync();
         var ended = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));

@@ -52,7 +52,7 @@ public sealed class GrpcFramingTests
     }
 
     /// <summary>The grpc-status of the answer: in the trailers, or in the headers of a trailers-only answer.</summary>
-    private static async Task<StatusCode> PostAsync(SharedServer server, TestProject project, byte[] body, string encoding)
+    private static async Task<StatusCode> PostAsync(SharedServer server, ProjectKeys project, byte[] body, string encoding)
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Process.GrpcAddress, "/metrics.v1.IngestService/LogCustomMetric"))

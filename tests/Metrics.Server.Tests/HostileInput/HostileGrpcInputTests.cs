@@ -89,8 +89,8 @@ public sealed class HostileGrpcInputTests
             await SeedOpenDayAsync(server, project);
 
         var status = hostile.Target == Target.Ingest
-            ? await RawGrpc.CallAsync(server.Channel, RawGrpc.LogCustomMetric, hostile.Request(), SharedServer.Key(project.IngestKey))
-            : await RawGrpc.CallAsync(server.Channel, RawGrpc.MarkDataReady, hostile.Request(), SharedServer.Key(project.ServerSecret));
+            ? await RawGrpc.CallAsync(server.Channel, RawGrpc.LogCustomMetric, hostile.Request(), ProjectKeys.Headers(project.IngestKey))
+            : await RawGrpc.CallAsync(server.Channel, RawGrpc.MarkDataReady, hostile.Request(), ProjectKeys.Headers(project.ServerSecret));
 
         Assert.True(hostile.Expected == status.StatusCode, $"{name}: expected {hostile.Expected}, got {status.StatusCode}: {status.Detail}");
         if (hostile.Mentions is { } mentioned)

@@ -23,9 +23,9 @@ public static class HostileInputProbe
     /// After a refused ingest: the project holds no metric, no open day and no test record; then a valid record is
     /// accepted and counted exactly once.
     /// </summary>
-    public static async Task AssertNothingIngestedAndStillServesAsync(SharedServer server, TestProject project)
+    public static async Task AssertNothingIngestedAndStillServesAsync(SharedServer server, ProjectKeys project)
     {
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         var readiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), secret);
         Assert.Equal(0, readiness.Watermark);
         Assert.Empty(readiness.OpenDates);
@@ -34,7 +34,7 @@ public static class HostileInputProbe
         var missing = await Assert.ThrowsAsync<RpcException>(() => server.Metrics.GetMetricDayAsync(lookup, secret).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
 
-        var control = await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { ValidRecord() } }, SharedServer.Key(project.IngestKey));
+        var control = await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { ValidRecord() } }, ProjectKeys.Headers(project.IngestKey));
         Assert.Equal(1, control.Accepted);
         var day = await server.Metrics.GetMetricDayAsync(lookup, secret);
         Assert.Equal(1, day.Overall.RowCount);
@@ -42,9 +42,9 @@ public static class HostileInputProbe
     }
 
     /// <summary>Before a hostile MarkDataReady: one open day, <see cref="Day"/>, holding the valid record.</summary>
-    public static async Task SeedOpenDayAsync(SharedServer server, TestProject project)
+    public static async Task SeedOpenDayAsync(SharedServer server, ProjectKeys project)
     {
-        var seeded = await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { ValidRecord() } }, SharedServer.Key(project.IngestKey));
+        var seeded = await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { ValidRecord() } }, ProjectKeys.Headers(project.IngestKey));
         Assert.Equal(1, seeded.Accepted);
     }
 
@@ -52,9 +52,9 @@ public static class HostileInputProbe
     /// After a refused MarkDataReady: the watermark has not moved and the seeded day is still open; then a valid
     /// MarkDataReady seals it.
     /// </summary>
-    public static async Task AssertWatermarkUnmovedAndStillServesAsync(SharedServer server, TestProject project)
+    public static async Task AssertWatermarkUnmovedAndStillServesAsync(SharedServer server, ProjectKeys project)
     {
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         var readiness = await server.Readiness.GetReadinessAsync(new GetReadinessRequest(), secret);
         Assert.Equal(0, readiness.Watermark);
         Assert.Equal([Day], readiness.OpenDates);

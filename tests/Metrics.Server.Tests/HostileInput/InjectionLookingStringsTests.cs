@@ -40,12 +40,12 @@ public sealed class InjectionLookingStringsTests
         var server = await SharedServer.GetAsync();
         var project = server.NewProject();
         var bystander = server.NewProject();
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         await SeedOpenDayAsync(server, bystander);
 
         // The string as user ID and metric name, once over gRPC (user_id) and once over JSON (stable_id) as the idempotency key too.
         var grpcRecord = new MetricRecord { UserId = text, IdType = "user_id", MetricName = text, MetricValue = 2, Date = Day };
-        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { grpcRecord } }, SharedServer.Key(project.IngestKey))).Accepted);
+        Assert.Equal(1, (await server.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { grpcRecord } }, ProjectKeys.Headers(project.IngestKey))).Accepted);
         var json = JsonSerializer.Serialize(new
         {
             idempotency_key = text,
@@ -96,8 +96,8 @@ public sealed class InjectionLookingStringsTests
         var request = new LogCustomMetricRequest { Metrics = { new MetricRecord { UserId = "u1", IdType = "user_id", MetricName = text, MetricValue = 4, Date = Day } } };
         if (encoded != text)
             request.Metrics.Add(new MetricRecord { UserId = "u1", IdType = "user_id", MetricName = encoded, MetricValue = 9, Date = Day });
-        Assert.Equal(request.Metrics.Count, (await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey))).Accepted);
-        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, SharedServer.Key(project.ServerSecret));
+        Assert.Equal(request.Metrics.Count, (await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey))).Accepted);
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, ProjectKeys.Headers(project.ServerSecret));
 
         using (var day = JsonDocument.Parse(await GetJsonAsync(server, project, $"v1/metrics/{encoded}/days/{Day}")))
         {
@@ -113,15 +113,15 @@ public sealed class InjectionLookingStringsTests
         }
     }
 
-    private static async Task AssertBystanderUntouchedAsync(SharedServer server, TestProject bystander)
+    private static async Task AssertBystanderUntouchedAsync(SharedServer server, ProjectKeys bystander)
     {
-        var secret = SharedServer.Key(bystander.ServerSecret);
+        var secret = ProjectKeys.Headers(bystander.ServerSecret);
         var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = Metric, Date = Day }, secret);
         Assert.Equal((DayStatus.Open, 1L, 1.0), (day.Status, day.Overall.RowCount, day.Overall.Sum));
         Assert.Equal([Metric], (await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), secret)).Metrics.Select(m => m.MetricName));
     }
 
-    private static async Task<string> GetJsonAsync(SharedServer server, TestProject project, string path)
+    private static async Task<string> GetJsonAsync(SharedServer server, ProjectKeys project, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("statsig-api-key", project.ServerSecret);
@@ -139,7 +139,7 @@ public sealed class InjectionLookingStringsTests
     }
 
     /// <summary>The first <paramref name="count"/> entries of the JSON Logstream, filtered by user ID and metric name.</summary>
-    private static async Task<List<JsonElement>> JsonLogstreamAsync(SharedServer server, TestProject project, string text, int count)
+    private static async Task<List<JsonElement>> JsonLogstreamAsync(SharedServer server, ProjectKeys project, string text, int count)
     {
         using var timeout = Timeout();
         var query = $"backlog=10&user_id={Uri.EscapeDataString(text)}&metric_names={Uri.EscapeDataString(text)}";

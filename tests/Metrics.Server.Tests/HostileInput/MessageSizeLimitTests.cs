@@ -12,9 +12,11 @@ namespace Metrics.Server.Tests.HostileInput;
 /// <summary>
 /// <c>Metrics:MaxMessageBytes</c>, 16 MiB by default: a gRPC message or JSON body of exactly that size is read
 /// (and here refused for its over-long user_id), one byte more is refused unread — RESOURCE_EXHAUSTED over gRPC,
-/// HTTP 413 over JSON — and the largest valid request fits with room to spare over both.
+/// HTTP 413 over JSON — and the largest valid request fits with room to spare over both. Heavy: on the server of
+/// the heavy tests.
 /// </summary>
-public sealed class MessageSizeLimitTests
+[Collection(HeavyTestsCollection.Name)]
+public sealed class MessageSizeLimitTests(HeavyTestsServer heavy)
 {
     private const int Limit = 16 << 20;
 
@@ -23,11 +25,11 @@ public sealed class MessageSizeLimitTests
     [InlineData(1, StatusCode.ResourceExhausted)]
     public async Task GrpcMessageAtTheLimitIsReadAndOneByteMoreIsNot(int overLimit, StatusCode expected)
     {
-        var server = await SharedServer.GetAsync();
+        var server = heavy.Server;
         var project = server.NewProject();
         var request = RequestOfSize(Limit + overLimit);
 
-        var status = await RawGrpc.CallAsync(server.Channel, RawGrpc.LogCustomMetric, request, SharedServer.Key(project.IngestKey));
+        var status = await RawGrpc.CallAsync(server.Channel, RawGrpc.LogCustomMetric, request, ProjectKeys.Headers(project.IngestKey));
 
         Assert.True(expected == status.StatusCode, $"expected {expected}, got {status.StatusCode}: {status.Detail}");
         Assert.Contains(expected == StatusCode.InvalidArgument ? "metrics[0].user_id" : "maximum", status.Detail);
@@ -39,7 +41,7 @@ public sealed class MessageSizeLimitTests
     [InlineData(1, HttpStatusCode.RequestEntityTooLarge)]
     public async Task JsonBodyAtTheLimitIsReadAndOneByteMoreIsNot(int overLimit, HttpStatusCode expected)
     {
-        var server = await SharedServer.GetAsync();
+        var server = heavy.Server;
         var project = server.NewProject();
         const string head = "{\"metrics\": [{\"id_type\": \"user_id\", \"metric_name\": \"hostile_metric\", \"metric_value\": 1, \"user_id\": \"";
         const string tail = "\"}]}";
@@ -55,7 +57,7 @@ public sealed class MessageSizeLimitTests
     [Fact]
     public async Task LargestValidRequestIsAcceptedOverGrpc()
     {
-        var server = await SharedServer.GetAsync();
+        var server = heavy.Server;
         var project = server.NewProject();
         var request = new LogCustomMetricRequest { IdempotencyKey = LongestIdempotencyKey };
         for (var i = 0; i < 10_000; i++)
@@ -66,7 +68,7 @@ public sealed class MessageSizeLimitTests
             });
         Assert.InRange(request.CalculateSize(), 4 << 20, Limit); // over gRPC's default limit of 4 MiB, within ours
 
-        var response = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        var response = await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
 
         Assert.Equal(10_000, response.Accepted);
         await AssertTenThousandUnitsAsync(server, project);
@@ -75,7 +77,7 @@ public sealed class MessageSizeLimitTests
     [Fact]
     public async Task LargestValidRequestIsAcceptedOverJson()
     {
-        var server = await SharedServer.GetAsync();
+        var server = heavy.Server;
         var project = server.NewProject();
         var records = Enumerable.Range(0, 10_000).Select(i => string.Create(CultureInfo.InvariantCulture,
             $$"""{"user_id":"{{LongestUserId(i)}}","id_type":"stable_id","metric_name":"{{LongestMetricName}}","numerator":{{Numerator:R}},"denominator":{{Denominator:R}},"date":"{{Day}}"}"""));
@@ -115,15 +117,15 @@ public sealed class MessageSizeLimitTests
         return bytes;
     }
 
-    private static async Task AssertTenThousandUnitsAsync(SharedServer server, TestProject project)
+    private static async Task AssertTenThousandUnitsAsync(SharedServer server, ProjectKeys project)
     {
         var day = await server.Metrics.GetMetricDayAsync(
-            new GetMetricDayRequest { MetricName = LongestMetricName, Date = Day }, SharedServer.Key(project.ServerSecret));
+            new GetMetricDayRequest { MetricName = LongestMetricName, Date = Day }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal(LongestMetricName, day.MetricName);
         Assert.Equal(MetricKind.Ratio, day.Kind);
         Assert.Equal((10_000L, 10_000L), (day.Overall.UnitCount, day.Overall.RowCount));
     }
 
-    private static Task<(HttpStatusCode Status, string Body)> PostJsonAsync(SharedServer server, TestProject project, string body) =>
+    private static Task<(HttpStatusCode Status, string Body)> PostJsonAsync(SharedServer server, ProjectKeys project, string body) =>
         server.Http.PostJsonAsync("v1/log_custom_metric", project.IngestKey, body);
 }

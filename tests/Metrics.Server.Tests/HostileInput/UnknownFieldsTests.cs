@@ -52,16 +52,16 @@ public sealed class UnknownFieldsTests
             ProtobufWire.LengthDelimited(LogCustomMetricRequest.MetricsFieldNumber, ProtobufWire.Concat(records[0].ToByteArray(), unknown)),
             ProtobufWire.LengthDelimited(LogCustomMetricRequest.MetricsFieldNumber, ProtobufWire.Concat(unknown, records[1].ToByteArray())));
 
-        var status = await RawGrpc.CallAsync(server.Channel, RawGrpc.LogCustomMetric, request, SharedServer.Key(project.IngestKey));
+        var status = await RawGrpc.CallAsync(server.Channel, RawGrpc.LogCustomMetric, request, ProjectKeys.Headers(project.IngestKey));
 
         Assert.True(status.StatusCode == StatusCode.OK, $"{status.StatusCode}: {status.Detail}");
         await AssertAppliedAsGivenAsync(server, project);
     }
 
     /// <summary>u1 (user_id) with 2 and u2 (stable_id) with 3, and nothing else.</summary>
-    private static async Task AssertAppliedAsGivenAsync(SharedServer server, TestProject project)
+    private static async Task AssertAppliedAsGivenAsync(SharedServer server, ProjectKeys project)
     {
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = Metric, Date = Day, IncludeTest = true }, secret);
         Assert.Equal((2L, 2L, 5.0), (day.Overall.UnitCount, day.Overall.RowCount, day.Overall.Sum));
         Assert.Equal([("stable_id", 3.0), ("user_id", 2.0)], day.ByIdType.Select(a => (a.IdType, a.Sum)).Order());

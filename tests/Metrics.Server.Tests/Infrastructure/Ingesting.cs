@@ -10,13 +10,13 @@ public static class Ingesting
         new() { UserId = user, IdType = idType, MetricName = metric, MetricValue = value, Date = date };
 
     /// <summary>Ingests the records with the project's ingest key and asserts that every one was accepted.</summary>
-    public static Task IngestAsync(SharedServer server, TestProject project, params MetricRecord[] records) =>
+    public static Task IngestAsync(SharedServer server, ProjectKeys project, params MetricRecord[] records) =>
         IngestAsync(server, project, false, records);
 
-    public static async Task IngestAsync(SharedServer server, TestProject project, bool isTest, params MetricRecord[] records)
+    public static async Task IngestAsync(SharedServer server, ProjectKeys project, bool isTest, params MetricRecord[] records)
     {
         var request = new LogCustomMetricRequest { IsTest = isTest, Metrics = { records } };
-        var reply = await server.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        var reply = await server.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
         Assert.True(reply.Success);
         Assert.Equal(records.Length, reply.Accepted);
     }

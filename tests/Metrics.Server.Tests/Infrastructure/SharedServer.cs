@@ -1,17 +1,17 @@
-using Grpc.Core;
 using Grpc.Net.Client;
 using Metrics.Contracts.V1;
 
 namespace Metrics.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The server all end-to-end tests share, started once per test run. Each test takes fresh projects with
-/// <see cref="NewProject"/>, so tests run in parallel without seeing each other's data or watermark.
+/// A server tests share, each taking fresh projects with <see cref="NewProject"/>, so that they run in parallel
+/// without seeing each other's data or watermark: the one of the whole test run (<see cref="GetAsync"/>), or the
+/// one a collection of heavy tests keeps to itself (<see cref="HeavyTestsServer"/>).
 /// </summary>
-public sealed class SharedServer
+public sealed class SharedServer : IAsyncDisposable
 {
     private static readonly Lazy<Task<SharedServer>> Instance = new(StartAsync);
-    private static int _nextProject;
+    private int _nextProject;
 
     private SharedServer(MetricsServerProcess process)
     {
@@ -26,13 +26,17 @@ public sealed class SharedServer
 
     public HttpClient Http { get; }
 
+    /// <summary>The server of the whole test run, started by the first test that asks for it.</summary>
     public static Task<SharedServer> GetAsync() => Instance.Value;
 
-    public TestProject NewProject()
+    /// <summary>A server of its own, in the storage mode of the test run.</summary>
+    public static async Task<SharedServer> StartAsync() => new(await TestServers.StartAsync());
+
+    public ProjectKeys NewProject()
     {
         var index = Interlocked.Increment(ref _nextProject) - 1;
-        if (index >= MetricsServerProcess.ProjectCount)
-            throw new InvalidOperationException($"raise MetricsServerProcess.ProjectCount: more than {MetricsServerProcess.ProjectCount} projects taken");
+        if (index >= TestServers.ProjectCount)
+            throw new InvalidOperationException($"raise TestServers.ProjectCount: more than {TestServers.ProjectCount} projects taken");
         return TestProject.Of(index);
     }
 
@@ -44,18 +48,18 @@ public sealed class SharedServer
 
     public MetricsService.MetricsServiceClient Metrics => new(Channel);
 
-    public static Metadata Key(string key) => new() { { "statsig-api-key", key } };
-
-    /// <summary>At the end of the test run (<see cref="TestRunFramework"/>): stops the server, if a test started it.</summary>
+    /// <summary>At the end of the test run (<see cref="TestRunFramework"/>): stops the run's server, if a test started it.</summary>
     public static async Task StopAsync()
     {
         if (!Instance.IsValueCreated || !Instance.Value.IsCompletedSuccessfully)
             return; // never started, or its start failed and cleaned up after itself
-        var shared = await Instance.Value;
-        shared.Channel.Dispose();
-        shared.Http.Dispose();
-        await shared.Process.DisposeAsync();
+        await (await Instance.Value).DisposeAsync();
     }
 
-    private static async Task<SharedServer> StartAsync() => new(await MetricsServerProcess.StartAsync());
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        Http.Dispose();
+        await Process.DisposeAsync();
+    }
 }

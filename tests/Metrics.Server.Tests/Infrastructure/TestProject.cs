@@ -1,7 +1,7 @@
 namespace Metrics.Server.Tests.Infrastructure;
 
-/// <summary>One of the projects the test server is configured with, with its two keys.</summary>
-public sealed record TestProject(string Name, string ServerSecret, string IngestKey)
+/// <summary>The projects every test server is configured with (<see cref="TestServers.ProjectCount"/> of them).</summary>
+public static class TestProject
 {
-    public static TestProject Of(int index) => new($"p{index}", $"secret-p{index}", $"ingest-p{index}");
+    public static ProjectKeys Of(int index) => new($"p{index}");
 }

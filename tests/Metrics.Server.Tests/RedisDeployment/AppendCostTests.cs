@@ -23,7 +23,7 @@ public sealed class AppendCostTests(ITestOutputHelper output)
     public async Task BytesWrittenPerRequestStayFlatAsTheDayGrowsToAHundredThousandUnits()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "append-cost");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "append-cost");
         using var client = new NodeClient(server);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var project = TestProject.Of(0);
@@ -38,7 +38,7 @@ public sealed class AppendCostTests(ITestOutputHelper output)
         output.WriteLine($"bytes written to Redis per request of {UnitsPerRequest} records: {early:F0} at 1,000-6,000 units in the day, "
             + $"{late:F0} at 95,000-100,000 units ({late / early:P0})");
         var day = await client.Metrics.GetMetricDayAsync(
-            new GetMetricDayRequest { MetricName = Metric, Date = Day }, SharedServer.Key(project.ServerSecret), cancellationToken: timeout.Token);
+            new GetMetricDayRequest { MetricName = Metric, Date = Day }, ProjectKeys.Headers(project.ServerSecret), cancellationToken: timeout.Token);
         Assert.Equal(Requests * UnitsPerRequest, day.Overall.UnitCount);
         Assert.True(early >= UnitsPerRequest * UserId(0, 0).Length, $"{early:F0} bytes per request: the records did not reach Redis");
         Assert.True(late <= early * 1.2, $"a request into a day of 100,000 units wrote {late:F0} bytes to Redis, into one of 1,000 units {early:F0}");
@@ -46,7 +46,7 @@ public sealed class AppendCostTests(ITestOutputHelper output)
 
     /// <summary>Ingests <see cref="Measured"/> requests from <paramref name="first"/> on; the bytes Redis received, per request.</summary>
     private static async Task<double> BytesPerRequestAsync(
-        RedisServerProcess redis, NodeClient client, TestProject project, int first, CancellationToken cancellationToken)
+        RedisServerProcess redis, NodeClient client, ProjectKeys project, int first, CancellationToken cancellationToken)
     {
         var before = await InputBytesAsync(redis);
         for (var request = first; request < first + Measured; request++)
@@ -57,12 +57,12 @@ public sealed class AppendCostTests(ITestOutputHelper output)
     private static async Task<long> InputBytesAsync(RedisServerProcess redis) =>
         long.Parse(await redis.InfoAsync("total_net_input_bytes"), CultureInfo.InvariantCulture);
 
-    private static async Task IngestAsync(NodeClient client, TestProject project, int request, CancellationToken cancellationToken)
+    private static async Task IngestAsync(NodeClient client, ProjectKeys project, int request, CancellationToken cancellationToken)
     {
         var records = Enumerable.Range(0, UnitsPerRequest)
             .Select(unit => new MetricRecord { UserId = UserId(request, unit), IdType = "user_id", MetricName = Metric, MetricValue = 1, Date = Day });
         var reply = await client.Ingest.LogCustomMetricAsync(
-            new LogCustomMetricRequest { Metrics = { records } }, SharedServer.Key(project.IngestKey), cancellationToken: cancellationToken);
+            new LogCustomMetricRequest { Metrics = { records } }, ProjectKeys.Headers(project.IngestKey), cancellationToken: cancellationToken);
         Assert.Equal(UnitsPerRequest, reply.Accepted);
     }
 

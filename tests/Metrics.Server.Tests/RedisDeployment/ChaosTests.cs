@@ -28,7 +28,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
     private readonly ChaosSettings _settings = ChaosSettings.FromEnvironment();
     private readonly ConcurrentQueue<ChaosCall> _calls = new();
-    private readonly TestProject _project = TestProject.Of(0);
+    private readonly ProjectKeys _project = TestProject.Of(0);
     private readonly ConcurrentQueue<WatermarkReading> _watermarks = new();
     private readonly ConcurrentDictionary<(string Date, string Metric), MetricDay> _sealedDays = new();
     private ChaosRetry _retry = null!;
@@ -153,7 +153,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         try
         {
             var reply = await _retry.CallAsync(firstNode,
-                (node, deadline) => node.Ingest.LogCustomMetricAsync(call.Request, SharedServer.Key(_project.IngestKey), deadline: deadline).ResponseAsync,
+                (node, deadline) => node.Ingest.LogCustomMetricAsync(call.Request, ProjectKeys.Headers(_project.IngestKey), deadline: deadline).ResponseAsync,
                 call.FailedAttempts.Add);
             Assert.True(reply.Success);
             (call.Accepted, call.Duplicate, call.Outcome) = (reply.Accepted, reply.Duplicate, ChaosOutcome.Ok);
@@ -220,5 +220,5 @@ public sealed class ChaosTests(ITestOutputHelper output)
             return units;
         });
 
-    private Metadata Secret => SharedServer.Key(_project.ServerSecret);
+    private Metadata Secret => ProjectKeys.Headers(_project.ServerSecret);
 }

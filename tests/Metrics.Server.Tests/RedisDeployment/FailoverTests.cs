@@ -30,8 +30,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         await using var redis = await RedisServerProcess.StartAsync();
         var project = TestProject.Of(0);
-        await using (var a = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "cold-start"))
-        await using (var b = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "cold-start"))
+        await using (var a = await TestServers.StartOnRedisAsync(redis.ConnectionString, "cold-start"))
+        await using (var b = await TestServers.StartOnRedisAsync(redis.ConnectionString, "cold-start"))
         {
             using var clientA = new NodeClient(a);
             using var clientB = new NodeClient(b);
@@ -42,7 +42,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         }
 
         // Every port new: the membership lists two active nodes that no longer answer anywhere.
-        await using var fresh = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "cold-start");
+        await using var fresh = await TestServers.StartOnRedisAsync(redis.ConnectionString, "cold-start");
         using var client = new NodeClient(fresh);
 
         var reply = await IngestAsync(client, project, "after", "carol", 4);
@@ -56,7 +56,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         await using var redis = await RedisServerProcess.StartAsync();
         await redis.StopAsync();
-        var starting = MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "redis-away");
+        var starting = TestServers.StartOnRedisAsync(redis.ConnectionString, "redis-away");
         await Task.Delay(TimeSpan.FromSeconds(10));
         Assert.False(starting.IsCompleted, "the node started serving without Redis");
         await redis.StartAgainAsync();
@@ -72,9 +72,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         const int projects = 24;
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var a = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "one-of-three");
-        await using var b = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "one-of-three");
-        await using var c = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "one-of-three");
+        await using var a = await TestServers.StartOnRedisAsync(redis.ConnectionString, "one-of-three");
+        await using var b = await TestServers.StartOnRedisAsync(redis.ConnectionString, "one-of-three");
+        await using var c = await TestServers.StartOnRedisAsync(redis.ConnectionString, "one-of-three");
         using var clientA = new NodeClient(a);
         using var clientB = new NodeClient(b);
         using var clientC = new NodeClient(c);
@@ -93,13 +93,13 @@ public sealed class FailoverTests(ITestOutputHelper output)
             var project = TestProject.Of(i);
             foreach (var (node, name) in new[] { (0, "a"), (1, "b") })
                 await retry.CallAsync(node, (client, deadline) => client.Ingest.LogCustomMetricAsync(
-                    Request($"after-{name}", $"u-{name}", 2), SharedServer.Key(project.IngestKey), deadline: deadline).ResponseAsync);
+                    Request($"after-{name}", $"u-{name}", 2), ProjectKeys.Headers(project.IngestKey), deadline: deadline).ResponseAsync);
         }
         output.WriteLine($"retries after the death was declared: {retry.Retries} ("
             + string.Join(", ", retry.Failures.Select(f => $"{f.Code} x{f.Count}: \"{f.Example}\"")) + ")");
         Assert.All(retry.Failures, f => Assert.Equal(StatusCode.Unavailable, f.Code));
 
-        await using var replacement = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "one-of-three");
+        await using var replacement = await TestServers.StartOnRedisAsync(redis.ConnectionString, "one-of-three");
         using var clientD = new NodeClient(replacement);
         for (var i = 0; i < projects; i++)
         {
@@ -114,8 +114,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
     public async Task ANodeThatWakesAfterItWasDeclaredDeadStopsAndLosesOrDoublesNothing()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var a = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "zombie");
-        await using var zombie = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "zombie");
+        await using var a = await TestServers.StartOnRedisAsync(redis.ConnectionString, "zombie");
+        await using var zombie = await TestServers.StartOnRedisAsync(redis.ConnectionString, "zombie");
         using var clientA = new NodeClient(a);
         using var clientZ = new NodeClient(zombie);
         var project = TestProject.Of(0);
@@ -123,7 +123,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         async Task SendAsync(NodeClient first, string key, double value)
         {
             await new ChaosRetry([first, clientA]).CallAsync(0, (client, deadline) => client.Ingest.LogCustomMetricAsync(
-                Request(key, key, value), SharedServer.Key(project.IngestKey), deadline: deadline).ResponseAsync);
+                Request(key, key, value), ProjectKeys.Headers(project.IngestKey), deadline: deadline).ResponseAsync);
             sent.Add((key, value));
         }
         // The zombie holds the project's grains when it freezes.
@@ -154,20 +154,20 @@ public sealed class FailoverTests(ITestOutputHelper output)
         const int calls = 6;
         const int recordsPerCall = 4000;
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var draining = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "drain");
-        await using var other = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "drain");
+        await using var draining = await TestServers.StartOnRedisAsync(redis.ConnectionString, "drain");
+        await using var other = await TestServers.StartOnRedisAsync(redis.ConnectionString, "drain");
         using var clientA = new NodeClient(draining);
         using var clientB = new NodeClient(other);
         var project = TestProject.Of(0);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await IngestAsync(clientA, project, "warm-up", "warm", 1); // the channel's connection is open before the calls
-        using var watch = await clientB.Logstream.SubscribeLiveAsync(new SubscribeRequest(), SharedServer.Key(project.ServerSecret), timeout.Token);
+        using var watch = await clientB.Logstream.SubscribeLiveAsync(new SubscribeRequest(), ProjectKeys.Headers(project.ServerSecret), timeout.Token);
         var quiet = TestProject.Of(1);
-        using var subscriberOnA = await clientA.Logstream.SubscribeLiveAsync(new SubscribeRequest(), SharedServer.Key(quiet.ServerSecret), timeout.Token);
+        using var subscriberOnA = await clientA.Logstream.SubscribeLiveAsync(new SubscribeRequest(), ProjectKeys.Headers(quiet.ServerSecret), timeout.Token);
 
         var requests = Enumerable.Range(0, calls).Select(call => BigRequest(call, recordsPerCall)).ToList();
         var inFlight = requests.Select(request => clientA.Ingest.LogCustomMetricAsync(
-            request, SharedServer.Key(project.IngestKey), deadline: DateTime.UtcNow + CallTimeout).ResponseAsync).ToList();
+            request, ProjectKeys.Headers(project.IngestKey), deadline: DateTime.UtcNow + CallTimeout).ResponseAsync).ToList();
         // The first of their records in the Logstream: the calls are being applied, and none has answered yet.
         var first = await watch.TakeAsync(1, timeout.Token);
         Assert.StartsWith("drain-", first[0].UserId);
@@ -190,7 +190,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         foreach (var metric in requests[0].Metrics.Select(m => m.MetricName).Distinct())
         {
             var day = await clientB.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = Day },
-                SharedServer.Key(project.ServerSecret), deadline: DateTime.UtcNow + CallTimeout);
+                ProjectKeys.Headers(project.ServerSecret), deadline: DateTime.UtcNow + CallTimeout);
             Assert.Equal(calls * recordsPerCall / BigRequestMetrics, day.Overall.RowCount);
         }
     }
@@ -198,7 +198,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     private const int BigRequestMetrics = 10;
 
     /// <summary>One small keyed ingest after another until stopped; each call's outcome, "OK" or its status and detail.</summary>
-    private static async Task<List<string>> CallRepeatedlyAsync(NodeClient node, TestProject project, CancellationToken stop)
+    private static async Task<List<string>> CallRepeatedlyAsync(NodeClient node, ProjectKeys project, CancellationToken stop)
     {
         var outcomes = new List<string>();
         for (var i = 0; !stop.IsCancellationRequested; i++)
@@ -234,14 +234,14 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Metrics = { new MetricRecord { UserId = user, IdType = "user_id", MetricName = Metric, MetricValue = value, Date = Day } },
     };
 
-    private static async Task<LogCustomMetricResponse> IngestAsync(NodeClient node, TestProject project, string key, string user, double value)
+    private static async Task<LogCustomMetricResponse> IngestAsync(NodeClient node, ProjectKeys project, string key, string user, double value)
     {
-        var reply = await node.Ingest.LogCustomMetricAsync(Request(key, user, value), SharedServer.Key(project.IngestKey), deadline: DateTime.UtcNow + CallTimeout);
+        var reply = await node.Ingest.LogCustomMetricAsync(Request(key, user, value), ProjectKeys.Headers(project.IngestKey), deadline: DateTime.UtcNow + CallTimeout);
         Assert.True(reply.Success);
         return reply;
     }
 
-    private static Task<MetricDay> ReadAsync(NodeClient node, TestProject project) =>
+    private static Task<MetricDay> ReadAsync(NodeClient node, ProjectKeys project) =>
         node.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = Metric, Date = Day },
-            SharedServer.Key(project.ServerSecret), deadline: DateTime.UtcNow + CallTimeout).ResponseAsync;
+            ProjectKeys.Headers(project.ServerSecret), deadline: DateTime.UtcNow + CallTimeout).ResponseAsync;
 }

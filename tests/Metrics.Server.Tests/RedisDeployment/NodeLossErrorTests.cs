@@ -24,8 +24,8 @@ public sealed class NodeLossErrorTests(ITestOutputHelper output)
     public async Task CallsMeetingALostNodeFailInTheProductsWords()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var survivor = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "node-loss");
-        await using var lost = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "node-loss");
+        await using var survivor = await TestServers.StartOnRedisAsync(redis.ConnectionString, "node-loss");
+        await using var lost = await TestServers.StartOnRedisAsync(redis.ConnectionString, "node-loss");
         using var throughSurvivor = new NodeClient(survivor);
         using var throughLost = new NodeClient(lost);
         // Grains of every project, activated through both nodes: about half of them live on the node that is lost.
@@ -68,6 +68,6 @@ public sealed class NodeLossErrorTests(ITestOutputHelper output)
             {
                 Metrics = { new MetricRecord { UserId = user, IdType = "user_id", MetricName = "node_loss", MetricValue = 1, Date = Day } },
             },
-            SharedServer.Key(TestProject.Of(project).IngestKey),
+            ProjectKeys.Headers(TestProject.Of(project).IngestKey),
             deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
 }

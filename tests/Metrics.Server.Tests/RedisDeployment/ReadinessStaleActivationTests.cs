@@ -20,7 +20,7 @@ public sealed class ReadinessStaleActivationTests
     public async Task AStaleActivationCannotAdmitAWriteForADayAnotherSealedAndTheRetrySealsIt()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "stale-readiness");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "stale-readiness");
         using var client = new NodeClient(server);
         var project = TestProject.Of(0);
         await IngestAsync(client, project, "first", "open_before");
@@ -36,7 +36,7 @@ public sealed class ReadinessStaleActivationTests
         Assert.Equal(StatusCode.FailedPrecondition, retry.StatusCode);
         Assert.Contains(Day, retry.Status.Detail);
 
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         var readiness = await client.Readiness.GetReadinessAsync(new GetReadinessRequest(), secret);
         Assert.Equal(PacificTime.EndOf(Day), readiness.Watermark);
         Assert.DoesNotContain(Day, readiness.OpenDates);
@@ -51,10 +51,10 @@ public sealed class ReadinessStaleActivationTests
     public async Task AStaleActivationCannotMoveTheStoredWatermarkBackwards()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "stale-watermark");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "stale-watermark");
         using var client = new NodeClient(server);
         var project = TestProject.Of(0);
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         await client.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.StartOf(Day) }, secret);
 
         var ahead = PacificTime.EndOf(Day) + 3600;
@@ -72,9 +72,9 @@ public sealed class ReadinessStaleActivationTests
         Assert.Equal(ahead, (await client.Readiness.GetReadinessAsync(new GetReadinessRequest(), secret)).Watermark);
     }
 
-    private static RedisKey Head(TestProject project) => $"metrics:{{{project.Name}}}:readiness:metrics:head";
+    private static RedisKey Head(ProjectKeys project) => $"metrics:{{{project.Name}}}:readiness:metrics:head";
 
-    private static async Task MoveBehindTheNodesBackAsync(RedisServerProcess redis, TestProject project, long watermark)
+    private static async Task MoveBehindTheNodesBackAsync(RedisServerProcess redis, ProjectKeys project, long watermark)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var db = connection.GetDatabase();
@@ -82,18 +82,18 @@ public sealed class ReadinessStaleActivationTests
         await db.HashIncrementAsync(Head(project), "version");
     }
 
-    private static async Task<long> StoredWatermarkAsync(RedisServerProcess redis, TestProject project)
+    private static async Task<long> StoredWatermarkAsync(RedisServerProcess redis, ProjectKeys project)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         return (long)await connection.GetDatabase().HashGetAsync(Head(project), "watermark");
     }
 
-    private static async Task<LogCustomMetricResponse> IngestAsync(NodeClient client, TestProject project, string key, string metric) =>
+    private static async Task<LogCustomMetricResponse> IngestAsync(NodeClient client, ProjectKeys project, string key, string metric) =>
         await client.Ingest.LogCustomMetricAsync(
             new LogCustomMetricRequest
             {
                 IdempotencyKey = key,
                 Metrics = { new MetricRecord { UserId = "alice", IdType = "user_id", MetricName = metric, MetricValue = 1, Date = Day } },
             },
-            SharedServer.Key(project.IngestKey));
+            ProjectKeys.Headers(project.IngestKey));
 }

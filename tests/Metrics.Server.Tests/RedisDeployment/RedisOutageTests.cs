@@ -28,11 +28,11 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
     public async Task CallsFailUnavailableDuringAnOutageAndRetriesCountEveryBatchOnce()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "outage");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "outage");
         using var client = new NodeClient(server);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var project = TestProject.Of(0);
-        var ingestKey = SharedServer.Key(project.IngestKey);
+        var ingestKey = ProjectKeys.Headers(project.IngestKey);
         var failures = new ConcurrentQueue<RpcException>();
         var okCalls = new int[Callers];
         var failedCalls = new int[Callers];
@@ -140,7 +140,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         foreach (var metric in Metrics)
         {
             var day = await client.Metrics.GetMetricDayAsync(
-                new GetMetricDayRequest { MetricName = metric, Date = Day }, SharedServer.Key(project.ServerSecret), deadline: DateTime.UtcNow + CallTimeout);
+                new GetMetricDayRequest { MetricName = metric, Date = Day }, ProjectKeys.Headers(project.ServerSecret), deadline: DateTime.UtcNow + CallTimeout);
             var records = sent.SelectMany(r => r.Metrics).Where(m => m.MetricName == metric).ToList();
             Assert.Equal(records.Select(r => r.UserId).Distinct().Count(), day.Overall.UnitCount);
             Assert.Equal(records.Count, day.Overall.RowCount);
@@ -149,7 +149,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
     }
 
     /// <summary>Over JSON, the same sentence in a <c>google.rpc.Status</c> body, and the request ID in a header.</summary>
-    private static async Task AssertJsonCallUnavailableAsync(MetricsServerProcess server, TestProject project)
+    private static async Task AssertJsonCallUnavailableAsync(MetricsServerProcess server, ProjectKeys project)
     {
         using var http = server.CreateHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/log_custom_metric")

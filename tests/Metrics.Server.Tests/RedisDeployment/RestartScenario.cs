@@ -13,7 +13,7 @@ public sealed class RestartScenario : IAsyncLifetime
     public const string SealedDay = "2026-04-02";
     public static readonly string[] OpenDays = ["2026-04-06", "2026-04-07"];
 
-    public TestProject Project { get; } = TestProject.Of(0);
+    public ProjectKeys Project { get; } = TestProject.Of(0);
 
     private RedisServerProcess? _redis;
     private MetricsServerProcess? _server;
@@ -34,18 +34,18 @@ public sealed class RestartScenario : IAsyncLifetime
     /// <summary>The Logstream entries after <see cref="SavedCursor"/> (test records included), as the first node streamed them.</summary>
     public IReadOnlyList<LogstreamEntry> EntriesAfterSavedCursor { get; private set; } = [];
 
-    public Grpc.Core.Metadata Secret => SharedServer.Key(Project.ServerSecret);
+    public Grpc.Core.Metadata Secret => ProjectKeys.Headers(Project.ServerSecret);
 
     public async Task InitializeAsync()
     {
         _redis = await RedisServerProcess.StartAsync();
-        _server = await MetricsServerProcess.StartOnRedisAsync(_redis.ConnectionString, "restart");
+        _server = await TestServers.StartOnRedisAsync(_redis.ConnectionString, "restart");
         Client = new NodeClient(_server);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         foreach (var request in Applied)
         {
-            var reply = await Client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(Project.IngestKey), cancellationToken: timeout.Token);
+            var reply = await Client.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(Project.IngestKey), cancellationToken: timeout.Token);
             Assert.Equal(request.Metrics.Count, reply.Accepted);
         }
         var sealing = await Client.Readiness.MarkDataReadyAsync(

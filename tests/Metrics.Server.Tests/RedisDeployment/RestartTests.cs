@@ -47,7 +47,7 @@ public sealed class RestartTests(RestartScenario scenario) : IClassFixture<Resta
         };
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            scenario.Client.Ingest.LogCustomMetricAsync(late, SharedServer.Key(scenario.Project.IngestKey), deadline: Deadline()).ResponseAsync);
+            scenario.Client.Ingest.LogCustomMetricAsync(late, ProjectKeys.Headers(scenario.Project.IngestKey), deadline: Deadline()).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains(RestartScenario.SealedDay, error.Status.Detail);
@@ -60,7 +60,7 @@ public sealed class RestartTests(RestartScenario scenario) : IClassFixture<Resta
     {
         foreach (var request in scenario.Applied)
         {
-            var retry = await scenario.Client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(scenario.Project.IngestKey), deadline: Deadline());
+            var retry = await scenario.Client.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(scenario.Project.IngestKey), deadline: Deadline());
 
             Assert.True(retry.Success);
             Assert.True(retry.Duplicate, $"key {request.IdempotencyKey} was applied before the kill");
@@ -83,7 +83,7 @@ public sealed class RestartTests(RestartScenario scenario) : IClassFixture<Resta
         // A metric of its own, on a day already open: the other tests' snapshots stay as they were.
         var live = new MetricRecord { UserId = "live", IdType = "user_id", MetricName = "after_restart", MetricValue = 7, Date = RestartScenario.OpenDays[0] };
         await scenario.Client.Ingest.LogCustomMetricAsync(
-            new LogCustomMetricRequest { Metrics = { live } }, SharedServer.Key(scenario.Project.IngestKey), cancellationToken: timeout.Token);
+            new LogCustomMetricRequest { Metrics = { live } }, ProjectKeys.Headers(scenario.Project.IngestKey), cancellationToken: timeout.Token);
         var next = Assert.Single(await resumed.TakeAsync(1, timeout.Token));
         Assert.Equal(("live", "after_restart", 7.0), (next.UserId, next.MetricName, next.MetricValue));
         Assert.Equal(0UL, next.DroppedBefore);

@@ -18,17 +18,17 @@ public sealed class RetryAfterSealTests
     public async Task ARetryWhoseSlicesWereAllStoredBeforeTheSealIsADuplicate()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "retry-after-seal");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "retry-after-seal");
         using var client = new NodeClient(server);
         var project = TestProject.Of(0);
         var day = "2026-07-01";
 
         var request = Request("stored-then-sealed", Ingesting.Record("alice", "m1", 5, day), Ingesting.Record("bob", "m2", 7, day));
-        Assert.Equal(2, (await client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey))).Accepted);
+        Assert.Equal(2, (await client.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey))).Accepted);
         await ForgetKeyAsync(redis, project, request.IdempotencyKey);
         await SealAsync(client, project, day);
 
-        var retry = await client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+        var retry = await client.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
         Assert.True(retry.Duplicate);
         Assert.Equal(0, retry.Accepted);
         Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
@@ -39,12 +39,12 @@ public sealed class RetryAfterSealTests
     public async Task ARetryWhoseSlicesWereStoredInPartIsRefusedNamingWhatCounts()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "retry-after-seal-part");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "retry-after-seal-part");
         var project = TestProject.Of(0);
         var day = "2026-07-02";
         var request = Request("stored-in-part", Ingesting.Record("alice", "m1", 5, day), Ingesting.Record("bob", "m2", 7, day));
         using (var first = new NodeClient(server))
-            await first.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey));
+            await first.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey));
 
         // The first attempt stored the slice of m1 only: its slice of m2 never reached Redis.
         await server.KillAsync();
@@ -56,7 +56,7 @@ public sealed class RetryAfterSealTests
         using var client = new NodeClient(server);
         await SealAsync(client, project, day);
 
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Contains($"stored the records of m1 on {day}, which count", refused.Status.Detail);
         Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
@@ -72,17 +72,17 @@ public sealed class RetryAfterSealTests
     public async Task AKeyReusedForAnotherBodyAfterItsRetentionIsLateDataNotADuplicate()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "key-reused-after-seal");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "key-reused-after-seal");
         using var client = new NodeClient(server);
         var project = TestProject.Of(0);
         var day = "2026-07-03";
 
-        await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("alice", "m1", 5, day)), SharedServer.Key(project.IngestKey));
+        await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("alice", "m1", 5, day)), ProjectKeys.Headers(project.IngestKey));
         await ForgetKeyAsync(redis, project, "weekly");
         await SealAsync(client, project, day);
 
         var reused = Request("weekly", Ingesting.Record("alice", "m1", 6, day));
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(reused, SharedServer.Key(project.IngestKey)).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.Ingest.LogCustomMetricAsync(reused, ProjectKeys.Headers(project.IngestKey)).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Contains("nothing in the request was applied", refused.Status.Detail);
         Assert.Equal(5, (await DayAsync(client, project, "m1", day)).Overall.Sum);
@@ -93,15 +93,15 @@ public sealed class RetryAfterSealTests
     public async Task AKeyReusedForAnotherBodyAfterItsRetentionIsAppliedToAnOpenDay()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "key-reused-open-day");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "key-reused-open-day");
         using var client = new NodeClient(server);
         var project = TestProject.Of(0);
         var day = "2026-07-04";
 
-        await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("alice", "m1", 5, day)), SharedServer.Key(project.IngestKey));
+        await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("alice", "m1", 5, day)), ProjectKeys.Headers(project.IngestKey));
         await ForgetKeyAsync(redis, project, "weekly");
 
-        var reused = await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("bob", "m1", 6, day)), SharedServer.Key(project.IngestKey));
+        var reused = await client.Ingest.LogCustomMetricAsync(Request("weekly", Ingesting.Record("bob", "m1", 6, day)), ProjectKeys.Headers(project.IngestKey));
         Assert.False(reused.Duplicate);
         Assert.Equal(1, reused.Accepted);
         Assert.Equal(11, (await DayAsync(client, project, "m1", day)).Overall.Sum);
@@ -110,19 +110,19 @@ public sealed class RetryAfterSealTests
     private static LogCustomMetricRequest Request(string key, params MetricRecord[] records) =>
         new() { IdempotencyKey = key, Metrics = { records } };
 
-    private static async Task ForgetKeyAsync(RedisServerProcess redis, TestProject project, string key)
+    private static async Task ForgetKeyAsync(RedisServerProcess redis, ProjectKeys project, string key)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         Assert.True(await connection.GetDatabase().KeyDeleteAsync($"metrics:{{{project.Name}}}:idempotency:{key}"));
     }
 
-    private static async Task SealAsync(NodeClient client, TestProject project, string day)
+    private static async Task SealAsync(NodeClient client, ProjectKeys project, string day)
     {
         var sealedDays = await client.Readiness.MarkDataReadyAsync(
-            new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(day) }, SharedServer.Key(project.ServerSecret));
+            new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(day) }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Contains(day, sealedDays.FinalizedDates);
     }
 
-    private static async Task<MetricDay> DayAsync(NodeClient client, TestProject project, string metric, string day) =>
-        await client.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = day }, SharedServer.Key(project.ServerSecret));
+    private static async Task<MetricDay> DayAsync(NodeClient client, ProjectKeys project, string metric, string day) =>
+        await client.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = metric, Date = day }, ProjectKeys.Headers(project.ServerSecret));
 }

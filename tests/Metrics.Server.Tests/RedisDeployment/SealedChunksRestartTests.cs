@@ -20,12 +20,12 @@ public sealed class SealedChunksRestartTests
     public async Task ASealedDayOfManyChunksReloadsExactlyAfterAKill()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(
+        await using var server = await TestServers.StartOnRedisAsync(
             redis.ConnectionString, "sealed-chunks", new Dictionary<string, string> { ["Metrics:SealedDays:ChunkBytes"] = ChunkBytes.ToString() });
         using var client = new NodeClient(server);
         var project = TestProject.Of(0);
-        var ingest = SharedServer.Key(project.IngestKey);
-        var secret = SharedServer.Key(project.ServerSecret);
+        var ingest = ProjectKeys.Headers(project.IngestKey);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         var requests = Requests();
         foreach (var request in requests)
             Assert.Equal(request.Metrics.Count, (await client.Ingest.LogCustomMetricAsync(request, ingest)).Accepted);
@@ -58,7 +58,7 @@ public sealed class SealedChunksRestartTests
     {
         await using var redis = await RedisServerProcess.StartAsync();
 
-        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => MetricsServerProcess.StartOnRedisAsync(
+        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServers.StartOnRedisAsync(
             redis.ConnectionString, "sealed-chunks-invalid", new Dictionary<string, string> { ["Metrics:SealedDays:ChunkBytes"] = "10" }));
 
         Assert.Contains("Metrics:SealedDays:ChunkBytes must be from 256", start.Message);

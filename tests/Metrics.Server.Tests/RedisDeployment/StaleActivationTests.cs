@@ -20,7 +20,7 @@ public sealed class StaleActivationTests
     public async Task AWriteThroughAStaleActivationIsRefusedAsUnavailableAndItsRetryCountsOnce()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var server = await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, "stale-activation");
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "stale-activation");
         using var client = new NodeClient(server);
         var project = TestProject.Of(0);
         await IngestAsync(client, project, "first", "alice", 1);
@@ -36,16 +36,16 @@ public sealed class StaleActivationTests
         Assert.Equal(1, retry.Accepted);
         Assert.False(retry.Duplicate);
         var day = await client.Metrics.GetMetricDayAsync(
-            new GetMetricDayRequest { MetricName = Metric, Date = Day }, SharedServer.Key(project.ServerSecret));
+            new GetMetricDayRequest { MetricName = Metric, Date = Day }, ProjectKeys.Headers(project.ServerSecret));
         Assert.Equal((2, 2, 3.0), (day.Overall.UnitCount, day.Overall.RowCount, day.Overall.Sum));
     }
 
-    private static async Task<LogCustomMetricResponse> IngestAsync(NodeClient client, TestProject project, string key, string userId, double value) =>
+    private static async Task<LogCustomMetricResponse> IngestAsync(NodeClient client, ProjectKeys project, string key, string userId, double value) =>
         await client.Ingest.LogCustomMetricAsync(
             new LogCustomMetricRequest
             {
                 IdempotencyKey = key,
                 Metrics = { new MetricRecord { UserId = userId, IdType = "user_id", MetricName = Metric, MetricValue = value, Date = Day } },
             },
-            SharedServer.Key(project.IngestKey));
+            ProjectKeys.Headers(project.IngestKey));
 }

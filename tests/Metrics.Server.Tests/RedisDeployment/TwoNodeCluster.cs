@@ -18,8 +18,8 @@ public sealed class TwoNodeCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServerProcess.StartAsync();
-        _nodeA = await MetricsServerProcess.StartOnRedisAsync(_redis.ConnectionString, ClusterId);
-        _nodeB = await MetricsServerProcess.StartOnRedisAsync(_redis.ConnectionString, ClusterId);
+        _nodeA = await TestServers.StartOnRedisAsync(_redis.ConnectionString, ClusterId);
+        _nodeB = await TestServers.StartOnRedisAsync(_redis.ConnectionString, ClusterId);
         A = new NodeClient(_nodeA);
         B = new NodeClient(_nodeB);
     }

@@ -18,7 +18,7 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster) : IClassFixture<TwoNode
     public async Task RecordsIngestedThroughOneNodeReachSubscribersOnBoth()
     {
         var project = TestProject.Of(0);
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         using var timeout = new CancellationTokenSource(Timeout);
         using var onA = await cluster.A.Logstream.SubscribeLiveAsync(new SubscribeRequest(), secret, timeout.Token);
         using var onB = await cluster.B.Logstream.SubscribeLiveAsync(new SubscribeRequest(), secret, timeout.Token);
@@ -39,7 +39,7 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster) : IClassFixture<TwoNode
     public async Task DaySealedThroughOneNodeRefusesWritesThroughTheOther()
     {
         var project = TestProject.Of(1);
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         const string day = "2026-07-02";
         await IngestAsync(cluster.A, project, "before-seal", "sealed_metric", ["u1", "u2"], day);
 
@@ -52,7 +52,7 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster) : IClassFixture<TwoNode
             Metrics = { new MetricRecord { UserId = "late", IdType = "user_id", MetricName = "sealed_metric", MetricValue = 1, Date = day } },
         };
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            cluster.A.Ingest.LogCustomMetricAsync(late, SharedServer.Key(project.IngestKey), deadline: Deadline()).ResponseAsync);
+            cluster.A.Ingest.LogCustomMetricAsync(late, ProjectKeys.Headers(project.IngestKey), deadline: Deadline()).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains(day, error.Status.Detail);
 
@@ -68,7 +68,7 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster) : IClassFixture<TwoNode
     public async Task BothNodesReadTheSameAggregatesOfWritesThroughBoth()
     {
         var project = TestProject.Of(2);
-        var secret = SharedServer.Key(project.ServerSecret);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
         const string day = "2026-07-03";
         string[] units = ["u0", "u1", "u2", "u3", "u4"];
         for (var i = 0; i < 10; i++)
@@ -85,14 +85,14 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster) : IClassFixture<TwoNode
     }
 
     private static async Task<IEnumerable<string>> IngestAsync(
-        NodeClient node, TestProject project, string key, string metric, string[] users, string date, double value = 1)
+        NodeClient node, ProjectKeys project, string key, string metric, string[] users, string date, double value = 1)
     {
         var request = new LogCustomMetricRequest
         {
             IdempotencyKey = key,
             Metrics = { users.Select(u => new MetricRecord { UserId = u, IdType = "user_id", MetricName = metric, MetricValue = value, Date = date }) },
         };
-        var reply = await node.Ingest.LogCustomMetricAsync(request, SharedServer.Key(project.IngestKey), deadline: Deadline());
+        var reply = await node.Ingest.LogCustomMetricAsync(request, ProjectKeys.Headers(project.IngestKey), deadline: Deadline());
         Assert.Equal(users.Length, reply.Accepted);
         return users;
     }

@@ -32,7 +32,7 @@ public sealed class ChaosCluster(RedisServerProcess redis, string clusterId) : I
     {
         var cluster = new ChaosCluster(redis, clusterId);
         for (var slot = 0; slot < nodes; slot++)
-            cluster.Put(slot, await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, clusterId));
+            cluster.Put(slot, await TestServers.StartOnRedisAsync(redis.ConnectionString, clusterId));
         return cluster;
     }
 
@@ -40,7 +40,7 @@ public sealed class ChaosCluster(RedisServerProcess redis, string clusterId) : I
     public async Task ReplaceAsync(int slot)
     {
         await Nodes[slot].KillAsync();
-        Put(slot, await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, clusterId));
+        Put(slot, await TestServers.StartOnRedisAsync(redis.ConnectionString, clusterId));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
-namespace Metrics.Bench.Hosting;
+namespace Metrics.Testing;
 
 /// <summary>
-/// Every process the harness starts (redis-server, server nodes) is registered here, so that whatever ends the
-/// harness — a failure, Ctrl-C, SIGTERM — the processes it started are killed by their PID and nothing is left running.
+/// Every process the hosts of this library start (redis-server, Metrics.Server) is registered here, so that
+/// whatever ends the test host or the harness — a failure, Ctrl-C, SIGTERM — the processes it started are killed
+/// by their PID and nothing is left running.
 /// </summary>
 public static class ChildProcesses
 {
-    private const int SigTerm = 15;
     private static readonly ConcurrentDictionary<int, Process> Running = new();
 
     static ChildProcesses()
@@ -28,7 +27,7 @@ public static class ChildProcesses
     {
         if (!process.HasExited)
         {
-            _ = kill(process.Id, SigTerm);
+            Signals.TrySend(process.Id, Signals.Terminate);
             using var timeout = new CancellationTokenSource(grace);
             try
             {
@@ -64,11 +63,9 @@ public static class ChildProcesses
             }
             catch (InvalidOperationException)
             {
+                // Disposed meanwhile by its host.
             }
         }
         Running.Clear();
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }

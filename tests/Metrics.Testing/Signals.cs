@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace Metrics.Server.Tests.Infrastructure;
+namespace Metrics.Testing;
 
-/// <summary>POSIX signals to a process the tests started, by its PID.</summary>
+/// <summary>POSIX signals to a process the tests or the harness started, by its PID.</summary>
 public static class Signals
 {
     public const int Terminate = 15;
@@ -11,9 +11,12 @@ public static class Signals
 
     public static void Send(int pid, int signal)
     {
-        if (kill(pid, signal) != 0)
+        if (!TrySend(pid, signal))
             throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
     }
+
+    /// <summary>False when the signal could not be sent, e.g. to a process that has just exited.</summary>
+    public static bool TrySend(int pid, int signal) => kill(pid, signal) == 0;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
