@@ -1,5 +1,6 @@
 using Metrics.Imports.Definitions;
 using Metrics.Imports.Runs;
+using Metrics.Imports.Sources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,6 +12,7 @@ public static class MetricsImportsServiceCollectionExtensions
     public static IServiceCollection AddMetricsImports(this IServiceCollection services)
     {
         services.AddSingleton<ImportRunner>();
+        services.AddSingleton<IImportSourceFactory, ImportSourceFactory>();
         services.TryAddSingleton<IImportStore, InMemoryImportStore>();
         return services;
     }

@@ -20,6 +20,7 @@ var deployment = Deployment.Of(metrics);
 builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure(DefaultProject.ApplyTo).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, QuotaOptionsValidator>();
 builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, SourceOptionsValidator>();
 builder.Services.AddSingleton<IProjectQuotas, ConfiguredQuotas>();
 builder.Services.AddOptions<LogstreamOptions>().Bind(builder.Configuration.GetSection(LogstreamOptionsValidator.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<LogstreamOptions>, LogstreamOptionsValidator>();

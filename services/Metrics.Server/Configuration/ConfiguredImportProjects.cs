@@ -16,6 +16,6 @@ internal sealed class ConfiguredImportProjects(IOptions<MetricsOptions> options,
 
     public IImportSource? Source(string project, string sourceName) =>
         options.Value.Projects.TryGetValue(project, out var settings) && settings.Sources.TryGetValue(sourceName, out var source)
-            ? _sources.GetOrAdd((project, sourceName), _ => factory.Create(source))
+            ? _sources.GetOrAdd((project, sourceName), _ => factory.Create(sourceName, source))
             : null;
 }

@@ -15,7 +15,7 @@ public sealed class BadSourceTests(ImportServer server)
     private async Task<(ImportRun Run, Grpc.Core.Metadata Key)> RunAsync(string source, Func<string, string> query, Action<Import>? configure = null, int units = 5)
     {
         var project = server.NewProject();
-        var key = SharedServer.Key(project.ServerSecret);
+        var key = project.SecretHeaders;
         await using var database = server.OpenDatabase();
         var table = await WarehouseTable.CreateAsync(database, $"bad_{project.Name}", ImportRow.Sample(seed: 21, [Day], units));
         await server.Imports.CreateAsync(key, "bad", source, query(table.Name), configure);

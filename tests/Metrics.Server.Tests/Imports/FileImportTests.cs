@@ -34,7 +34,7 @@ public sealed class FileImportTests(ImportServer server)
 
         foreach (var (project, query) in new[] { (csvProject, $"{csvProject.Name}/part-*.csv"), (parquetProject, $"{csvProject.Name}/all.parquet") })
         {
-            var key = SharedServer.Key(project.ServerSecret);
+            var key = project.SecretHeaders;
             await server.Imports.CreateAsync(key, "files", "files", query);
             var run = await server.Imports.RunToEndAsync(key, "files", Days[0], Days[^1]);
             Assert.True(run.Status == ImportRunStatus.Succeeded, $"{query}: {run.Message}");
@@ -55,7 +55,7 @@ public sealed class FileImportTests(ImportServer server)
     public async Task APathOutsideTheRootOrMatchingNoFileFailsTheRunAndAppliesNothing(string query)
     {
         var project = server.NewProject();
-        var key = SharedServer.Key(project.ServerSecret);
+        var key = project.SecretHeaders;
         // A file that exists beside the Root: refused for where it is, not for being absent.
         var outside = Path.Combine(server.Files.Parent!.FullName, "outside.csv");
         await File.WriteAllTextAsync(outside, "unit_id,id_type,date,metric_name,metric_value\nu1,user_id,2026-02-11,leak,1\n");

@@ -17,7 +17,7 @@ public sealed class ImportDefinitionTests(ImportServer server)
     [InlineData("ok", "warehouse", "daily@25:00", "import.schedule")]
     public async Task AnInvalidDefinitionIsRefusedNamingItsField(string importId, string source, string schedule, string field)
     {
-        var key = SharedServer.Key(server.NewProject().ServerSecret);
+        var key = server.NewProject().SecretHeaders;
         var error = await Assert.ThrowsAsync<RpcException>(() => server.Imports.CreateAsync(key, importId, source, "SELECT 1", i => i.Schedule = schedule));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(field.Split('.')[1], error.Status.Detail);
@@ -29,13 +29,13 @@ public sealed class ImportDefinitionTests(ImportServer server)
     public async Task ATakenIdIsAlreadyExistsAnUnknownOneNotFoundAndAnIngestKeyMayNotCall()
     {
         var project = server.NewProject();
-        var key = SharedServer.Key(project.ServerSecret);
+        var key = project.SecretHeaders;
         await server.Imports.CreateAsync(key, "taken", "warehouse", "SELECT 1");
 
         var taken = await Assert.ThrowsAsync<RpcException>(() => server.Imports.CreateAsync(key, "taken", "warehouse", "SELECT 2"));
         var unknown = await Assert.ThrowsAsync<RpcException>(() => server.Imports.RunImportAsync(new RunImportRequest { ImportId = "nope" }, key).ResponseAsync);
         var ingestKey = await Assert.ThrowsAsync<RpcException>(() =>
-            server.Imports.ListImportsAsync(new ListImportsRequest(), SharedServer.Key(project.IngestKey)).ResponseAsync);
+            server.Imports.ListImportsAsync(new ListImportsRequest(), project.IngestHeaders).ResponseAsync);
         var badWindow = await Assert.ThrowsAsync<RpcException>(() =>
             server.Imports.RunImportAsync(new RunImportRequest { ImportId = "taken", FromDate = "2026-02-10", ToDate = "2026-02-01" }, key).ResponseAsync);
 
@@ -81,7 +81,7 @@ public sealed class ImportDefinitionTests(ImportServer server)
         using var listed = await server.Http.SendAsync(list);
         using var runs = JsonDocument.Parse(await listed.Content.ReadAsStringAsync());
         var only = Assert.Single(runs.RootElement.GetProperty("runs").EnumerateArray());
-        Assert.Equal((runId, "SUCCEEDED", "13"), (only.GetProperty("runId").GetString(), only.GetProperty("status").GetString(), only.GetProperty("rowsApplied").GetString()));
+        Assert.Equal((runId, "SUCCEEDED", "13"), (only.GetProperty("runId").GetString(), only.GetProperty("status").GetString(), only.GetProperty("rowsApplied").ToString()));
     }
 
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");

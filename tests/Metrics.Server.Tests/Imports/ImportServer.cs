@@ -52,12 +52,12 @@ public sealed class ImportServer : IAsyncLifetime
             settings[$"{sources}:down:Kind"] = "postgres";
             settings[$"{sources}:down:ConnectionString"] = $"Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Timeout=3";
         }
-        Server = await MetricsServerProcess.StartAsync(settings);
+        Server = await TestServers.StartAsync(settings);
         Channel = Server.CreateChannel();
         Http = Server.CreateHttpClient();
     }
 
-    public TestProject NewProject()
+    public ProjectKeys NewProject()
     {
         var index = Interlocked.Increment(ref _nextProject) - 1;
         return index < Projects ? TestProject.Of(index) : throw new InvalidOperationException($"raise ImportServer.Projects: more than {Projects} taken");

@@ -33,7 +33,7 @@ public sealed class WarehouseImportTests(ImportServer server)
     public async Task ATableImportedForADateRangeReadsBackWithTheAggregatesPostgreSqlComputes()
     {
         var project = server.NewProject();
-        var key = SharedServer.Key(project.ServerSecret);
+        var key = project.SecretHeaders;
         await using var database = server.OpenDatabase();
         var rows = ImportRow.Sample(seed: 1, Days);
         var table = await WarehouseTable.CreateAsync(database, $"metrics_{project.Name}", rows);
@@ -66,7 +66,7 @@ public sealed class WarehouseImportTests(ImportServer server)
     public async Task AChangedSourceReloadsOpenDaysAndRestatesSealedOnesOnlyPastTheThreshold()
     {
         var project = server.NewProject();
-        var key = SharedServer.Key(project.ServerSecret);
+        var key = project.SecretHeaders;
         await using var database = server.OpenDatabase();
         var table = await WarehouseTable.CreateAsync(database, $"metrics_{project.Name}", ImportRow.Sample(seed: 2, Days[..2]), dateType: "text");
         await server.Imports.CreateAsync(key, "restating", "warehouse", Query(table), i => i.RestateThreshold = 0.05);
@@ -118,7 +118,7 @@ public sealed class WarehouseImportTests(ImportServer server)
     public async Task TheSignalQuerySealsTheDaysUpToItsFinishedDate()
     {
         var project = server.NewProject();
-        var key = SharedServer.Key(project.ServerSecret);
+        var key = project.SecretHeaders;
         await using var database = server.OpenDatabase();
         var table = await WarehouseTable.CreateAsync(database, $"metrics_{project.Name}", ImportRow.Sample(seed: 3, Days, units: 20));
         var signal = $"signal_{project.Name}";
@@ -140,7 +140,7 @@ public sealed class WarehouseImportTests(ImportServer server)
     public async Task AnImportedMetricRefusesLogCustomMetricNamingTheImportUntilTheImportIsDeleted()
     {
         var project = server.NewProject();
-        var key = SharedServer.Key(project.ServerSecret);
+        var key = project.SecretHeaders;
         await using var database = server.OpenDatabase();
         var table = await WarehouseTable.CreateAsync(database, $"metrics_{project.Name}", ImportRow.Sample(seed: 4, Days[..1], units: 10));
         await server.Imports.CreateAsync(key, "owner", "warehouse", Query(table));
@@ -149,7 +149,7 @@ public sealed class WarehouseImportTests(ImportServer server)
         {
             Metrics = { new MetricRecord { UserId = "api-user", IdType = "user_id", MetricName = "revenue", MetricValue = 1, Date = Days[0] } },
         };
-        var ingestKey = SharedServer.Key(project.IngestKey);
+        var ingestKey = project.IngestHeaders;
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => server.Ingest.LogCustomMetricAsync(request, ingestKey).ResponseAsync);
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Metrics.Server.Tests.Imports;
 
@@ -22,26 +21,20 @@ public sealed class WarehouseTable(NpgsqlDataSource database, string name)
         return table;
     }
 
+    /// <summary>All rows in one statement: arrays of the columns, unnested (the date cast to the column's type).</summary>
     public async Task InsertAsync(IEnumerable<ImportRow> rows)
     {
-        await using var connection = await database.OpenConnectionAsync();
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"COPY {Name} (unit_id, id_type, date, metric_name, metric_value, numerator, denominator) FROM STDIN (FORMAT BINARY)");
-        var dateIsText = await DateIsTextAsync(connection);
-        foreach (var row in rows)
-        {
-            await copy.StartRowAsync();
-            await copy.WriteAsync(row.UnitId, NpgsqlDbType.Text);
-            await copy.WriteAsync(row.IdType, NpgsqlDbType.Text);
-            if (dateIsText)
-                await copy.WriteAsync(row.Date, NpgsqlDbType.Text);
-            else
-                await copy.WriteAsync(DateOnly.Parse(row.Date), NpgsqlDbType.Date);
-            await WriteAsync(copy, row.MetricValue);
-            await WriteAsync(copy, row.Numerator);
-            await WriteAsync(copy, row.Denominator);
-        }
-        await copy.CompleteAsync();
+        var all = rows.ToList();
+        await using var insert = database.CreateCommand(
+            $"INSERT INTO {Name} SELECT u, i, CAST(d AS {await DateTypeAsync()}), m, v, n, q FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[]) AS r(u, i, d, m, v, n, q)");
+        insert.Parameters.Add(new NpgsqlParameter { Value = all.Select(r => r.UnitId).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = all.Select(r => r.IdType).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = all.Select(r => r.Date).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = all.Select(r => r.MetricName).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = all.Select(r => r.MetricValue).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = all.Select(r => r.Numerator).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = all.Select(r => r.Denominator).ToArray() });
+        await insert.ExecuteNonQueryAsync();
     }
 
     public async Task ExecuteAsync(string sql)
@@ -75,16 +68,12 @@ public sealed class WarehouseTable(NpgsqlDataSource database, string name)
         return figures;
     }
 
-    private async Task<bool> DateIsTextAsync(NpgsqlConnection connection)
+    private async Task<string> DateTypeAsync()
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT data_type FROM information_schema.columns WHERE table_name = $1 AND column_name = 'date'", connection);
-        command.Parameters.AddWithValue(Name);
-        return (string)(await command.ExecuteScalarAsync())! == "text";
+        await using var command = database.CreateCommand("SELECT data_type FROM information_schema.columns WHERE table_name = $1 AND column_name = 'date'");
+        command.Parameters.Add(new NpgsqlParameter { Value = Name });
+        return (string)(await command.ExecuteScalarAsync())!;
     }
-
-    private static Task WriteAsync(NpgsqlBinaryImporter copy, double? value) =>
-        value is { } v ? copy.WriteAsync(v, NpgsqlDbType.Double) : copy.WriteNullAsync();
 }
 
 /// <summary>What PostgreSQL computes for one metric-day.</summary>

@@ -29,7 +29,7 @@ public sealed class ImportCrashTests
         var table = await WarehouseTable.CreateAsync(database, "crash_rows", rows);
         var figures = await table.FiguresAsync();
         var project = TestProject.Of(0);
-        var key = SharedServer.Key(project.ServerSecret);
+        var key = project.SecretHeaders;
         var settings = new Dictionary<string, string>
         {
             [$"Metrics:Projects:{project.Name}:Sources:warehouse:Kind"] = "postgres",
@@ -38,8 +38,8 @@ public sealed class ImportCrashTests
 
         var nodes = new List<MetricsServerProcess>
         {
-            await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings),
-            await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings),
+            await TestServers.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings),
+            await TestServers.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings),
         };
         try
         {
@@ -63,7 +63,7 @@ public sealed class ImportCrashTests
                 await node.KillAsync();
 
             // The cluster comes back on new nodes, new ports.
-            nodes.Add(await MetricsServerProcess.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings));
+            nodes.Add(await TestServers.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings));
             using var fresh = new NodeClient(nodes[^1]);
             var killed = (await fresh.Imports.ListImportRunsAsync(new ListImportRunsRequest { ImportId = "crash" }, key)).Runs.Single(r => r.RunId == runId);
             Assert.Equal(ImportRunStatus.Failed, killed.Status);

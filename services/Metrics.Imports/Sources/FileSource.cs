@@ -1,0 +1,139 @@
+using System.Runtime.CompilerServices;
+using DuckDB.NET.Data;
+using Metrics.Domain;
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace Metrics.Imports.Sources;
+
+/// <summary>
+/// A source of CSV and Parquet files (what BigQuery's and Snowflake's exports write) under a root directory, read
+/// with DuckDB: one engine for both formats, which also computes the fingerprint's <c>GROUP BY</c> where the rows
+/// are, and streams the rows. The import's query is a path or a glob (<c>exports/2026-*/part-*.parquet</c>) relative
+/// to the root; the server resolves it itself and hands DuckDB only the files found, each confined to the root —
+/// no absolute path, no <c>..</c>, no symbolic link leading out. One glob names files of one format (by extension).
+/// CSV files have a header row; DuckDB detects the columns' types.
+/// </summary>
+internal sealed class FileSource(string name, string root) : IImportSource
+{
+    private readonly string _root = Path.GetFullPath(root);
+
+    public async Task<IReadOnlyList<DayFingerprint>> FingerprintAsync(string query, PacificDay from, PacificDay to, CancellationToken cancellationToken)
+    {
+        var files = Resolve(query);
+        return await CallAsync(query, async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            var columns = await ColumnsAsync(connection, files, cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = columns.FingerprintSql(files, from.ToString(), to.ToString());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var fingerprints = new List<DayFingerprint>();
+            while (await reader.ReadAsync(cancellationToken))
+                fingerprints.Add(ImportColumns.ReadFingerprint(reader));
+            return fingerprints;
+        });
+    }
+
+    public async IAsyncEnumerable<SourceRow> ReadAsync(string query, PacificDay from, PacificDay to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var files = Resolve(query);
+        await using var connection = await CallAsync(query, () => OpenAsync(cancellationToken));
+        var columns = await CallAsync(query, () => ColumnsAsync(connection, files, cancellationToken));
+        await using var command = connection.CreateCommand();
+        command.CommandText = columns.RowsSql(files, from.ToString(), to.ToString());
+        await using var reader = await CallAsync(query, async () => (System.Data.Common.DbDataReader)await command.ExecuteReaderAsync(cancellationToken));
+        long row = 0;
+        while (await CallAsync(query, () => reader.ReadAsync(cancellationToken)))
+            yield return ImportColumns.ReadRow(reader, ++row);
+    }
+
+    /// <summary>A files source has no signal table: its files are the data. signal_query names a file whose rows have finished_date.</summary>
+    public async Task<PacificDay?> FinishedDateAsync(string signalQuery, CancellationToken cancellationToken)
+    {
+        var files = Resolve(signalQuery);
+        return await CallAsync(signalQuery, async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT max(left(CAST(finished_date AS VARCHAR), 10)) FROM ({files}) AS signal";
+            var latest = await command.ExecuteScalarAsync(cancellationToken);
+            return latest is string text && PacificDay.TryParse(text, out var day) ? day : (PacificDay?)null;
+        });
+    }
+
+    private static async Task<DuckDBConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task<ImportColumns> ColumnsAsync(DuckDBConnection connection, string files, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM ({files}) AS source LIMIT 0";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return ImportColumns.Of(reader);
+    }
+
+    /// <summary>The files the query names, as the DuckDB query that reads them.</summary>
+    private string Resolve(string query)
+    {
+        var pattern = query.Trim().Replace('\\', '/');
+        if (pattern.Length == 0 || Path.IsPathRooted(pattern) || pattern.Split('/').Contains(".."))
+            throw new SourceException(SourceFailure.Query, $"\"{query}\" is not a path under source {name}'s Root: give a path or glob relative to it, without '..'");
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude(pattern);
+        var realRoot = RealPath(_root);
+        var files = matcher.GetResultsInFullPath(_root).Order(StringComparer.Ordinal).ToList();
+        foreach (var file in files)
+        {
+            var real = RealPath(file);
+            if (!real.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new SourceException(SourceFailure.Query, $"\"{query}\" leads out of source {name}'s Root (a symbolic link): {Path.GetRelativePath(_root, file)}");
+        }
+        if (files.Count == 0)
+            throw new SourceException(SourceFailure.Query, $"no file under source {name}'s Root matches \"{query}\"");
+        var formats = files.Select(f => Path.GetExtension(f).ToLowerInvariant()).Distinct().ToList();
+        var reader = formats switch
+        {
+            [".csv"] => "read_csv",
+            [".parquet"] => "read_parquet",
+            _ => throw new SourceException(SourceFailure.Query,
+                $"\"{query}\" matches {string.Join(", ", formats.Select(f => f.Length == 0 ? "files without an extension" : f))}: a glob names .csv or .parquet files, of one format"),
+        };
+        var list = string.Join(", ", files.Select(f => $"'{f.Replace("'", "''")}'"));
+        return reader == "read_csv" ? $"SELECT * FROM read_csv([{list}], header = true)" : $"SELECT * FROM read_parquet([{list}])";
+    }
+
+    /// <summary>The path with every symbolic link on it followed.</summary>
+    private static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var parts = full.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        var current = Path.DirectorySeparatorChar.ToString();
+        foreach (var part in parts)
+        {
+            current = Path.Combine(current, part);
+            var info = new FileInfo(current);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+                current = Path.GetFullPath(target.FullName);
+        }
+        return current;
+    }
+
+    private async Task<T> CallAsync<T>(string query, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (DuckDBException e)
+        {
+            // DuckDB's message names the file and the problem (a malformed CSV line, a missing column); no internals.
+            throw new SourceException(SourceFailure.Query, $"source {name} could not read \"{query}\": {FirstLine(e.Message)}", e);
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}

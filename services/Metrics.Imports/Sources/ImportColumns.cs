@@ -1,0 +1,121 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Metrics.Imports.Sources;
+
+/// <summary>
+/// The columns of the warehouse-import schema found among a query's result columns (names compared without case;
+/// <c>user_id</c> stands for <c>unit_id</c>), checked for presence and type, and the SQL that reads them or
+/// fingerprints them — one dialect for PostgreSQL and DuckDB, which share what it uses. A missing value column reads
+/// as NULL; a row with numerator and denominator is a ratio row, whose value counts 0; a row with neither a value
+/// nor a ratio pair counts <c>metric_value</c> 0.
+/// </summary>
+internal sealed class ImportColumns
+{
+    private static readonly Type[] Numbers =
+        [typeof(double), typeof(float), typeof(decimal), typeof(long), typeof(int), typeof(short), typeof(byte), typeof(sbyte), typeof(ulong), typeof(uint), typeof(ushort)];
+
+    private static readonly Type[] Dates = [typeof(DateTime), typeof(DateOnly), typeof(DateTimeOffset), typeof(string)];
+
+    private readonly string _unit, _idType, _date, _metric, _value, _numerator, _denominator, _isTest;
+
+    private ImportColumns(string unit, string idType, string date, string metric, string value, string numerator, string denominator, string isTest)
+    {
+        (_unit, _idType, _date, _metric, _value, _numerator, _denominator, _isTest) = (unit, idType, date, metric, value, numerator, denominator, isTest);
+    }
+
+    /// <summary>Checks the result columns of a query (read with no rows); throws <see cref="SourceException"/> naming what is wrong.</summary>
+    public static ImportColumns Of(DbDataReader schema)
+    {
+        var columns = Enumerable.Range(0, schema.FieldCount)
+            .Select(i => (Name: schema.GetName(i), Type: schema.GetFieldType(i), TypeName: schema.GetDataTypeName(i)))
+            .ToList();
+        var found = string.Join(", ", columns.Select(c => c.Name));
+
+        (string Name, Type Type, string TypeName)? Find(params string[] names) =>
+            columns.Cast<(string Name, Type Type, string TypeName)?>()
+                .FirstOrDefault(c => names.Contains(c!.Value.Name, StringComparer.OrdinalIgnoreCase));
+
+        string Required(string display, Type[]? types, params string[] names)
+        {
+            var column = Find(names) ?? throw new SourceException(SourceFailure.Schema,
+                $"the rows have no column {display}; the import schema needs unit_id (or user_id), id_type, date, metric_name and " +
+                $"metric_value or numerator and denominator; the columns found: {found}");
+            return Checked(column, types);
+        }
+
+        string Optional(string name, Type[] types) => Find(name) is { } column ? Checked(column, types) : "NULL";
+
+        string Checked((string Name, Type Type, string TypeName) column, Type[]? types) =>
+            types is null || types.Contains(column.Type)
+                ? Quote(column.Name)
+                : throw new SourceException(SourceFailure.Schema,
+                    $"column {column.Name} has type {column.TypeName}; it must be {(types == Numbers ? "a number" : types == Dates ? "a DATE or YYYY-MM-DD text" : "boolean")}");
+
+        var value = Optional("metric_value", Numbers);
+        var numerator = Optional("numerator", Numbers);
+        var denominator = Optional("denominator", Numbers);
+        if (value == "NULL" && (numerator == "NULL" || denominator == "NULL"))
+            Required("metric_value", Numbers, "metric_value");
+        return new ImportColumns(
+            Required("unit_id", null, "unit_id", "user_id"),
+            Required("id_type", null, "id_type"),
+            Required("date", Dates, "date"),
+            Required("metric_name", null, "metric_name"),
+            value, numerator, denominator,
+            Optional("is_test", [typeof(bool)]));
+    }
+
+    /// <summary>The day of a row as YYYY-MM-DD text: the date part of a DATE, a timestamp or a text column.</summary>
+    private string Day => $"left(CAST({_date} AS VARCHAR), 10)";
+
+    private string IsRatio => $"({_numerator} IS NOT NULL AND {_denominator} IS NOT NULL)";
+
+    /// <summary>One row per (metric, day) in [from, to]: metric, day, rows, value sum, numerator sum, denominator sum.</summary>
+    public string FingerprintSql(string source, string from, string to) => $"""
+        SELECT CAST({_metric} AS VARCHAR), {Day}, count(*),
+               sum(CASE WHEN {IsRatio} THEN 0 ELSE coalesce({_value}, 0) END),
+               sum(CASE WHEN {IsRatio} THEN {_numerator} ELSE 0 END),
+               sum(CASE WHEN {IsRatio} THEN {_denominator} ELSE 0 END)
+        FROM ({source}) AS source
+        WHERE {Day} BETWEEN '{from}' AND '{to}'
+        GROUP BY 1, 2
+        """;
+
+    /// <summary>The rows in [from, to], in the schema's order of columns.</summary>
+    public string RowsSql(string source, string from, string to) => $"""
+        SELECT CAST({_unit} AS VARCHAR), CAST({_idType} AS VARCHAR), {Day}, CAST({_metric} AS VARCHAR), {_value}, {_numerator}, {_denominator}, {_isTest}
+        FROM ({source}) AS source
+        WHERE {Day} BETWEEN '{from}' AND '{to}'
+        """;
+
+    public static DayFingerprint ReadFingerprint(DbDataReader reader) => new(
+        reader.IsDBNull(0) ? "" : reader.GetString(0),
+        reader.IsDBNull(1) ? "" : reader.GetString(1),
+        (long)(Number(reader, 2) ?? 0),
+        Number(reader, 3) ?? 0,
+        Number(reader, 4) ?? 0,
+        Number(reader, 5) ?? 0);
+
+    public static SourceRow ReadRow(DbDataReader reader, long rowNumber) => new(
+        rowNumber,
+        reader.IsDBNull(0) ? "" : reader.GetString(0),
+        reader.IsDBNull(1) ? "" : reader.GetString(1),
+        reader.IsDBNull(2) ? "" : reader.GetString(2),
+        reader.IsDBNull(3) ? "" : reader.GetString(3),
+        Number(reader, 4),
+        Number(reader, 5),
+        Number(reader, 6),
+        !reader.IsDBNull(7) && reader.GetBoolean(7));
+
+    /// <summary>Any numeric type a database returns; DuckDB sums integers into 128-bit ones.</summary>
+    private static double? Number(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal)
+        ? null
+        : reader.GetValue(ordinal) switch
+        {
+            System.Numerics.BigInteger big => (double)big,
+            var other => Convert.ToDouble(other, CultureInfo.InvariantCulture),
+        };
+
+    private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"")}\"";
+}

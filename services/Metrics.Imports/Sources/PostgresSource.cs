@@ -1,0 +1,120 @@
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Metrics.Domain;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Metrics.Imports.Sources;
+
+/// <summary>
+/// A source over the PostgreSQL wire protocol (PostgreSQL, Amazon Redshift), through Npgsql. The import's query
+/// may use <c>{{start_date}}</c> and <c>{{end_date}}</c>: they are bound as parameters of unspecified type holding
+/// <c>YYYY-MM-DD</c>, so the server takes them for what they are compared with — a DATE column or a text one
+/// (in a place that says nothing of the type, cast them: <c>{{start_date}}::date</c>). The query runs wrapped:
+/// its result columns are checked first (a query with no rows), the fingerprint is one <c>GROUP BY</c> over it, and
+/// rows are streamed as the server sends them. The window is applied around the query as well, so a query that
+/// ignores the placeholders still yields only the window's rows.
+/// </summary>
+internal sealed class PostgresSource(string name, NpgsqlDataSource database) : IImportSource
+{
+    private const string StartDate = "{{start_date}}";
+    private const string EndDate = "{{end_date}}";
+
+    /// <summary>A query that runs longer than this is cancelled by the server; the run fails saying so.</summary>
+    private const int CommandTimeoutSeconds = 600;
+
+    public async Task<IReadOnlyList<DayFingerprint>> FingerprintAsync(string query, PacificDay from, PacificDay to, CancellationToken cancellationToken) =>
+        await CallAsync(async () =>
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            var columns = await ColumnsAsync(connection, query, from, to, cancellationToken);
+            await using var command = Command(connection, columns.FingerprintSql(Bound(query), from.ToString(), to.ToString()), from, to);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var fingerprints = new List<DayFingerprint>();
+            while (await reader.ReadAsync(cancellationToken))
+                fingerprints.Add(ImportColumns.ReadFingerprint(reader));
+            return fingerprints;
+        });
+
+    public async IAsyncEnumerable<SourceRow> ReadAsync(string query, PacificDay from, PacificDay to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await CallAsync(() => database.OpenConnectionAsync(cancellationToken).AsTask());
+        var columns = await CallAsync(() => ColumnsAsync(connection, query, from, to, cancellationToken));
+        await using var command = Command(connection, columns.RowsSql(Bound(query), from.ToString(), to.ToString()), from, to);
+        await using var reader = await CallAsync(() => command.ExecuteReaderAsync(cancellationToken));
+        long row = 0;
+        while (await CallAsync(() => reader.ReadAsync(cancellationToken)))
+            yield return ImportColumns.ReadRow(reader, ++row);
+    }
+
+    public Task<PacificDay?> FinishedDateAsync(string signalQuery, CancellationToken cancellationToken) => CallAsync(async () =>
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT max(left(CAST(finished_date AS VARCHAR), 10)) FROM ({signalQuery}) AS signal", connection) { CommandTimeout = CommandTimeoutSeconds };
+        var latest = await command.ExecuteScalarAsync(cancellationToken);
+        if (latest is null or DBNull)
+            return (PacificDay?)null;
+        return PacificDay.TryParse((string)latest, out var day)
+            ? day
+            : throw new SourceException(SourceFailure.Schema, $"signal_query returned finished_date \"{latest}\", not a DATE or YYYY-MM-DD");
+    });
+
+    private static async Task<ImportColumns> ColumnsAsync(NpgsqlConnection connection, string query, PacificDay from, PacificDay to, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, $"SELECT * FROM ({Bound(query)}) AS source LIMIT 0", from, to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return ImportColumns.Of(reader);
+    }
+
+    /// <summary>The query with its placeholders as positional parameters; the wrapping SQL around it uses none.</summary>
+    private static string Bound(string query) => query.Replace(StartDate, "$1", StringComparison.Ordinal).Replace(EndDate, "$2", StringComparison.Ordinal);
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, PacificDay from, PacificDay to)
+    {
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = CommandTimeoutSeconds };
+        if (sql.Contains("$1", StringComparison.Ordinal) || sql.Contains("$2", StringComparison.Ordinal))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = from.ToString(), NpgsqlDbType = NpgsqlDbType.Unknown });
+            command.Parameters.Add(new NpgsqlParameter { Value = to.ToString(), NpgsqlDbType = NpgsqlDbType.Unknown });
+        }
+        return command;
+    }
+
+    private async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("28", StringComparison.Ordinal) || e.SqlState.StartsWith("08", StringComparison.Ordinal))
+        {
+            throw new SourceException(SourceFailure.Unavailable, $"source {name} could not be reached: {e.MessageText}", e);
+        }
+        catch (PostgresException e)
+        {
+            throw new SourceException(SourceFailure.Query, $"source {name} refused the query: {e.MessageText}{(e.Hint is { } hint ? $" ({hint})" : "")}", e);
+        }
+        catch (NpgsqlException e) when (e.InnerException is SocketException or TimeoutException or IOException || e.IsTransient)
+        {
+            throw new SourceException(SourceFailure.Unavailable, $"source {name} could not be reached ({Reason(e)}); the run applied nothing of the day it was reading", e);
+        }
+        catch (TimeoutException e)
+        {
+            throw new SourceException(SourceFailure.Unavailable, $"source {name} did not answer in time", e);
+        }
+    }
+
+    private static string Reason(NpgsqlException e) => e.InnerException switch
+    {
+        SocketException socket => socket.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused",
+            SocketError.TimedOut => "connection timed out",
+            SocketError.HostNotFound => "host not found",
+            var code => code.ToString(),
+        },
+        TimeoutException => "timed out",
+        _ => "connection failed",
+    };
+}
