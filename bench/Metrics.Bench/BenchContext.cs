@@ -38,10 +38,10 @@ public sealed class BenchContext(BenchOptions options, RedisServerProcess redis,
     public string ClusterId(string cluster) => $"bench-{RunId}-{cluster}";
 
     /// <summary>Starts a server node (on the run's Redis, or embedded) and says where it runs, e.g. to attach dotnet-counters.</summary>
-    public async Task<MetricsServerProcess> StartNodeAsync(string name, bool onRedis, string cluster)
+    public async Task<MetricsServerProcess> StartNodeAsync(string name, bool onRedis, string cluster, IReadOnlyDictionary<string, string>? settings = null)
     {
         var node = await MetricsServerProcess.StartAsync(
-            BenchNode.Options(name, Options.ServerAssembly, onRedis ? Redis.ConnectionString : null, ClusterId(cluster), logDirectory));
+            BenchNode.Options(name, Options.ServerAssembly, onRedis ? Redis.ConnectionString : null, ClusterId(cluster), logDirectory, settings));
         _nodes.Add(node);
         Progress($"{name} serving ({(onRedis ? "Redis deployment" : "embedded")}): pid {node.ProcessId}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
         return node;

@@ -28,6 +28,7 @@ public static class BenchRun
         ["S8"] = IngestScenarios.S8Title,
         ["S9"] = CatalogGrowthScenario.Title,
         ["S10"] = HostileTenantScenario.Title,
+        ["IMPORT"] = ImportScenario.Title,
         ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
         ["FAILOVER_REPLACE"] = FailoverScenarios.ReplaceTitle,
         ["COLD_START"] = FailoverScenarios.ColdStartTitle,
@@ -88,6 +89,7 @@ public static class BenchRun
             await GroupAsync(context, ["S4"], () => LogstreamScenario.RunAsync(context));
             await GroupAsync(context, ["S9"], () => CatalogGrowthScenario.RunAsync(context));
             await GroupAsync(context, ["S10"], () => HostileTenantScenario.RunAsync(context));
+            await GroupAsync(context, ["IMPORT"], () => ImportScenario.RunAsync(context));
             await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));
             results = context.Results;
         }

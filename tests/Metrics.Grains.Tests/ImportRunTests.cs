@@ -180,6 +180,20 @@ public sealed class ImportRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARowWhoseIsTestDiffersFromTheImportsIsRejectedNamingTheColumn()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Rows.Add(new Imports.Sources.SourceRow(2, "u2", "user_id", "2026-03-10", "revenue", 5, null, null, IsTest: true));
+        await Imports.Create(Definition(maxRejected: 1));
+
+        var run = await RunAsync();
+
+        Assert.Equal((ImportRunStatus.Succeeded, 1L, 1L), (run.Status, run.RowsApplied, run.RowsRejected));
+        Assert.Equal((2L, "is_test"), (Assert.Single(run.Errors).Row, run.Errors[0].Column));
+        Assert.Equal(10.0, (await MetricDay("revenue", Day1).View(includeTest: true))!.Overall.Sum);
+    }
+
+    [Fact]
     public async Task TheSignalQuerySealsTheDaysUpToItsFinishedDate()
     {
         _source.Add("u1", "revenue", "2026-03-10", 10);

@@ -7,7 +7,8 @@ namespace Metrics.Bench.Hosting;
 /// </summary>
 public static class BenchNode
 {
-    public static MetricsServerOptions Options(string name, string serverAssembly, string? redis, string clusterId, string logDirectory)
+    public static MetricsServerOptions Options(
+        string name, string serverAssembly, string? redis, string clusterId, string logDirectory, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var settings = new Dictionary<string, string>(BenchProject.All.SelectMany(project => project.Settings))
         {
@@ -17,6 +18,8 @@ public static class BenchNode
         };
         if (redis is not null)
             settings["Metrics:Redis"] = redis;
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+            settings[key] = value;
         return new MetricsServerOptions
         {
             ServerAssembly = serverAssembly,

@@ -20,8 +20,11 @@ public static class BenchProject
     public static readonly ProjectKeys Quiet = new("bench-quiet");
     public static readonly ProjectKeys Hostile = new("bench-hostile");
 
+    /// <summary>IMPORT's project, whose source is the run's PostgreSQL.</summary>
+    public static readonly ProjectKeys Import = new("bench-import");
+
     /// <summary>The failover scenarios' projects: their grains spread over the nodes of the cluster.</summary>
     public static readonly IReadOnlyList<ProjectKeys> Failover = Enumerable.Range(0, 12).Select(i => new ProjectKeys($"bench-failover-{i:00}")).ToList();
 
-    public static readonly IReadOnlyList<ProjectKeys> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, .. Failover];
+    public static readonly IReadOnlyList<ProjectKeys> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, Import, .. Failover];
 }

@@ -102,16 +102,17 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
         {
             var records = chunk.Select(ToRecord).ToList();
             var validation = validator.Validate(records, clock.GetUtcNow());
+            var violations = validation.Violations.Concat(OtherKind(chunk, import.IsTest)).OrderBy(v => v.Index).ToList();
             var valid = new List<ValidRecord>(records.Count);
-            var invalid = validation.Violations.Select(v => v.Index).ToHashSet();
-            foreach (var violation in validation.Violations)
+            var invalid = violations.Select(v => v.Index).ToHashSet();
+            foreach (var violation in violations)
                 progress.Error(new ImportRowError(chunk[violation.Index].RowNumber, Column(violation.Field), violation.Description, dayText));
             if (invalid.Count > 0)
             {
                 rejected += invalid.Count;
                 progress.RowsRejected += invalid.Count;
                 var refused = records.Where((_, i) => invalid.Contains(i)).ToList();
-                var reasons = validation.Violations.GroupBy(v => v.Index).ToDictionary(g => g.Key, g => string.Join("; ", g.Select(v => $"{Column(v.Field)}: {v.Description}")));
+                var reasons = violations.GroupBy(v => v.Index).ToDictionary(g => g.Key, g => string.Join("; ", g.Select(v => $"{Column(v.Field)}: {v.Description}")));
                 var reasonByRefused = invalid.Order().Select(i => $"row {chunk[i].RowNumber}: {reasons[i]}").ToArray();
                 await logstream.AppendAsync(LogstreamBatch.Refused(project, import.IsTest, clock.GetUtcNow(), refused, i => reasonByRefused[i])
                     with { Source = LogstreamBatch.ImportSource(import.ImportId) });
@@ -257,6 +258,13 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
             throw new ImportRunFailed(e.Message);
         }
     }
+
+    /// <summary>An <c>is_test</c> column that says otherwise than the import: one import loads one kind of record.</summary>
+    private static IEnumerable<RecordViolation> OtherKind(List<SourceRow> chunk, bool importIsTest) => chunk
+        .Select((row, i) => (row, i))
+        .Where(r => r.row.IsTest != importIsTest)
+        .Select(r => new RecordViolation(r.i, "is_test",
+            $"is_test is {(r.row.IsTest ? "true" : "false")} but the import's is_test is {(importIsTest ? "true" : "false")}: load test rows with an import of their own"));
 
     /// <summary>SPEC §5: a row with all three values is a ratio row, and one with no value and no ratio pair has metric_value 0.</summary>
     private static IncomingRecord ToRecord(SourceRow row) => row.Numerator is not null && row.Denominator is not null

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Metrics.Contracts.V1;
+using Metrics.Server.Tests.Imports;
+using Metrics.Server.Tests.Infrastructure;
+
+namespace Metrics.Server.Tests.RedisDeployment;
+
+/// <summary>
+/// SPEC §5: a <c>daily@HH:MM</c> schedule fires at that Pacific time on a cluster of two nodes, once, and — its
+/// reminder kept in Redis — again after every node was killed and the cluster came back on a new node. The clock is
+/// the real one: the schedules are set to the next minutes, and the nodes look every two seconds.
+/// </summary>
+[Trait("Category", "RedisDeployment")]
+[Collection(RedisDeploymentCollection.Name)]
+public sealed class ImportScheduleClusterTests
+{
+    private const string ClusterId = "import-schedules";
+    private static readonly TimeSpan Check = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task AScheduleFiresOnceAtItsTimeAndAgainAfterEveryNodeRestarted()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        var files = Directory.CreateTempSubdirectory("metrics-schedule-files-");
+        var day = PacificTime.DaysAgo(2);
+        foreach (var import in new[] { "first", "second" })
+            await File.WriteAllTextAsync(Path.Combine(files.FullName, $"{import}.csv"), $"unit_id,id_type,date,metric_name,metric_value\nu1,user_id,{day},scheduled_{import},5\n");
+        var project = TestProject.Of(0);
+        var key = project.SecretHeaders;
+        var settings = new Dictionary<string, string>
+        {
+            ["Metrics:Imports:ScheduleCheckPeriod"] = Check.ToString(),
+            [$"Metrics:Projects:{project.Name}:Sources:files:Kind"] = "files",
+            [$"Metrics:Projects:{project.Name}:Sources:files:Root"] = files.FullName,
+        };
+        // The first whole minute at least 30 s away, Pacific wall-clock time, and the minute after it.
+        var first = NextMinute(DateTimeOffset.UtcNow.AddSeconds(30));
+        var second = first.AddMinutes(1);
+        var nodes = new List<MetricsServerProcess>
+        {
+            await TestServers.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings),
+            await TestServers.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings),
+        };
+        try
+        {
+            using (var a = new NodeClient(nodes[0]))
+            {
+                await a.Imports.CreateAsync(key, "first", "files", "first.csv", i => i.Schedule = Schedule(first));
+                await a.Imports.CreateAsync(key, "second", "files", "second.csv", i => i.Schedule = Schedule(second));
+            }
+            using (var b = new NodeClient(nodes[1]))
+            {
+                var run = await ScheduledRunAsync(b, "first", first);
+                Assert.Equal((ImportRunStatus.Succeeded, 1L), (run.Status, run.RowsApplied));
+                await Task.Delay(5 * Check); // more checks by both nodes: still one run for the tick
+                Assert.Single((await b.Imports.ListImportRunsAsync(new ListImportRunsRequest { ImportId = "first" }, key)).Runs);
+                Assert.Empty((await b.Imports.ListImportRunsAsync(new ListImportRunsRequest { ImportId = "second" }, key)).Runs);
+            }
+            Assert.True(DateTimeOffset.UtcNow < second.AddSeconds(-15), "too slow to restart the cluster before the second tick");
+            foreach (var node in nodes)
+                await node.KillAsync();
+            nodes.Add(await TestServers.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings));
+
+            // Nothing calls the imports until the tick has passed: the reminder, kept in Redis, runs it.
+            var wait = second.AddSeconds(10) - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait);
+            using var fresh = new NodeClient(nodes[^1]);
+            var again = await ScheduledRunAsync(fresh, "second", second);
+            Assert.Equal(ImportRunStatus.Succeeded, again.Status);
+            Assert.True(again.StartedAt.ToDateTimeOffset() < second.AddSeconds(10), $"the run started at {again.StartedAt}, not by the reminder");
+        }
+        finally
+        {
+            foreach (var node in nodes)
+                await node.DisposeAsync();
+            files.Delete(recursive: true);
+        }
+
+        async Task<ImportRun> ScheduledRunAsync(NodeClient node, string importId, DateTimeOffset tick)
+        {
+            var deadline = tick.AddSeconds(60);
+            while (true)
+            {
+                var runs = (await node.Imports.ListImportRunsAsync(new ListImportRunsRequest { ImportId = importId }, key)).Runs;
+                if (runs.FirstOrDefault(r => r.Status is ImportRunStatus.Succeeded or ImportRunStatus.Failed) is { } ended)
+                {
+                    Assert.Equal(("schedule", tick), (ended.Trigger, ended.ScheduledFor.ToDateTimeOffset()));
+                    Assert.True(ended.StartedAt.ToDateTimeOffset() >= tick, $"started at {ended.StartedAt}, before its tick {tick}");
+                    return ended;
+                }
+                Assert.True(DateTimeOffset.UtcNow < deadline, $"no run of {importId} for its tick {tick} by {deadline}");
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static DateTimeOffset NextMinute(DateTimeOffset after)
+    {
+        var pacific = TimeZoneInfo.ConvertTime(after, PacificTime.Zone);
+        var minute = new DateTimeOffset(pacific.Year, pacific.Month, pacific.Day, pacific.Hour, pacific.Minute, 0, pacific.Offset).AddMinutes(1);
+        return minute.ToUniversalTime();
+    }
+
+    private static string Schedule(DateTimeOffset tick) =>
+        "daily@" + TimeZoneInfo.ConvertTime(tick, PacificTime.Zone).ToString("HH:mm", CultureInfo.InvariantCulture);
+}
