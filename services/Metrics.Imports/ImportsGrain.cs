@@ -181,6 +181,11 @@ internal sealed partial class ImportsGrain(
             {
                 progress.End(ImportRunStatus.Failed, e.Message, clock.GetUtcNow());
             }
+            catch (StorageUnavailableException e)
+            {
+                LogRunFailed(e, _project, importId);
+                progress.End(ImportRunStatus.Failed, "the store (Redis) became unavailable during the run; every metric-day it had not swapped in whole is as it was. Run the import again", clock.GetUtcNow());
+            }
             catch (Exception e)
             {
                 LogRunFailed(e, _project, importId);

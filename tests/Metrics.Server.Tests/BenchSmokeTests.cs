@@ -19,7 +19,7 @@ namespace Metrics.Server.Tests;
 [Collection(BenchSmokeCollection.Name)]
 public sealed class BenchSmokeTests
 {
-    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10"];
+    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT"];
 
     /// <summary>The scenarios that send ingest calls in a closed loop and count their records.</summary>
     private static readonly string[] IngestScenarios = ["FLOOR", "S1", "S2", "S8"];
@@ -55,6 +55,8 @@ public sealed class BenchSmokeTests
             }
             // S1 writes each of its records to a unit of its own at this scale: the seal finds every one of them.
             Assert.Equal(figures["S1"]["records"], figures["S5"]["units_sealed"]);
+            // The import applied every row of its table (the scenario fails otherwise), and the floor read them.
+            Assert.True(figures["IMPORT"]["rows"] > 0 && figures["IMPORT"]["floor_rows_per_second"] > 0, $"IMPORT: {string.Join(", ", figures["IMPORT"])}");
         }
         finally
         {

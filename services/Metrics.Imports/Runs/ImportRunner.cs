@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Metrics.Domain;
 using Metrics.Grains;
 using Metrics.Grains.Ingestion;
@@ -20,6 +21,9 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
 {
     /// <summary>Rows validated and staged at once: the most one ingest request may carry.</summary>
     private const int ChunkRows = RecordValidator.MaxRecords;
+
+    /// <summary>Rows read from the source ahead of the chunk being staged.</summary>
+    private const int ReadAhead = 2 * ChunkRows;
 
     public async Task RunAsync(string project, ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, CancellationToken cancellationToken)
     {
@@ -124,12 +128,11 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
                 throw new ImportRunFailed(
                     $"{dayText}: {rejected} invalid row(s), more than max_rejected_rows ({import.MaxRejectedRows}); the day was not loaded. First: {FirstErrors(progress)}");
             var partition = RequestPartition.Of(valid, null, "", import.IsTest, clock.GetUtcNow());
+            // Each metric's grain stages its part at once; a grain receives the chunks in order, one after the other.
+            await Task.WhenAll(partition.Slices.Select(s =>
+                MetricDay(project, s.MetricDay.MetricName, day).StageLoad(staged[s.MetricDay.MetricName].LoadId, s.Slice.Rows)));
             foreach (var (metricDay, slice) in partition.Slices)
-            {
-                var metric = staged[metricDay.MetricName];
-                await MetricDay(project, metricDay.MetricName, day).StageLoad(metric.LoadId, slice.Rows);
-                metric.Rows += slice.Rows.Length;
-            }
+                staged[metricDay.MetricName].Rows += slice.Rows.Length;
             foreach (var entry in partition.Catalog)
             {
                 var metric = staged[entry.MetricName];
@@ -139,9 +142,13 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
             progress.Changed();
         }
 
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var rows = Channel.CreateBounded<SourceRow>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        // The source is read ahead on its own, off the grain's thread, while the rows before are validated and staged.
+        var reading = Task.Run(() => ReadAheadAsync(source.ReadAsync(import.Query, day, day, stop.Token), rows.Writer, stop.Token), CancellationToken.None);
         try
         {
-            await foreach (var row in source.ReadAsync(import.Query, day, day, cancellationToken).WithCancellation(cancellationToken))
+            await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken))
             {
                 progress.RowsRead++;
                 if (row.Date != dayText || !staged.ContainsKey(row.MetricName))
@@ -160,10 +167,30 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
         }
         catch
         {
+            await stop.CancelAsync();
             await DiscardAsync(project, day, staged);
             throw;
         }
+        finally
+        {
+            await reading;
+        }
         return staged;
+    }
+
+    /// <summary>Copies the source's rows into the channel; the source's failure ends the channel with it.</summary>
+    private static async Task ReadAheadAsync(IAsyncEnumerable<SourceRow> source, ChannelWriter<SourceRow> rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var row in source.WithCancellation(cancellationToken))
+                await rows.WriteAsync(row, cancellationToken);
+            rows.Complete();
+        }
+        catch (Exception e)
+        {
+            rows.TryComplete(e);
+        }
     }
 
     /// <summary>
@@ -186,42 +213,44 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
         var restate = !admission.Admitted;
         try
         {
-            foreach (var (metric, load) in staged)
-            {
-                var grain = MetricDay(project, metric, day);
-                var cause = $"import:{import.ImportId}: rows {load.Fingerprint.Rows}, sum {load.Fingerprint.ValueSum:R}";
-                var outcome = await grain.CommitLoad(new LoadCommit(load.LoadId, import.ImportId, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause));
-                load.Committed = true;
-                switch (outcome)
-                {
-                    case LoadOutcome.StagingLost:
-                        throw new ImportRunFailed($"{metric} on {day}: the staged rows were lost (the grain moved to another node); run the import again");
-                    case LoadOutcome.Sealed:
-                        progress.DaysUnchanged++;
-                        continue;
-                    case LoadOutcome.Loaded when restate:
-                        // A metric new to a day sealed before: sealed now, as its day is.
-                        await grain.Seal();
-                        break;
-                }
-                progress.RowsApplied += load.Rows;
-                if (restate)
-                {
-                    progress.DaysRestated++;
-                    var version = (await grain.Content()).Version;
-                    await feed.PublishAsync(new SealedDayEvent(project, day.Date, admission.Watermark, 1, clock.GetUtcNow(), version, metric));
-                }
-                else
-                {
-                    progress.DaysLoaded++;
-                }
-            }
+            // The metric-days swap their loads in at once, each in one write of its own.
+            await Task.WhenAll(staged.Select(s => CommitOneAsync(project, import, day, s.Key, s.Value, restate, admission.Watermark, progress)));
         }
         finally
         {
             if (admission.Admitted)
                 await readiness.EndWrite(intent.LeaseId);
         }
+    }
+
+    private async Task CommitOneAsync(
+        string project, ImportDefinition import, PacificDay day, string metric, StagedMetric load, bool restate, long watermark, RunProgress progress)
+    {
+        var grain = MetricDay(project, metric, day);
+        var cause = $"import:{import.ImportId}: rows {load.Fingerprint.Rows}, sum {load.Fingerprint.ValueSum:R}";
+        var outcome = await grain.CommitLoad(new LoadCommit(load.LoadId, import.ImportId, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause));
+        load.Committed = true;
+        switch (outcome)
+        {
+            case LoadOutcome.StagingLost:
+                throw new ImportRunFailed($"{metric} on {day}: the staged rows were lost (the grain moved to another node); run the import again");
+            case LoadOutcome.Sealed:
+                progress.DaysUnchanged++;
+                return;
+            case LoadOutcome.Loaded when restate:
+                // A metric new to a day sealed before: sealed now, as its day is.
+                await grain.Seal();
+                break;
+        }
+        progress.RowsApplied += load.Rows;
+        if (!restate)
+        {
+            progress.DaysLoaded++;
+            return;
+        }
+        progress.DaysRestated++;
+        var version = (await grain.Content()).Version;
+        await feed.PublishAsync(new SealedDayEvent(project, day.Date, watermark, 1, clock.GetUtcNow(), version, metric));
     }
 
     /// <summary>signal_query: the watermark moves to the end of the latest finished day, as MarkDataReady would.</summary>

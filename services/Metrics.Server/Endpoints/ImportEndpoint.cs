@@ -64,14 +64,15 @@ public sealed class ImportEndpoint(IGrainFactory grains) : ImportService.ImportS
         var imports = Imports(context);
         await StreamDrain.RunAsync(context, "watch the run again through another node", async cancellation =>
         {
-            Runs.ImportRunState? sent = null;
+            ImportRun? sent = null;
             while (true)
             {
                 var run = Answer(await imports.GetRun(request.ImportId, request.RunId));
-                if (run != sent)
+                var message = ToProto(run);
+                if (!message.Equals(sent))
                 {
-                    await responseStream.WriteAsync(ToProto(run), cancellation);
-                    sent = run;
+                    await responseStream.WriteAsync(message, cancellation);
+                    sent = message;
                 }
                 if (run.Ended)
                     return;

@@ -28,11 +28,13 @@ public sealed class NodeLossErrorTests(ITestOutputHelper output)
         await using var lost = await TestServers.StartOnRedisAsync(redis.ConnectionString, "node-loss");
         using var throughSurvivor = new NodeClient(survivor);
         using var throughLost = new NodeClient(lost);
-        // Grains of every project, activated through both nodes: about half of them live on the node that is lost.
+        // Grains of every project, activated through both nodes, half of the projects first through the node that is
+        // lost: a new activation goes to the calling node when the placement prefers it, so those live there.
         for (var p = 0; p < Projects; p++)
         {
-            await IngestAsync(throughSurvivor, p, "before-a");
-            await IngestAsync(throughLost, p, "before-b");
+            var (first, second) = p % 2 == 0 ? (throughLost, throughSurvivor) : (throughSurvivor, throughLost);
+            await IngestAsync(first, p, "before-a");
+            await IngestAsync(second, p, "before-b");
         }
 
         lost.Pause();
