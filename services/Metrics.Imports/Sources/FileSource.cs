@@ -26,11 +26,7 @@ internal sealed class FileSource(string name, string root) : IImportSource
             var columns = await ColumnsAsync(connection, files, cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = columns.FingerprintSql(files, from.ToString(), to.ToString());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var fingerprints = new List<DayFingerprint>();
-            while (await reader.ReadAsync(cancellationToken))
-                fingerprints.Add(ImportColumns.ReadFingerprint(reader));
-            return fingerprints;
+            return await ImportColumns.ReadFingerprintsAsync(command, cancellationToken);
         });
     }
 

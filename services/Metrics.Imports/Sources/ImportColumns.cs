@@ -89,7 +89,17 @@ internal sealed class ImportColumns
         WHERE {Day} BETWEEN '{from}' AND '{to}'
         """;
 
-    public static DayFingerprint ReadFingerprint(DbDataReader reader) => new(
+    /// <summary>Runs the fingerprint query <paramref name="command"/> holds and reads its rows.</summary>
+    public static async Task<IReadOnlyList<DayFingerprint>> ReadFingerprintsAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var fingerprints = new List<DayFingerprint>();
+        while (await reader.ReadAsync(cancellationToken))
+            fingerprints.Add(ReadFingerprint(reader));
+        return fingerprints;
+    }
+
+    private static DayFingerprint ReadFingerprint(DbDataReader reader) => new(
         reader.IsDBNull(0) ? "" : reader.GetString(0),
         reader.IsDBNull(1) ? "" : reader.GetString(1),
         (long)(Number(reader, 2) ?? 0),

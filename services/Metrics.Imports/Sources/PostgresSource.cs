@@ -29,11 +29,7 @@ internal sealed class PostgresSource(string name, NpgsqlDataSource database) : I
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             var columns = await ColumnsAsync(connection, query, from, to, cancellationToken);
             await using var command = Command(connection, columns.FingerprintSql(Bound(query), from.ToString(), to.ToString()), from, to);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var fingerprints = new List<DayFingerprint>();
-            while (await reader.ReadAsync(cancellationToken))
-                fingerprints.Add(ImportColumns.ReadFingerprint(reader));
-            return fingerprints;
+            return await ImportColumns.ReadFingerprintsAsync(command, cancellationToken);
         });
 
     public async IAsyncEnumerable<SourceRow> ReadAsync(string query, PacificDay from, PacificDay to, [EnumeratorCancellation] CancellationToken cancellationToken)
