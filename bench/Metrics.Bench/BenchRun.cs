@@ -29,6 +29,7 @@ public static class BenchRun
         ["S9"] = CatalogGrowthScenario.Title,
         ["S10"] = HostileTenantScenario.Title,
         ["IMPORT"] = ImportScenario.Title,
+        ["IMPORT_FILES"] = ImportFilesScenario.Title,
         ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
         ["FAILOVER_REPLACE"] = FailoverScenarios.ReplaceTitle,
         ["COLD_START"] = FailoverScenarios.ColdStartTitle,
@@ -90,6 +91,7 @@ public static class BenchRun
             await GroupAsync(context, ["S9"], () => CatalogGrowthScenario.RunAsync(context));
             await GroupAsync(context, ["S10"], () => HostileTenantScenario.RunAsync(context));
             await GroupAsync(context, ["IMPORT"], () => ImportScenario.RunAsync(context));
+            await GroupAsync(context, ["IMPORT_FILES"], () => ImportFilesScenario.RunAsync(context));
             await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));
             results = context.Results;
         }

@@ -19,7 +19,7 @@ namespace Metrics.Server.Tests;
 [Collection(BenchSmokeCollection.Name)]
 public sealed class BenchSmokeTests
 {
-    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT"];
+    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES"];
 
     /// <summary>The scenarios that send ingest calls in a closed loop and count their records.</summary>
     private static readonly string[] IngestScenarios = ["FLOOR", "S1", "S2", "S8"];
@@ -57,6 +57,7 @@ public sealed class BenchSmokeTests
             Assert.Equal(figures["S1"]["records"], figures["S5"]["units_sealed"]);
             // The import applied every row of its table (the scenario fails otherwise), and the floor read them.
             Assert.True(figures["IMPORT"]["rows"] > 0 && figures["IMPORT"]["floor_rows_per_second"] > 0, $"IMPORT: {string.Join(", ", figures["IMPORT"])}");
+            Assert.True(figures["IMPORT_FILES"]["rows"] > 0 && figures["IMPORT_FILES"]["duckdb_rows_per_second"] > 0, $"IMPORT_FILES: {string.Join(", ", figures["IMPORT_FILES"])}");
         }
         finally
         {

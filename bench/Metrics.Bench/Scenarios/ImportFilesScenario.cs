@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using DuckDB.NET.Data;
+using Grpc.Core;
+using Metrics.Bench.Hosting;
+using Metrics.Contracts.V1;
+using Parquet;
+using Parquet.Serialization;
+
+namespace Metrics.Bench.Scenarios;
+
+/// <summary>
+/// IMPORT_FILES: IMPORT's 2,000,000 rows as one Parquet file (written by Parquet.Net) under a files source's Root,
+/// imported by a node of the Redis deployment, beside two floors of reading the same file in the harness: DuckDB
+/// (what the files source reads with) and Parquet.Net's serializer (the alternative it was chosen over).
+/// </summary>
+public static class ImportFilesScenario
+{
+    public const string Title = "Import of 2,000,000 rows from a Parquet file, against reading it with DuckDB and with Parquet.Net";
+
+    private const int Metrics = 20;
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(10);
+
+    public static async Task RunAsync(BenchContext context)
+    {
+        if (!context.Options.Runs("IMPORT_FILES"))
+            return;
+        var unitsPerMetric = context.Options.Scaled(100_000, 500);
+        var root = Directory.CreateDirectory(Path.Combine(context.WorkDirectory, "import-files")).FullName;
+        var file = Path.Combine(root, "rows.parquet");
+        await WriteAsync(file, context.Date, unitsPerMetric);
+        var project = BenchProject.ImportFiles;
+        await using var node = await context.StartNodeAsync("node-import-files", onRedis: true, "import-files", new Dictionary<string, string>
+        {
+            [$"Metrics:Projects:{project.Name}:Sources:files:Kind"] = "files",
+            [$"Metrics:Projects:{project.Name}:Sources:files:Root"] = root,
+        });
+
+        await context.MeasureAsync("IMPORT_FILES", Title, async (result, _) =>
+        {
+            var rows = (long)Metrics * unitsPerMetric;
+            var duckDb = await DuckDbFloorAsync(file);
+            var parquetNet = await ParquetNetFloorAsync(file);
+            using var channel = node.CreateChannel();
+            var imports = new ImportService.ImportServiceClient(channel);
+            var headers = project.SecretHeaders;
+            await imports.CreateImportAsync(new CreateImportRequest { Import = new Import { ImportId = "bench", Source = "files", Query = "rows.parquet" } }, headers);
+
+            var clock = Stopwatch.StartNew();
+            var run = await imports.RunImportAsync(new RunImportRequest { ImportId = "bench", FromDate = context.Date, ToDate = context.Date }, headers);
+            using var watch = imports.WatchImportRun(new WatchImportRunRequest { ImportId = "bench", RunId = run.RunId }, headers, DateTime.UtcNow + RunLimit);
+            await foreach (var state in watch.ResponseStream.ReadAllAsync())
+                run = state;
+            var seconds = clock.Elapsed.TotalSeconds;
+            if (run.Status != ImportRunStatus.Succeeded || run.RowsApplied != rows)
+                throw new InvalidOperationException($"the run ended {run.Status} with {run.RowsApplied:N0} of {rows:N0} rows applied: {run.Message}");
+            var rate = rows / seconds;
+            result.Add(new Figure("rows_per_second", "import rows/s", rate, "rows/s", Target.Min(150_000), rate / duckDb));
+            result.Add(new Figure("duckdb_rows_per_second", "DuckDB read rows/s (floor)", duckDb, "rows/s"));
+            result.Add(new Figure("parquet_net_rows_per_second", "Parquet.Net read rows/s", parquetNet, "rows/s"));
+            result.Add(new Figure("rows", "rows", rows, "rows"));
+            result.Notes.Add($"{rows:N0} rows ({Metrics} metrics × {unitsPerMetric:N0} units, {context.Date}) in one Parquet file of " +
+                             $"{new FileInfo(file).Length / 1e6:0.0} MB; each floor reads every row's columns in the harness");
+        });
+    }
+
+    private sealed class Row
+    {
+        [JsonPropertyName("unit_id")] public string UnitId { get; set; } = "";
+        [JsonPropertyName("id_type")] public string IdType { get; set; } = "";
+        [JsonPropertyName("date")] public DateOnly Date { get; set; }
+        [JsonPropertyName("metric_name")] public string MetricName { get; set; } = "";
+        [JsonPropertyName("metric_value")] public double? MetricValue { get; set; }
+    }
+
+    private static async Task WriteAsync(string file, string date, int unitsPerMetric)
+    {
+        var day = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
+        var rows = Enumerable.Range(0, Metrics).SelectMany(m => Enumerable.Range(0, unitsPerMetric).Select(u => new Row
+        {
+            UnitId = $"u{u}", IdType = "user_id", Date = day, MetricName = $"import_{m:00}", MetricValue = u % 1000 / 10.0,
+        }));
+        await using var stream = File.Create(file);
+        await ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions { RowGroupSize = 100_000 });
+    }
+
+    private static async Task<double> DuckDbFloorAsync(string file)
+    {
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT unit_id, id_type, CAST(date AS VARCHAR), metric_name, metric_value FROM read_parquet('{file.Replace("'", "''")}')";
+        var clock = Stopwatch.StartNew();
+        await using var reader = await command.ExecuteReaderAsync();
+        long rows = 0;
+        double touched = 0;
+        while (await reader.ReadAsync())
+        {
+            rows++;
+            touched += reader.GetString(0).Length + reader.GetString(1).Length + reader.GetString(2).Length + reader.GetString(3).Length
+                       + (reader.IsDBNull(4) ? 0 : reader.GetDouble(4));
+        }
+        GC.KeepAlive(touched);
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Rows/s of reading the file into one object a row with Parquet.Net's serializer, touching each column.</summary>
+    private static async Task<double> ParquetNetFloorAsync(string file)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var stream = File.OpenRead(file);
+        var rows = (await ParquetSerializer.DeserializeAsync<Row>(stream)).Data;
+        var touched = rows.Sum(r => r.UnitId.Length + r.IdType.Length + r.Date.Day + r.MetricName.Length + (r.MetricValue ?? 0.0));
+        GC.KeepAlive(touched);
+        return rows.Count / clock.Elapsed.TotalSeconds;
+    }
+}
