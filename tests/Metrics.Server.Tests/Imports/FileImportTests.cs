@@ -77,6 +77,48 @@ public sealed class FileImportTests(ImportServer server)
         Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), key)).Metrics);
     }
 
+    [Theory]
+    [InlineData("file")]
+    [InlineData("directory")]
+    public async Task ASymbolicLinkLeadingOutOfTheRootIsRefusedAndAppliesNothing(string linked)
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        var outside = Directory.CreateTempSubdirectory("metrics-import-outside-");
+        var link = Path.Combine(server.Files.FullName, $"link-{project.Name}");
+        try
+        {
+            var secret = Path.Combine(outside.FullName, "leak.csv");
+            await File.WriteAllTextAsync(secret, $"unit_id,id_type,date,metric_name,metric_value\nu1,user_id,{Days[0]},leak,1\n");
+            string query;
+            if (linked == "file")
+            {
+                File.CreateSymbolicLink(link + ".csv", secret);
+                query = $"link-{project.Name}.csv";
+            }
+            else
+            {
+                Directory.CreateSymbolicLink(link, outside.FullName);
+                query = $"link-{project.Name}/*.csv";
+            }
+            await server.Imports.CreateAsync(key, "linked", "files", query);
+
+            var run = await server.Imports.RunToEndAsync(key, "linked", Days[0], Days[0]);
+
+            Assert.Equal(ImportRunStatus.Failed, run.Status);
+            Assert.Contains("symbolic link", run.Message);
+            Assert.Equal(0, run.RowsApplied);
+            Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), key)).Metrics);
+        }
+        finally
+        {
+            File.Delete(link + ".csv");
+            if (Directory.Exists(link))
+                Directory.Delete(link);
+            outside.Delete(recursive: true);
+        }
+    }
+
     private static async Task WriteCsvAsync(string path, IEnumerable<ImportRow> rows)
     {
         var csv = new StringBuilder("unit_id,id_type,date,metric_name,metric_value,numerator,denominator\n");
