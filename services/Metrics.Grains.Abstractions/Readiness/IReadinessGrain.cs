@@ -24,4 +24,7 @@ public interface IReadinessGrain : IGrainWithStringKey
 
     /// <summary>Up to <paramref name="pageSize"/> catalog entries after the name <paramref name="after"/> (from the first when null).</summary>
     Task<CatalogPage> ListMetrics(string? after, int pageSize);
+
+    /// <summary>The catalog entry of one metric; null when no production record of it was ever written.</summary>
+    Task<CatalogEntry?> DescribeMetric(string metricName);
 }

@@ -149,6 +149,9 @@ public sealed partial class ReadinessGrain(
         return entries.Length > pageSize ? new CatalogPage(entries[..pageSize], true) : new CatalogPage(entries, false);
     }
 
+    public async Task<CatalogEntry?> DescribeMetric(string metricName) =>
+        (await StoredStateAsync()).Catalog.GetValueOrDefault(metricName);
+
     /// <summary>
     /// The state as stored, for a read: this activation's when no other activation moved it — two can live for a while
     /// during a membership change, and a read must never answer an older state than a call already acknowledged — and

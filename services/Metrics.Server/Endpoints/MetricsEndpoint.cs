@@ -24,6 +24,9 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
 
     private const int ExportPageSize = 10_000;
 
+    /// <summary>SPEC §6: a series reads at most this many days.</summary>
+    private const int MaxSeriesDays = 400;
+
     /// <summary>AIP-158: a page of 100 unless asked otherwise, never more than 1,000.</summary>
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
@@ -56,23 +59,37 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
     {
         var view = await MetricDayGrain(request.MetricName, request.Date, context).View(request.IncludeTest)
             ?? throw NoData(request.MetricName, request.Date);
-        var day = new MetricDay
-        {
-            MetricName = request.MetricName,
-            Date = request.Date,
-            Status = view.Finalized ? DayStatus.Finalized : DayStatus.Open,
-            Kind = view.IsRatio ? MetricKind.Ratio : MetricKind.Value,
-            Overall = ToProto(view.Overall),
-            ByIdType = { view.ByIdType.Select(ToProto) },
-        };
-        if (view.FinalizedAt is { } finalizedAt)
-            day.FinalizedAt = Timestamp.FromDateTimeOffset(finalizedAt);
-        if (view.LastIngestedAt is { } lastIngestedAt)
-            day.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
-        day.Version = view.Version;
-        if (view.RestatedAt is { } restatedAt)
-            day.RestatedAt = Timestamp.FromDateTimeOffset(restatedAt);
-        return day;
+        return ToProto(request.MetricName, request.Date, view);
+    }
+
+    /// <summary>
+    /// The days of the range that the catalog's first and last date of the metric cover, read from their grains at
+    /// once; a metric the catalog does not know (no production record) is NOT_FOUND, a known one without data in the
+    /// range an empty series.
+    /// </summary>
+    public override async Task<MetricSeries> GetMetricSeries(GetMetricSeriesRequest request, ServerCallContext context)
+    {
+        if (request.MetricName.Length == 0)
+            throw RpcErrors.InvalidArgument("metric_name", "metric_name is required");
+        var from = RpcErrors.RequireDate(request.From, "from");
+        var to = RpcErrors.RequireDate(request.To, "to");
+        if (to.Date < from.Date)
+            throw RpcErrors.InvalidArgument("to", $"to ({request.To}) comes before from ({request.From})");
+        if (to.Date.DayNumber - from.Date.DayNumber + 1 > MaxSeriesDays)
+            throw RpcErrors.InvalidArgument("to", $"a series spans at most {MaxSeriesDays} days; {request.From} to {request.To} is {to.Date.DayNumber - from.Date.DayNumber + 1}");
+        var project = context.Caller().Project;
+        var entry = await grains.GetReadinessGrain(project).DescribeMetric(request.MetricName)
+            ?? throw RpcErrors.NotFound($"metric {request.MetricName} has no production data");
+        var first = entry.FirstDate > from.Date ? entry.FirstDate : from.Date;
+        var last = entry.LastDate < to.Date ? entry.LastDate : to.Date;
+        var days = Enumerable.Range(0, Math.Max(0, last.DayNumber - first.DayNumber + 1)).Select(i => new PacificDay(first.AddDays(i))).ToArray();
+        var views = await Task.WhenAll(days.Select(day =>
+            grains.GetMetricDayGrain(new MetricDayId(project, request.MetricName, day)).View(request.IncludeTest)));
+        var series = new MetricSeries();
+        for (var i = 0; i < days.Length; i++)
+            if (views[i] is { } view)
+                series.Days.Add(ToProto(request.MetricName, days[i].ToString(), view));
+        return series;
     }
 
     public override async Task<ListMetricDayVersionsResponse> ListMetricDayVersions(ListMetricDayVersionsRequest request, ServerCallContext context)
@@ -132,6 +149,27 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
 
     private static RpcException NoData(string metricName, string date) =>
         RpcErrors.NotFound($"metric {metricName} has no data on {date}");
+
+    private static MetricDay ToProto(string metricName, string date, MetricDayView view)
+    {
+        var day = new MetricDay
+        {
+            MetricName = metricName,
+            Date = date,
+            Status = view.Finalized ? DayStatus.Finalized : DayStatus.Open,
+            Kind = view.IsRatio ? MetricKind.Ratio : MetricKind.Value,
+            Overall = ToProto(view.Overall),
+            ByIdType = { view.ByIdType.Select(ToProto) },
+            Version = view.Version,
+        };
+        if (view.FinalizedAt is { } finalizedAt)
+            day.FinalizedAt = Timestamp.FromDateTimeOffset(finalizedAt);
+        if (view.LastIngestedAt is { } lastIngestedAt)
+            day.LastIngestedAt = Timestamp.FromDateTimeOffset(lastIngestedAt);
+        if (view.RestatedAt is { } restatedAt)
+            day.RestatedAt = Timestamp.FromDateTimeOffset(restatedAt);
+        return day;
+    }
 
     private static Aggregate ToProto(Domain.Aggregate a) => new()
     {

@@ -47,6 +47,6 @@ public static class RpcErrors
             throw InvalidArgument("type", ReadinessType.Unknown(type));
     }
 
-    public static PacificDay RequireDate(string date) =>
-        PacificDay.TryParse(date, out var day) ? day : throw InvalidArgument("date", $"date \"{date}\" is not a YYYY-MM-DD date");
+    public static PacificDay RequireDate(string date, string field = "date") =>
+        PacificDay.TryParse(date, out var day) ? day : throw InvalidArgument(field, $"{field} \"{date}\" is not a YYYY-MM-DD date");
 }
