@@ -43,16 +43,18 @@ public sealed partial class ChaosLedger
             : new HashSet<string>();
 
     /// <summary>
-    /// Refusals that cannot be true, whatever the data: a call none of whose attempts failed cannot have had an
-    /// earlier attempt store anything, and what an earlier attempt stored is of the call's own metric-days.
+    /// Refusals that cannot be true, whatever the data: what the call or an earlier attempt stored is of the call's
+    /// own metric-days; and a call none of whose attempts failed, sent after its day's seal was acknowledged, stored
+    /// nothing. (Sent before, its one attempt may have stored some slices before a seal that overtook it — a lease
+    /// lost with a frozen node — refused the rest: those count, and the refusal says so.)
     /// </summary>
     public static IEnumerable<string> ImpossibleRefusals(IEnumerable<ChaosCall> calls) =>
         from call in calls
         let stored = StoredBefore(call)
         where stored.Count > 0
         let own = call.Request.Metrics.Select(r => $"{r.MetricName} on {r.Date}").ToHashSet()
-        where call.FailedAttempts.Count == 0 || !stored.IsSubsetOf(own)
-        select $"refusal of batch {call} names slices stored by an earlier attempt it cannot have: {call.Refusal}";
+        where (call.FailedAttempts.Count == 0 && call.DayIndex < call.SealsAcknowledgedBeforeSend) || !stored.IsSubsetOf(own)
+        select $"refusal of batch {call} names slices stored that it cannot have stored: {call.Refusal}";
 
     /// <summary>Every metric-day a call was sent for, answered OK or not.</summary>
     public IEnumerable<(string Date, string Metric)> MetricDays => _expected.Keys.Order();
