@@ -8,11 +8,17 @@ using Metrics.Storage.Redis;
 using Metrics.Server;
 using Metrics.Server.Authentication;
 using Metrics.Server.Configuration;
+using Metrics.Server.Console;
 using Metrics.Server.Endpoints;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
-var builder = WebApplication.CreateBuilder(args);
+// The console's files are copied beside the server's assembly, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+});
 var metricsSection = builder.Configuration.GetSection(MetricsOptions.Section);
 var metrics = metricsSection.Get<MetricsOptions>() ?? new MetricsOptions();
 var deployment = Deployment.Of(metrics);
@@ -68,6 +74,7 @@ app.MapGrpcService<MetricsEndpoint>();
 app.MapGrpcService<ImportEndpoint>();
 app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
+app.MapConsole();
 
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
     "{Deployment} Listening on {Urls}", deployment.Description, string.Join(", ", app.Urls)));

@@ -14,24 +14,7 @@ namespace Metrics.Server.Tests.HostileInput;
 /// </summary>
 public sealed class InjectionLookingStringsTests
 {
-    public static TheoryData<string> Strings() => new(
-        "'; DROP TABLE metrics; --",
-        "1' OR '1'='1",
-        "metrics:{p0}:day:probe_metric:2026-05-10",
-        "*1 $8 FLUSHALL",
-        "metrics:*",
-        "redis.call('FLUSHALL')",
-        "../../etc/passwd",
-        "a/b/2026-05-10",
-        "a%2Fb",
-        "<script>alert(1)</script>",
-        "%s%n%x%p",
-        "{0}{1:N}",
-        "${jndi:ldap://example.invalid/a}",
-        "$(rm -rf /); rm -rf / #",
-        "{\"user_id\": \"x\"} \\\" \\u0000",
-        "\u202Egnp.exe",
-        "😀 ünïcödé 中文 \uFFFD");
+    public static TheoryData<string> Strings() => new(HostileStrings.All);
 
     [Theory]
     [MemberData(nameof(Strings))]
