@@ -15,11 +15,13 @@ public sealed class RunningAggregate
     private double _denominator;
     private double _mean;
     private double _squares;
+    private LargestUnit _largest;
 
     /// <summary>A unit's totals went from <paramref name="before"/> (no rows: a unit new to the set) to <paramref name="after"/> by <paramref name="added"/>.</summary>
     public void Change(UnitTotals before, UnitTotals after, UnitTotals added)
     {
         _rows += added.Rows;
+        _largest.Change(before, after);
         _sum += added.Value;
         _numerator += added.Numerator;
         _denominator += added.Denominator;
@@ -49,5 +51,6 @@ public sealed class RunningAggregate
         _units < 2 ? 0 : Math.Max(0, _squares) / (_units - 1),
         _numerator,
         _denominator,
-        _denominator == 0 ? 0 : _numerator / _denominator);
+        _denominator == 0 ? 0 : _numerator / _denominator,
+        _largest.Share);
 }

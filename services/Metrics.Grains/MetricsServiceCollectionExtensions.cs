@@ -1,3 +1,4 @@
+using Metrics.Grains.Health;
 using Metrics.Grains.Ingestion;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
@@ -29,6 +30,7 @@ public static class MetricsServiceCollectionExtensions
         services.AddSingleton<IReadinessStore, InMemoryReadinessStore>();
         services.AddSingleton<IReadinessFeed, InMemoryReadinessFeed>();
         services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
+        services.AddSingleton<IRejectionTally, InMemoryRejectionTally>();
         return services;
     }
 }

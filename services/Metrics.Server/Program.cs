@@ -32,6 +32,9 @@ builder.Services.AddOptions<LogstreamOptions>().Bind(builder.Configuration.GetSe
 builder.Services.AddSingleton<IValidateOptions<LogstreamOptions>, LogstreamOptionsValidator>();
 builder.Services.AddOptions<SealedDayStorageOptions>().Bind(builder.Configuration.GetSection(SealedDayStorageOptionsValidator.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<SealedDayStorageOptions>, SealedDayStorageOptionsValidator>();
+builder.Services.AddOptions<HealthOptions>().Bind(builder.Configuration.GetSection(HealthOptions.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
+builder.Services.AddSingleton<DayHealthReader>();
 builder.Services.AddSingleton<ApiKeyRing>();
 builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();

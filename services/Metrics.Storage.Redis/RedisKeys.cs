@@ -1,3 +1,4 @@
+using Metrics.Domain;
 using Metrics.Grains.MetricDays;
 using StackExchange.Redis;
 
@@ -62,6 +63,9 @@ internal static class RedisKeys
     public static RedisChannel SealedDays(string project) => RedisChannel.Literal($"{Project(project)}:sealed-days");
 
     /// <summary>A hash: import ID to the import's definition (JSON).</summary>
+    /// <summary>The records rejected per metric on one day (a hash).</summary>
+    public static RedisKey Rejections(string project, PacificDay day) => $"{Project(project)}:rejected:{day}";
+
     public static RedisKey Imports(string project) => $"{Project(project)}:imports";
 
     /// <summary>A hash: run ID to the run as it last stood (JSON).</summary>

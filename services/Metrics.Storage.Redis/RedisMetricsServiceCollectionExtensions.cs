@@ -1,3 +1,4 @@
+using Metrics.Grains.Health;
 using Metrics.Grains.Ingestion;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
@@ -26,6 +27,7 @@ public static class RedisMetricsServiceCollectionExtensions
         services.AddSingleton<IReadinessFeed, RedisReadinessFeed>();
         services.AddSingleton<IIdempotencyStore, RedisIdempotencyStore>();
         services.AddSingleton<IImportStore, RedisImportStore>();
+        services.AddSingleton<IRejectionTally, RedisRejectionTally>();
         return services;
     }
 }

@@ -20,4 +20,17 @@ public sealed class StartupValidationTests
 
         Assert.Contains($"{key} must be at least {minimum}, got {value}", start.Message);
     }
+
+    [Theory]
+    [InlineData("Swing", "0", "Swing must be a positive number, got 0")]
+    [InlineData("UnitShare", "1.5", "UnitShare must be above 0 and at most 1, got 1.5")]
+    [InlineData("ConcentrationMinUnits", "1", "ConcentrationMinUnits must be at least 2, got 1")]
+    [InlineData("RejectedShare", "-0.1", "RejectedShare must be above 0 and at most 1, got -0.1")]
+    public async Task AHealthThresholdOutOfRangeStopsTheStartNamingIt(string key, string value, string message)
+    {
+        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServers.StartAsync(
+            new Dictionary<string, string> { [$"Metrics:Health:{key}"] = value }));
+
+        Assert.Contains($"Metrics:Health: {message}", start.Message);
+    }
 }

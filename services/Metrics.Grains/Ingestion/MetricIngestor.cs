@@ -1,4 +1,5 @@
 using Metrics.Domain;
+using Metrics.Grains.Health;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
@@ -12,7 +13,12 @@ namespace Metrics.Grains.Ingestion;
 /// is applied whole, or — only when a slice meets a day sealed since its admission — refused naming what was stored.
 /// </summary>
 public sealed partial class MetricIngestor(
-    IGrainFactory grains, IIdempotencyStore idempotency, ILogstreamWriter logstream, TimeProvider clock, ILogger<MetricIngestor> logger)
+    IGrainFactory grains,
+    IIdempotencyStore idempotency,
+    ILogstreamWriter logstream,
+    IRejectionTally rejections,
+    TimeProvider clock,
+    ILogger<MetricIngestor> logger)
 {
     public async Task<IngestOutcome> IngestAsync(IngestRequest request)
     {
@@ -140,11 +146,40 @@ public sealed partial class MetricIngestor(
             .ToList();
     }
 
-    /// <summary>One bounded Logstream entry per refused request, however many records it had.</summary>
-    private Task PublishRejectedAsync(IngestRequest request, IReadOnlyList<IncomingRecord> records, DateTimeOffset now, Func<int, string> reason) =>
-        records.Count is 0 or > RecordValidator.MaxRecords
-            ? Task.CompletedTask
-            : logstream.AppendAsync(LogstreamBatch.Refused(request.Project, request.IsTest, now, records, reason));
+    /// <summary>
+    /// One bounded Logstream entry per refused request, however many records it had, and the production records
+    /// counted per metric-day for the rejected-share health check (records without a metric name or a date do not
+    /// belong to one).
+    /// </summary>
+    private async Task PublishRejectedAsync(IngestRequest request, IReadOnlyList<IncomingRecord> records, DateTimeOffset now, Func<int, string> reason)
+    {
+        if (records.Count is 0 or > RecordValidator.MaxRecords)
+            return;
+        await logstream.AppendAsync(LogstreamBatch.Refused(request.Project, request.IsTest, now, records, reason));
+        if (request.IsTest)
+            return;
+        var counts = records
+            .Select(r => (r.MetricName, Day: PacificDay.TryParse(r.Date, out var day) ? day : (PacificDay?)null))
+            .Where(r => r.MetricName.Length > 0 && r.Day is not null)
+            .CountBy(r => (r.MetricName, r.Day!.Value))
+            .Take(IRejectionTally.MetricsPerDay)
+            .Select(c => new RejectedCount(c.Key.MetricName, c.Key.Value, c.Value))
+            .ToList();
+        if (counts.Count == 0)
+            return;
+        try
+        {
+            await rejections.AddAsync(request.Project, counts);
+        }
+        catch (StorageUnavailableException e)
+        {
+            // A diagnostic: the refusal is answered all the same.
+            LogRejectionTallyFailed(e, request.Project);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Counting the rejected records of a request of project {Project} failed; its days' rejected share misses them")]
+    private partial void LogRejectionTallyFailed(Exception exception, string project);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ending write lease {LeaseId} failed; it expires by itself")]
     private partial void LogEndWriteFailed(Exception exception, Guid leaseId);

@@ -43,7 +43,8 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
 
     private sealed class CatalogFacts(PacificDay day)
     {
-        private readonly List<string> _idTypes = [];
+        /// <summary>Each ID type with the first day of the request's records of it.</summary>
+        private readonly SortedDictionary<string, PacificDay> _idTypes = new(StringComparer.Ordinal);
         private bool _isRatio;
         private PacificDay _first = day;
         private PacificDay _last = day;
@@ -51,8 +52,8 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
         public void Add(ValidRecord record)
         {
             _isRatio |= record.Measurement.IsRatio;
-            if (!_idTypes.Contains(record.Unit.IdType, StringComparer.Ordinal))
-                _idTypes.Add(record.Unit.IdType);
+            if (!_idTypes.TryGetValue(record.Unit.IdType, out var since) || record.Day < since)
+                _idTypes[record.Unit.IdType] = record.Day;
             if (record.Day < _first)
                 _first = record.Day;
             if (record.Day > _last)
@@ -60,6 +61,6 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
         }
 
         public CatalogEntry ToEntry(string metricName) =>
-            new(metricName, _isRatio, _idTypes.Order(StringComparer.Ordinal).ToArray(), _first.Date, _last.Date);
+            new(metricName, _isRatio, _idTypes.Keys.ToArray(), _first.Date, _last.Date, IdTypeSince: _idTypes.Values.Select(d => d.Date).ToArray());
     }
 }

@@ -13,7 +13,7 @@ namespace Metrics.Server.Endpoints;
 
 /// <summary><c>metrics.v1.MetricsService</c>: the catalog, the detail view and the export of finalized days.</summary>
 [BindServiceMethod(typeof(MetricsEndpoint), nameof(BindService))]
-public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.MetricsServiceBase
+internal sealed class MetricsEndpoint(IGrainFactory grains, DayHealthReader health) : MetricsService.MetricsServiceBase
 {
     /// <summary>The service's descriptor, which JSON transcoding looks for on the type that binds the service.</summary>
     public static ServiceDescriptor Descriptor => MetricsService.Descriptor;
@@ -57,9 +57,16 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
 
     public override async Task<MetricDay> GetMetricDay(GetMetricDayRequest request, ServerCallContext context)
     {
-        var view = await MetricDayGrain(request.MetricName, request.Date, context).View(request.IncludeTest)
-            ?? throw NoData(request.MetricName, request.Date);
-        return ToProto(request.MetricName, request.Date, view);
+        var grain = MetricDayGrain(request.MetricName, request.Date, context);
+        var view = await grain.View(request.IncludeTest) ?? throw NoData(request.MetricName, request.Date);
+        var day = ToProto(request.MetricName, request.Date, view);
+        var production = request.IncludeTest ? await grain.View(includeTest: false) : view;
+        if (production is not null)
+        {
+            var warnings = await health.CheckAsync(context.Caller().Project, request.MetricName, [(RpcErrors.RequireDate(request.Date), production)]);
+            day.Health.AddRange(warnings[0].Select(ToProto));
+        }
+        return day;
     }
 
     /// <summary>
@@ -83,12 +90,21 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
         var first = entry.FirstDate > from.Date ? entry.FirstDate : from.Date;
         var last = entry.LastDate < to.Date ? entry.LastDate : to.Date;
         var days = Enumerable.Range(0, Math.Max(0, last.DayNumber - first.DayNumber + 1)).Select(i => new PacificDay(first.AddDays(i))).ToArray();
-        var views = await Task.WhenAll(days.Select(day =>
-            grains.GetMetricDayGrain(new MetricDayId(project, request.MetricName, day)).View(request.IncludeTest)));
+        var grainsOfDays = days.Select(day => grains.GetMetricDayGrain(new MetricDayId(project, request.MetricName, day))).ToArray();
+        var views = await Task.WhenAll(grainsOfDays.Select(g => g.View(request.IncludeTest)));
+        var production = request.IncludeTest ? await Task.WhenAll(grainsOfDays.Select(g => g.View(includeTest: false))) : views;
+        var withData = Enumerable.Range(0, days.Length).Where(i => views[i] is not null).ToList();
+        var producing = withData.Where(i => production[i] is not null).ToList();
+        var warnings = await health.CheckAsync(project, request.MetricName, producing.Select(i => (days[i], production[i]!)).ToList());
         var series = new MetricSeries();
-        for (var i = 0; i < days.Length; i++)
-            if (views[i] is { } view)
-                series.Days.Add(ToProto(request.MetricName, days[i].ToString(), view));
+        foreach (var i in withData)
+        {
+            var day = ToProto(request.MetricName, days[i].ToString(), views[i]!);
+            var at = producing.IndexOf(i);
+            if (at >= 0)
+                day.Health.AddRange(warnings[at].Select(ToProto));
+            series.Days.Add(day);
+        }
         return series;
     }
 
@@ -170,6 +186,14 @@ public sealed class MetricsEndpoint(IGrainFactory grains) : MetricsService.Metri
             day.RestatedAt = Timestamp.FromDateTimeOffset(restatedAt);
         return day;
     }
+
+    private static Contracts.V1.HealthWarning ToProto(Domain.Health.HealthWarning w) => new()
+    {
+        Check = (HealthCheckKind)((int)w.Kind + 1),
+        Value = w.Value,
+        Threshold = w.Threshold,
+        Message = w.Message,
+    };
 
     private static Aggregate ToProto(Domain.Aggregate a) => new()
     {
