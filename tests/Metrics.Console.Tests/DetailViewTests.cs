@@ -102,4 +102,27 @@ public sealed class DetailViewTests(ConsoleServer server)
         }
         ConsolePage.AssertNoProblems(problems);
     }
+
+    [Fact]
+    public async Task HealthWarningsShowInTheDetailViewAndTheCatalogInWords()
+    {
+        var project = server.NewProject();
+        var many = Enumerable.Range(0, 100).Select(u => Value($"u{u}", "daily_active", 1, Days[0]));
+        var few = Enumerable.Range(0, 20).Select(u => Value($"u{u}", "daily_active", 1, Days[1]));
+        await server.IngestAsync(project, [.. many, .. few]);
+        var day = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "daily_active", Date = Days[1] }, project.SecretHeaders);
+        Assert.Equal([HealthCheckKind.UnitsSwing, HealthCheckKind.SumSwing], day.Health.Select(h => h.Check));
+        var problems = new List<string>();
+        var page = await server.NewPageAsync(problems);
+
+        await page.SignInAsync(project.ServerSecret);
+        await Expect(page.Locator("table.catalog tbody tr .latest-health")).ToHaveTextAsync("⚠ units swing, sum swing");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "daily_active" }).ClickAsync();
+        var warnings = page.Locator($"table.days tbody tr[data-date='{Days[1]}'] .health li");
+        await Expect(warnings).ToHaveTextAsync(day.Health.Select(h => $"⚠ {(h.Check == HealthCheckKind.UnitsSwing ? "units swing" : "sum swing")}: {h.Message}").ToArray());
+        await Expect(page.Locator($"table.days tbody tr[data-date='{Days[0]}'] .health")).ToHaveTextAsync("OK");
+        await Expect(page.Locator("#health-summary")).ToContainTextAsync("1 of 2 days have warnings");
+        ConsolePage.AssertNoProblems(problems);
+    }
 }

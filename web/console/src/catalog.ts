@@ -1,6 +1,6 @@
 import { ApiError, get, session } from "./api";
 import { el, link, replace } from "./dom";
-import { formatCount, statusText } from "./format";
+import { checkName, formatCount, statusText } from "./format";
 import { renderLogstream } from "./logstream";
 import type { ListMetricsResponse, MetricDay, MetricSummary } from "./types";
 
@@ -32,7 +32,7 @@ export function renderCatalog(main: HTMLElement, signal: AbortSignal): void {
     el(
       "thead",
       {},
-      el("tr", {}, ...["Metric", "Kind", "ID types", "First date", "Last date", "Latest day", "Units"].map((h) => el("th", { scope: "col" }, h))),
+      el("tr", {}, ...["Metric", "Kind", "ID types", "First date", "Last date", "Latest day", "Units", "Health"].map((h) => el("th", { scope: "col" }, h))),
     ),
     body,
   );
@@ -73,6 +73,7 @@ export function renderCatalog(main: HTMLElement, signal: AbortSignal): void {
           el("td", {}, m.lastDate),
           el("td", { class: "latest-status" }, "…"),
           el("td", { class: "latest-units num" }, ""),
+          el("td", { class: "latest-health" }, ""),
         );
         observer.observe(row);
         return row;
@@ -104,6 +105,13 @@ async function fillLatestDay(row: HTMLTableRowElement, signal: AbortSignal): Pro
     if (signal.aborted) return;
     replace(row.querySelector(".latest-status")!, statusText(day));
     replace(row.querySelector(".latest-units")!, formatCount(day.overall.unitCount));
+    const warnings = day.health ?? [];
+    replace(
+      row.querySelector(".latest-health")!,
+      warnings.length === 0
+        ? el("span", { class: "healthy" }, "OK")
+        : el("span", { class: "warning", title: warnings.map((w) => w.message).join("\n") }, `⚠ ${warnings.map((w) => checkName(w.check)).join(", ")}`),
+    );
   } catch (e) {
     if (!signal.aborted) replace(row.querySelector(".latest-status")!, `unavailable: ${(e as Error).message}`);
   }

@@ -1,9 +1,9 @@
 import { collect, get } from "./api";
 import { el, link, replace } from "./dom";
-import { formatCount, formatInstant, formatNumber, headline, interval95, statusText } from "./format";
+import { checkName, formatCount, formatInstant, formatNumber, headline, interval95, statusText } from "./format";
 import { headlineChart, volumeChart } from "./charts";
 import { unitsCsv } from "./csv";
-import type { Aggregate, MetricDay, MetricSeries, UnitValue } from "./types";
+import type { Aggregate, HealthWarning, MetricDay, MetricSeries, UnitValue } from "./types";
 
 const maxDays = 400;
 
@@ -82,6 +82,7 @@ function showSeries(content: HTMLElement, metric: string, days: MetricDay[]): vo
   replace(
     content,
     el("p", {}, "Kind: ", kind, kind === "RATIO" ? " (sum of numerators ÷ sum of denominators)" : " (mean per unit)"),
+    healthSummary(days),
     el("div", { class: "charts" }, headlineBox, volumeBox),
     el("h2", {}, "Days"),
     el("div", { class: "scroll" }, dayTable(metric, days)),
@@ -94,9 +95,20 @@ function showSeries(content: HTMLElement, metric: string, days: MetricDay[]): vo
   volumeChart(volumeBox, days);
 }
 
+function healthSummary(days: MetricDay[]): HTMLElement {
+  const warned = days.filter((d) => (d.health?.length ?? 0) > 0);
+  return el(
+    "p",
+    { id: "health-summary", class: warned.length > 0 ? "warning" : "hint" },
+    warned.length === 0
+      ? "Data health: every check passes on every day shown."
+      : `Data health: ${warned.length} of ${days.length} days have warnings (see the Health column).`,
+  );
+}
+
 function dayTable(metric: string, days: MetricDay[]): HTMLTableElement {
   const kind = days[0].kind;
-  const heads = ["Date", "Status", "Units", "Rows", "Sum", kind === "RATIO" ? "Ratio" : "Mean ± 95 %", "Finalized at", "Per-unit values"];
+  const heads = ["Date", "Status", "Units", "Rows", "Sum", kind === "RATIO" ? "Ratio" : "Mean ± 95 %", "Health", "Finalized at", "Per-unit values"];
   return el(
     "table",
     { class: "days" },
@@ -114,11 +126,22 @@ function dayTable(metric: string, days: MetricDay[]): HTMLTableElement {
           el("td", { class: "num rows" }, formatCount(d.overall.rowCount)),
           el("td", { class: "num sum", "data-value": String(d.overall.sum) }, formatNumber(d.overall.sum)),
           el("td", { class: "num headline", "data-value": String(headline(kind, d.overall)) }, headlineText(kind, d.overall)),
+          el("td", { class: "health" }, healthList(d.health ?? [])),
           el("td", {}, formatInstant(d.finalizedAt)),
           el("td", {}, d.status === "FINALIZED" ? downloadButton(metric, d.date) : "when sealed"),
         ),
       ),
     ),
+  );
+}
+
+/** The day's health warnings in words ("⚠" and the check's name, then its sentence), or "OK". */
+export function healthList(warnings: HealthWarning[]): HTMLElement {
+  if (warnings.length === 0) return el("span", { class: "healthy" }, "OK");
+  return el(
+    "ul",
+    { class: "warnings" },
+    ...warnings.map((w) => el("li", { "data-check": w.check }, el("strong", {}, `⚠ ${checkName(w.check)}: `), w.message)),
   );
 }
 

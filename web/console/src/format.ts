@@ -1,4 +1,4 @@
-import type { Aggregate, MetricDay } from "./types";
+import type { Aggregate, HealthWarning, MetricDay } from "./types";
 
 const number = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 6 });
 const whole = new Intl.NumberFormat("en-US");
@@ -40,4 +40,17 @@ export function headline(kind: MetricDay["kind"], a: Aggregate): number {
 export function interval95(a: Aggregate): number {
   const units = Number(a.unitCount);
   return units > 1 ? 1.96 * Math.sqrt(a.variance / units) : 0;
+}
+
+const checkNames: Record<HealthWarning["check"], string> = {
+  UNITS_SWING: "units swing",
+  SUM_SWING: "sum swing",
+  UNIT_CONCENTRATION: "one unit dominates",
+  NEW_ID_TYPE: "new ID type",
+  REJECTED_SHARE: "rejected records",
+};
+
+/** A health check as a person names it. */
+export function checkName(check: HealthWarning["check"]): string {
+  return checkNames[check] ?? check;
 }

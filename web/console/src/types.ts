@@ -38,6 +38,14 @@ export interface MetricDay {
   lastIngestedAt?: string;
   version: number;
   restatedAt?: string;
+  health?: HealthWarning[];
+}
+
+export interface HealthWarning {
+  check: "UNITS_SWING" | "SUM_SWING" | "UNIT_CONCENTRATION" | "NEW_ID_TYPE" | "REJECTED_SHARE";
+  value: number;
+  threshold: number;
+  message: string;
 }
 
 export interface MetricSeries {
