@@ -30,6 +30,7 @@ public static class BenchRun
         ["S10"] = HostileTenantScenario.Title,
         ["IMPORT"] = ImportScenario.Title,
         ["IMPORT_FILES"] = ImportFilesScenario.Title,
+        ["CONSOLE"] = ConsoleScenario.Title,
         ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
         ["FAILOVER_REPLACE"] = FailoverScenarios.ReplaceTitle,
         ["COLD_START"] = FailoverScenarios.ColdStartTitle,
@@ -92,6 +93,7 @@ public static class BenchRun
             await GroupAsync(context, ["S10"], () => HostileTenantScenario.RunAsync(context));
             await GroupAsync(context, ["IMPORT"], () => ImportScenario.RunAsync(context));
             await GroupAsync(context, ["IMPORT_FILES"], () => ImportFilesScenario.RunAsync(context));
+            await GroupAsync(context, ["CONSOLE"], () => ConsoleScenario.RunAsync(context));
             await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));
             results = context.Results;
         }

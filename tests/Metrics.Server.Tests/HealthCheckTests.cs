@@ -95,6 +95,21 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
+    public async Task RecordsRefusedForASealedDayAreLateNotRejected()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        await IngestAsync(server, project, Units("late", 20, Day));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, project.SecretHeaders);
+
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => server.Ingest.LogCustomMetricAsync(
+            new LogCustomMetricRequest { Metrics = { Units("late", 20, Day) } }, project.IngestHeaders).ResponseAsync);
+
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Empty((await ReadAsync(server, project, "late")).Health);
+    }
+
+    [Fact]
     public async Task ASeriesCarriesEachDaysWarningsAndJsonNamesTheCheck()
     {
         var server = await SharedServer.GetAsync();

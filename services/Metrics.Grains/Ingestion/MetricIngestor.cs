@@ -29,6 +29,7 @@ public sealed partial class MetricIngestor(
         if (!validation.IsValid)
         {
             await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(validation.Violations, i));
+            await TallyRejectedAsync(request, now);
             return new IngestOutcome.Invalid(validation.Violations);
         }
 
@@ -71,6 +72,7 @@ public sealed partial class MetricIngestor(
                 return new IngestOutcome.QuotaExceeded(quota);
             var owned = OwnedMetricViolations(validation, admission.Owned!);
             await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(owned, i));
+            await TallyRejectedAsync(request, now);
             return new IngestOutcome.Invalid(owned);
         }
         var (results, sealedDays, watermark) = admission.Admitted
@@ -146,21 +148,27 @@ public sealed partial class MetricIngestor(
             .ToList();
     }
 
+    /// <summary>One bounded Logstream entry per refused request, however many records it had.</summary>
+    private Task PublishRejectedAsync(IngestRequest request, IReadOnlyList<IncomingRecord> records, DateTimeOffset now, Func<int, string> reason) =>
+        records.Count is 0 or > RecordValidator.MaxRecords
+            ? Task.CompletedTask
+            : logstream.AppendAsync(LogstreamBatch.Refused(request.Project, request.IsTest, now, records, reason));
+
     /// <summary>
-    /// One bounded Logstream entry per refused request, however many records it had, and the production records
-    /// counted per metric-day for the rejected-share health check (records without a metric name or a date do not
-    /// belong to one).
+    /// The production records of a request refused as invalid (a record failing validation, a metric an import
+    /// owns), counted per metric-day for the rejected-share health check: what a pipeline sends wrong. Records
+    /// refused for a sealed day are late, not wrong, and a reused idempotency key is the caller's mistake, not the
+    /// data's: neither counts. Records without a metric name or a date belong to no metric-day; see
+    /// <see cref="IRejectionTally"/> for the bounds.
     /// </summary>
-    private async Task PublishRejectedAsync(IngestRequest request, IReadOnlyList<IncomingRecord> records, DateTimeOffset now, Func<int, string> reason)
+    private async Task TallyRejectedAsync(IngestRequest request, DateTimeOffset now)
     {
-        if (records.Count is 0 or > RecordValidator.MaxRecords)
+        if (request.IsTest || request.Records.Count > RecordValidator.MaxRecords)
             return;
-        await logstream.AppendAsync(LogstreamBatch.Refused(request.Project, request.IsTest, now, records, reason));
-        if (request.IsTest)
-            return;
-        var counts = records
+        var oldest = new PacificDay(PacificDay.Of(now).Date.AddDays(-IRejectionTally.DaysBack));
+        var counts = request.Records
             .Select(r => (r.MetricName, Day: PacificDay.TryParse(r.Date, out var day) ? day : (PacificDay?)null))
-            .Where(r => r.MetricName.Length > 0 && r.Day is not null)
+            .Where(r => r.MetricName.Length > 0 && r.Day >= oldest)
             .CountBy(r => (r.MetricName, r.Day!.Value))
             .Take(IRejectionTally.MetricsPerDay)
             .Select(c => new RejectedCount(c.Key.MetricName, c.Key.Value, c.Value))
