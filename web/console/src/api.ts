@@ -56,10 +56,10 @@ export async function get<T>(path: string, key?: string): Promise<T> {
 }
 
 /** Calls onMessage with each message of a server stream until it ends or signal aborts. */
-export async function stream<T>(path: string, onMessage: (message: T) => void, signal: AbortSignal): Promise<void> {
+export async function stream<T>(path: string, onMessage: (message: T) => void, signal: AbortSignal, key?: string): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: headers(), cache: "no-store", signal });
+    response = await fetch(path, { headers: headers(key), cache: "no-store", signal });
   } catch (e) {
     if (signal.aborted) return;
     throw new ApiError(0, "the server could not be reached");
@@ -72,12 +72,13 @@ export async function stream<T>(path: string, onMessage: (message: T) => void, s
       const { value, done } = await reader.read();
       if (done) return;
       pending += value;
-      let end: number;
-      while ((end = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, end).trim();
-        pending = pending.slice(end + 1);
-        if (line) onMessage(JSON.parse(line) as T);
+      let start = 0;
+      for (let end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n", start)) {
+        const line = pending.slice(start, end);
+        start = end + 1;
+        if (line.trim()) onMessage(JSON.parse(line) as T);
       }
+      pending = pending.slice(start);
     }
   } catch (e) {
     if (!signal.aborted) throw e;

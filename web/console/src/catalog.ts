@@ -1,8 +1,10 @@
 import { ApiError, get, session } from "./api";
-import { el, link, replace } from "./dom";
+import { el, replace } from "./dom";
 import { checkName, formatCount, statusText } from "./format";
 import { renderLogstream } from "./logstream";
 import type { ListMetricsResponse, MetricDay, MetricSummary } from "./types";
+
+const rowsAtATime = 200;
 
 /** Every metric of the catalog, read page by page (1,000 a page, as ListMetrics allows at most). */
 async function listAll(signal: AbortSignal): Promise<MetricSummary[]> {
@@ -18,8 +20,7 @@ async function listAll(signal: AbortSignal): Promise<MetricSummary[]> {
 
 /**
  * The Metrics Catalog (SPEC §6): every metric with kind, ID types, first and last date, and its latest day's status
- * and units — read only for the rows in view, so that a catalog of 10,000 metrics shows at once — with a search box;
- * the Logstream below it.
+ * units and health — read only for the rows in view — with a search box over every metric; the Logstream below it.
  */
 export function renderCatalog(main: HTMLElement, signal: AbortSignal): void {
   const status = el("p", { class: "hint", role: "status" }, "Loading the catalog…");
@@ -37,6 +38,7 @@ export function renderCatalog(main: HTMLElement, signal: AbortSignal): void {
     body,
   );
   const catalog = new Map<string, MetricSummary>();
+  const more = el("button", { type: "button", id: "catalog-more", hidden: true }, "Show more");
   replace(
     main,
     el(
@@ -45,6 +47,7 @@ export function renderCatalog(main: HTMLElement, signal: AbortSignal): void {
       el("h1", { id: "catalog-title" }, "Metrics Catalog"),
       el("div", { class: "toolbar" }, el("label", { for: "catalog-search" }, "Search"), search, status),
       el("div", { class: "scroll" }, table),
+      more,
     ),
   );
   renderLogstream(main, signal, (metric) => catalog.get(metric)?.idTypes);
@@ -58,38 +61,69 @@ export function renderCatalog(main: HTMLElement, signal: AbortSignal): void {
   });
   signal.addEventListener("abort", () => observer.disconnect());
 
+  // Rows are drawn 200 at a time, more as the list is scrolled to its end: a catalog of 10,000 metrics shows at
+  // once, and a search filters all of them without redrawing thousands of rows.
+  const template = el(
+    "tr",
+    {},
+    el("th", { scope: "row" }, el("a")),
+    el("td"),
+    el("td", { class: "id-type" }),
+    el("td"),
+    el("td"),
+    el("td", { class: "latest-status" }, "…"),
+    el("td", { class: "latest-units num" }),
+    el("td", { class: "latest-health" }),
+  );
+  const row = (m: MetricSummary): HTMLTableRowElement => {
+    const r = template.cloneNode(true) as HTMLTableRowElement;
+    r.dataset.metric = m.metricName;
+    const a = r.cells[0].firstChild as HTMLAnchorElement;
+    a.href = `/metrics/${encodeURIComponent(m.metricName)}`;
+    a.textContent = m.metricName;
+    r.cells[1].textContent = m.kind;
+    r.cells[2].textContent = m.idTypes.join(", ");
+    r.cells[3].textContent = m.firstDate;
+    r.cells[4].textContent = m.lastDate;
+    observer.observe(r);
+    return r;
+  };
+  let all: MetricSummary[] = [];
+  let matching: MetricSummary[] = [];
+  let drawn = 0;
+  const drawMore = () => {
+    const next = matching.slice(drawn, drawn + rowsAtATime);
+    body.append(...next.map(row));
+    drawn += next.length;
+    more.hidden = drawn >= matching.length;
+    replace(
+      status,
+      all.length === 0
+        ? "No metric has production data yet: ingest records (isTest false) and they appear here."
+        : `${formatCount(matching.length)} of ${formatCount(all.length)} metrics${drawn < matching.length ? `, the first ${formatCount(drawn)} shown` : ""}`,
+    );
+  };
+  const filter = () => {
+    const needle = search.value.trim().toLowerCase();
+    matching = needle ? all.filter((m) => m.metricName.toLowerCase().includes(needle)) : all;
+    body.replaceChildren();
+    drawn = 0;
+    drawMore();
+  };
+  more.addEventListener("click", drawMore);
+  const end = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && !more.hidden) drawMore();
+  });
+  end.observe(more);
+  signal.addEventListener("abort", () => end.disconnect());
+
   listAll(signal)
     .then((metrics) => {
       if (signal.aborted) return;
-      const rows = metrics.map((m) => {
-        catalog.set(m.metricName, m);
-        const row = el(
-          "tr",
-          { "data-metric": m.metricName },
-          el("th", { scope: "row" }, link(`/metrics/${encodeURIComponent(m.metricName)}`, m.metricName)),
-          el("td", {}, m.kind),
-          el("td", { class: "id-type" }, m.idTypes.join(", ")),
-          el("td", {}, m.firstDate),
-          el("td", {}, m.lastDate),
-          el("td", { class: "latest-status" }, "…"),
-          el("td", { class: "latest-units num" }, ""),
-          el("td", { class: "latest-health" }, ""),
-        );
-        observer.observe(row);
-        return row;
-      });
-      body.replaceChildren(...rows);
-      const shown = () => {
-        const needle = search.value.trim().toLowerCase();
-        let count = 0;
-        for (const row of rows) {
-          row.hidden = needle.length > 0 && !row.dataset.metric!.toLowerCase().includes(needle);
-          if (!row.hidden) count++;
-        }
-        replace(status, metrics.length === 0 ? "No metric has production data yet: ingest records (isTest false) and they appear here." : `${formatCount(count)} of ${formatCount(metrics.length)} metrics`);
-      };
-      search.addEventListener("input", shown);
-      shown();
+      all = metrics;
+      for (const m of metrics) catalog.set(m.metricName, m);
+      search.addEventListener("input", filter);
+      filter();
     })
     .catch((e: unknown) => {
       if (e instanceof ApiError && e.refusedKey) session.signOut();

@@ -1,54 +1,34 @@
-import { ApiError, stream } from "./api";
+import { session } from "./api";
 import { el, replace } from "./dom";
 import { formatCount, formatNumber, formatTime } from "./format";
+import type { FeedView, Filters, ToFeed } from "./logstream-feed";
 import type { LogstreamEntry } from "./types";
 
-/** Rows on the page at most; records kept for the filters and for Pause at most. */
+/** Rows on the page at most. */
 const maxRows = 200;
-const maxKept = 5000;
 /** The rows are redrawn at most this often, however fast records come: the page stays responsive at any rate. */
 const drawEveryMs = 250;
 /** The Logstream says what to check when no record came this soon after the page opened, or none for this long since. */
 const quietAtOpenMs = 3000;
 const quietAfterMs = 30_000;
 
-interface Filters {
-  showTest: boolean;
-  showRejected: boolean;
-  metric: string;
-  idType: string;
-  id: string;
-}
-
-function matches(e: LogstreamEntry, f: Filters): boolean {
-  return (
-    (f.showTest || !e.isTest) &&
-    (f.showRejected || e.status !== "REJECTED") &&
-    (!f.metric || e.metricName.toLowerCase().includes(f.metric)) &&
-    (!f.idType || e.idType.toLowerCase() === f.idType) &&
-    (!f.id || e.userId === f.id)
-  );
-}
-
 /**
- * The Logstream (SPEC §6): one subscription with test and rejected records (the checkboxes and filters then act at
- * once, on the records already here too), newest first, redrawn four times a second with the newest rows that
- * match, at most 200, so that at 20,000 records a second the page keeps drawing and says that it shows a sample.
+ * The Logstream (SPEC §6): one subscription with test and rejected records, read and parsed by a worker off the
+ * main thread (the checkboxes and filters then act at once, on the records already here too); newest first,
+ * redrawn four times a second with the newest rows that match, at most 200, so that at 20,000 records a second the
+ * page keeps drawing and says that it shows a sample.
  * A record whose ID type is not one the catalog knows for its metric is marked. Entries the server could not send
  * (dropped_before) are counted as "not shown".
  */
 export function renderLogstream(main: HTMLElement, signal: AbortSignal, usualIdTypes: (metric: string) => string[] | undefined): void {
-  const kept: LogstreamEntry[] = [];
-  let received = 0;
-  let notShown = 0;
   const openedAt = Date.now();
-  let lastArrival = 0;
-  let arrivedSinceDraw = 0;
   let paused = false;
   let pausedArrivals = 0;
   let dirty = true;
+  let waiting = false;
   let lastDraw = 0;
-  let cursor = "";
+  const feed = new Worker(new URL("./logstream-worker.ts", import.meta.url), { type: "module" });
+  signal.addEventListener("abort", () => feed.terminate());
 
   const checkbox = (id: string, label: string) => {
     const input = el("input", { id, type: "checkbox" });
@@ -131,33 +111,47 @@ export function renderLogstream(main: HTMLElement, signal: AbortSignal, usualIdT
     );
   };
 
-  const draw = () => {
+  const show = (view: FeedView) => {
+    waiting = false;
     const now = Date.now();
-    if (!signal.aborted) requestAnimationFrame(draw);
-    if (now - lastDraw < drawEveryMs) return;
-    const rate = (arrivedSinceDraw * 1000) / Math.max(1, now - lastDraw);
-    lastDraw = now;
-    const arrived = arrivedSinceDraw;
-    arrivedSinceDraw = 0;
-    quiet.hidden = received > 0 ? now - lastArrival < quietAfterMs : now - openedAt < quietAtOpenMs;
-    replace(lost, notShown > 0 ? `${formatCount(notShown)} records not shown: this page fell behind the stream and the server skipped them.` : "");
+    const quietFor = view.quietFor ?? now - openedAt;
+    quiet.hidden = view.quietFor === null ? now - openedAt < quietAtOpenMs : quietFor < quietAfterMs;
+    replace(
+      lost,
+      view.note ??
+        (view.notShown > 0 ? `${formatCount(view.notShown)} records not shown: this page fell behind the stream and the server skipped them.` : ""),
+    );
+    if (view.problem) {
+      replace(state, `The Logstream is disconnected (${view.problem}); reconnecting…`);
+      return;
+    }
     if (paused) {
+      pausedArrivals += view.arrived;
       replace(state, `Paused: ${formatCount(pausedArrivals)} records arrived since; Resume shows the newest.`);
       return;
     }
-    if (!dirty && arrived === 0) return;
+    if (!dirty && view.arrived === 0) return;
     dirty = false;
-    const f = filters();
-    const rows: HTMLTableRowElement[] = [];
-    for (let i = kept.length - 1; i >= 0 && rows.length < maxRows; i--) if (matches(kept[i], f)) rows.push(row(kept[i]));
-    body.replaceChildren(...rows);
+    body.replaceChildren(...view.rows.map(row));
     replace(
       state,
-      arrived > maxRows
-        ? `${formatCount(Math.round(rate))} records/s: showing a sample, the newest ${maxRows} that match, redrawn four times a second. ${formatCount(received)} received.`
-        : `${formatCount(received)} records received; the newest ${maxRows} that match are shown.`,
+      view.arrived > maxRows
+        ? `${formatCount(Math.round(view.rate))} records/s: showing a sample, the newest ${maxRows} that match, redrawn four times a second. ${formatCount(view.received)} received.`
+        : `${formatCount(view.received)} records received; the newest ${maxRows} that match are shown.`,
     );
   };
+  feed.onmessage = (event: MessageEvent<FeedView>) => show(event.data);
+
+  const draw = () => {
+    if (signal.aborted) return;
+    requestAnimationFrame(draw);
+    const now = Date.now();
+    if (waiting || now - lastDraw < drawEveryMs) return;
+    lastDraw = now;
+    waiting = true;
+    post({ kind: "view", filters: filters(), rows: maxRows, paused });
+  };
+  const post = (message: ToFeed) => feed.postMessage(message);
 
   replace(
     quiet,
@@ -172,35 +166,6 @@ export function renderLogstream(main: HTMLElement, signal: AbortSignal, usualIdT
     ),
   );
 
-  const receive = (e: LogstreamEntry) => {
-    received++;
-    arrivedSinceDraw++;
-    if (paused) pausedArrivals++;
-    lastArrival = Date.now();
-    notShown += Number(e.droppedBefore ?? 0);
-    cursor = e.cursor;
-    kept.push(e);
-    if (kept.length > maxKept * 2) kept.splice(0, kept.length - maxKept);
-  };
-
-  const subscribe = async () => {
-    while (!signal.aborted) {
-      const resume = cursor ? `&after_cursor=${encodeURIComponent(cursor)}` : "&backlog=100";
-      try {
-        await stream<LogstreamEntry>(`/v1/logstream?include_test=true&include_rejected=true${resume}`, receive, signal);
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 400 && cursor) {
-          // The cursor is older than the retained window: start again from the newest records.
-          cursor = "";
-          replace(lost, "The stream moved past this page's last record while it was away; showing the newest records again.");
-        } else {
-          replace(state, `The Logstream is disconnected (${(e as Error).message}); reconnecting…`);
-        }
-      }
-      if (!signal.aborted) await new Promise((r) => setTimeout(r, 2000));
-    }
-  };
-
+  post({ kind: "start", key: session.key ?? "" });
   requestAnimationFrame(draw);
-  void subscribe();
 }
