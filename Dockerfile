@@ -19,10 +19,12 @@ COPY --from=build /app ./
 # the two Kestrel endpoints below are the only ones.
 ENV Kestrel__Endpoints__Grpc__Url=http://0.0.0.0:5001 \
     Kestrel__Endpoints__Json__Url=http://0.0.0.0:5000 \
+    Kestrel__Endpoints__Admin__Url=http://0.0.0.0:9464 \
     ASPNETCORE_HTTP_PORTS= \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
-# 5001 gRPC (HTTP/2 cleartext), 5000 JSON (HTTP/1.1), 11111 Orleans silo-to-silo, 30000 Orleans gateway.
-EXPOSE 5000 5001 11111 30000
+# 5001 gRPC (HTTP/2 cleartext), 5000 JSON (HTTP/1.1), 9464 admin (/metrics, /healthz, /readyz), 11111 Orleans
+# silo-to-silo, 30000 Orleans gateway.
+EXPOSE 5000 5001 9464 11111 30000
 # The non-root user of the .NET base images.
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Metrics.Server.dll"]

@@ -3,6 +3,7 @@ using Metrics.Grains.Ingestion;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
+using Metrics.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Grains;
@@ -13,6 +14,8 @@ public static class MetricsServiceCollectionExtensions
     public static IServiceCollection AddMetricsCore(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<ProductMeters>();
         services.AddSingleton<LogstreamHub>();
         services.AddSingleton<LogstreamFeed>();
         services.AddSingleton<MetricIngestor>();

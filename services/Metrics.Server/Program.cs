@@ -10,6 +10,9 @@ using Metrics.Server.Authentication;
 using Metrics.Server.Configuration;
 using Metrics.Server.Console;
 using Metrics.Server.Endpoints;
+using Metrics.Server.Operations;
+using Metrics.Grains.Telemetry;
+using OpenTelemetry.Metrics;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -44,9 +47,22 @@ builder.Services.AddOptions<ImportOptions>().Bind(imports).Validate(o => o.Sched
     $"{ImportOptions.Section}:ScheduleCheckPeriod must be at least one second").ValidateOnStart();
 builder.Services.AddSingleton<IImportProjects, ConfiguredImportProjects>();
 
+var adminPort = AdminEndpoint.Port(builder.Configuration);
+builder.Services.AddOpenTelemetry().WithMetrics(meters =>
+{
+    meters.AddMeter(ProductMeters.MeterName, "Microsoft.Orleans", "Grpc.AspNetCore.Server", "Microsoft.AspNetCore.Server.Kestrel")
+        .AddAspNetCoreInstrumentation()
+        .AddRuntimeInstrumentation()
+        .AddPrometheusExporter();
+    // The OpenTelemetry convention: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.
+    if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        meters.AddOtlpExporter();
+});
+
 builder.Services.AddGrpc(options =>
     {
         options.MaxReceiveMessageSize = metrics.MaxMessageBytes;
+        options.Interceptors.Add<RequestMetricsInterceptor>();
         options.Interceptors.Add<ErrorInterceptor>();
         options.Interceptors.Add<ApiKeyInterceptor>();
     })
@@ -67,6 +83,7 @@ builder.UseOrleans(silo =>
 var app = builder.Build();
 app.Services.GetRequiredService<ApiKeyRing>(); // configuration errors stop start-up, not the first call
 
+app.MapAdmin(adminPort);
 app.Use(RequestBodyLimit.Of(metrics.MaxMessageBytes));
 app.Use(EncodedSlashInMetricName.DecodeAsync);
 app.UseMiddleware<JsonRequestBodyCheck>();

@@ -25,6 +25,7 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         _output = new ProcessOutput(options.KeepOutput, options.LogFile);
         GrpcAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         JsonAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        AdminAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         SiloPort = LoopbackPort.Free();
         _start = new ProcessStartInfo("dotnet", [options.ServerAssembly])
         {
@@ -37,6 +38,7 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         {
             ["Kestrel:Endpoints:Grpc:Url"] = GrpcAddress.ToString(),
             ["Kestrel:Endpoints:Json:Url"] = JsonAddress.ToString(),
+            ["Kestrel:Endpoints:Admin:Url"] = AdminAddress.ToString(),
             ["Metrics:Orleans:SiloPort"] = SiloPort.ToString(),
             ["Metrics:Orleans:GatewayPort"] = LoopbackPort.Free().ToString(),
         };
@@ -49,6 +51,9 @@ public sealed class MetricsServerProcess : IAsyncDisposable
     public Uri GrpcAddress { get; }
 
     public Uri JsonAddress { get; }
+
+    /// <summary>The admin endpoint: <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>.</summary>
+    public Uri AdminAddress { get; }
 
     /// <summary>The Orleans silo-to-silo port, which names the node in the cluster membership.</summary>
     public int SiloPort { get; }

@@ -3,6 +3,7 @@ using Metrics.Grains.Health;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
+using Metrics.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Metrics.Grains.Ingestion;
@@ -17,6 +18,7 @@ public sealed partial class MetricIngestor(
     IIdempotencyStore idempotency,
     ILogstreamWriter logstream,
     IRejectionTally rejections,
+    ProductMeters meters,
     TimeProvider clock,
     ILogger<MetricIngestor> logger)
 {
@@ -30,6 +32,7 @@ public sealed partial class MetricIngestor(
         {
             await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(validation.Violations, i));
             await TallyRejectedAsync(request, now);
+            CountRejected(request, validation.Violations);
             return new IngestOutcome.Invalid(validation.Violations);
         }
 
@@ -48,6 +51,7 @@ public sealed partial class MetricIngestor(
                 case IdempotencyClaim.OtherRequest:
                     var reused = IdempotencyKey.NamesAnotherRequest(key);
                     await PublishRejectedAsync(request, request.Records, now, _ => reused.Description);
+                    meters.Rejected(request.Project, "idempotency_key", request.Records.Count);
                     return new IngestOutcome.Invalid([reused]);
                 case IdempotencyClaim.ClaimedBefore:
                     // A retry counts its undated records for the day its first attempt did, even past Pacific midnight.
@@ -69,10 +73,14 @@ public sealed partial class MetricIngestor(
             if (key is not null && !retry)
                 await idempotency.ReleaseAsync(request.Project, key, fingerprint, ingestionDay);
             if (admission.QuotaExceeded is { } quota)
+            {
+                meters.Rejected(request.Project, "quota", request.Records.Count);
                 return new IngestOutcome.QuotaExceeded(quota);
+            }
             var owned = OwnedMetricViolations(validation, admission.Owned!);
             await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(owned, i));
             await TallyRejectedAsync(request, now);
+            CountRejected(request, owned.Select(v => v with { Field = "owned_metric" }).ToList());
             return new IngestOutcome.Invalid(owned);
         }
         var (results, sealedDays, watermark) = admission.Admitted
@@ -81,8 +89,13 @@ public sealed partial class MetricIngestor(
                admission.SealedDays.Select(d => new PacificDay(d)).ToList(), admission.Watermark);
 
         var outcome = IngestOutcome.Of(results, key is not null, sealedDays, watermark);
+        meters.Accepted(request.Project, "api", results.Where(r => r.Outcome == SliceOutcome.Applied).Sum(r => (long)r.Rows));
         if (outcome is IngestOutcome.DaysSealed refused)
-            await PublishRejectedAsync(request, RecordsOf(request, validation, results.Where(r => !r.Stored)), now, _ => refused.Reason);
+        {
+            var late = RecordsOf(request, validation, results.Where(r => !r.Stored));
+            await PublishRejectedAsync(request, late, now, _ => refused.Reason);
+            meters.Rejected(request.Project, "sealed_day", late.Count);
+        }
         else if (key is not null)
             await idempotency.MarkAppliedAsync(request.Project, key, fingerprint, ingestionDay);
         return outcome;
@@ -203,6 +216,24 @@ public sealed partial class MetricIngestor(
                 : null)
             .OfType<RecordViolation>()
             .ToList();
+    }
+
+    private const string OtherRecordsInvalid = "other_records_invalid";
+
+    /// <summary>
+    /// The records of a request refused as invalid, counted by reason (a bounded set: the field of a record's first
+    /// violation; a request-level violation's field for every record; otherwise that other records are invalid).
+    /// </summary>
+    private void CountRejected(IngestRequest request, IReadOnlyList<RecordViolation> violations)
+    {
+        var reasons = new Dictionary<int, string>();
+        foreach (var v in violations)
+            if (v.Index >= 0)
+                reasons.TryAdd(v.Index, v.Field);
+        var all = violations.FirstOrDefault(v => v.Index < 0)?.Field ?? OtherRecordsInvalid;
+        foreach (var (reason, count) in reasons.Values.CountBy(r => r))
+            meters.Rejected(request.Project, reason, count);
+        meters.Rejected(request.Project, all, request.Records.Count - reasons.Count);
     }
 
     private static string RejectionReason(IReadOnlyList<RecordViolation> violations, int index)

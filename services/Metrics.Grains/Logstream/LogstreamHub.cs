@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
 using Metrics.Grains.Readiness;
+using Metrics.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Grains.Logstream;
 
 /// <summary>This node's fan-out of Logstream batches to its local subscribers, per project.</summary>
-public sealed class LogstreamHub(IOptions<LogstreamOptions> options, IProjectQuotas quotas)
+public sealed class LogstreamHub(IOptions<LogstreamOptions> options, IProjectQuotas quotas, ProductMeters meters)
 {
     private ImmutableDictionary<string, ImmutableList<LogstreamSubscription>> _subscribers =
         ImmutableDictionary<string, ImmutableList<LogstreamSubscription>>.Empty;
@@ -22,6 +23,7 @@ public sealed class LogstreamHub(IOptions<LogstreamOptions> options, IProjectQuo
                 throw new SubscriberLimitException(project, limit);
             return all.SetItem(project, list.Add(subscription));
         });
+        CountSubscribers(project);
         return subscription;
     }
 
@@ -29,12 +31,16 @@ public sealed class LogstreamHub(IOptions<LogstreamOptions> options, IProjectQuo
 
     public void Deliver(StoredBatch stored)
     {
-        if (_subscribers.TryGetValue(stored.Batch.Project, out var subscribers))
-            foreach (var subscriber in subscribers)
-                subscriber.Offer(stored);
+        if (!_subscribers.TryGetValue(stored.Batch.Project, out var subscribers))
+            return;
+        var dropped = 0L;
+        foreach (var subscriber in subscribers)
+            dropped += subscriber.Offer(stored);
+        meters.Dropped(stored.Batch.Project, dropped);
     }
 
-    private void Unsubscribe(LogstreamSubscription subscription) =>
+    private void Unsubscribe(LogstreamSubscription subscription)
+    {
         ImmutableInterlocked.Update(ref _subscribers, all =>
         {
             if (!all.TryGetValue(subscription.Project, out var list))
@@ -42,4 +48,8 @@ public sealed class LogstreamHub(IOptions<LogstreamOptions> options, IProjectQuo
             var rest = list.Remove(subscription);
             return rest.IsEmpty ? all.Remove(subscription.Project) : all.SetItem(subscription.Project, rest);
         });
+        CountSubscribers(subscription.Project);
+    }
+
+    private void CountSubscribers(string project) => meters.Subscribers(project, _subscribers.GetValueOrDefault(project)?.Count ?? 0);
 }

@@ -46,21 +46,23 @@ public sealed class LogstreamSubscription : IDisposable
         }
     }
 
-    internal void Offer(StoredBatch stored)
+    /// <summary>Queues the batch's entries this subscriber wants; returns how many of them it lost (it was too far behind).</summary>
+    internal int Offer(StoredBatch stored)
     {
         var indexes = Filter.Matches(stored.Batch).ToArray();
         if (indexes.Length == 0)
-            return;
+            return 0;
         lock (_gate)
         {
             if (_queued >= _capacity)
             {
                 _dropped += (ulong)indexes.Length;
-                return;
+                return indexes.Length;
             }
             _pending.Writer.TryWrite(new Pending(stored, indexes, _dropped));
             _queued += indexes.Length;
             _dropped = 0;
+            return 0;
         }
     }
 

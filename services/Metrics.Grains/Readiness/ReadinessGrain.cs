@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Metrics.Domain;
 using Metrics.Grains.MetricDays;
+using Metrics.Grains.Telemetry;
 
 namespace Metrics.Grains.Readiness;
 
@@ -14,7 +15,7 @@ namespace Metrics.Grains.Readiness;
 /// </summary>
 [Reentrant]
 public sealed partial class ReadinessGrain(
-    IReadinessStore store, IReadinessFeed feed, IProjectQuotas quotas, TimeProvider clock, ILogger<ReadinessGrain> logger)
+    IReadinessStore store, IReadinessFeed feed, IProjectQuotas quotas, ProductMeters meters, TimeProvider clock, ILogger<ReadinessGrain> logger)
     : Grain, IReadinessGrain
 {
     /// <summary>A writer that has not ended its write by then is taken for dead, and no longer holds a seal back.</summary>
@@ -38,6 +39,7 @@ public sealed partial class ReadinessGrain(
         _project = key[..key.IndexOf('/')];
         _state = await store.LoadAsync(key);
         _admissionWatermark = _state.Watermark;
+        Measure();
         // A seal interrupted by a crash: the watermark was stored, the days it reached are sealed now.
         if (_state.DueDays(_state.Watermark).Any())
             await SealAsync(_state.Watermark);
@@ -182,6 +184,7 @@ public sealed partial class ReadinessGrain(
     /// </summary>
     private async Task SealAsync(long watermark)
     {
+        var started = clock.GetTimestamp();
         await WritesEndedAsync(watermark);
         // Computed after the wait: the writes waited for have registered their days by then.
         var days = _state.DueDays(watermark).ToArray();
@@ -193,6 +196,7 @@ public sealed partial class ReadinessGrain(
         var finalizedAt = clock.GetUtcNow();
         await CommitAsync(s => ReadinessChange.Close(
             days.Select(d => new SealedDayEvent(_project, d, watermark, s.OpenDays[d].Count, finalizedAt)).ToArray()));
+        meters.Sealed(clock.GetElapsedTime(started));
     }
 
     /// <summary>Publishes the sealed days not announced yet, then stores that they were; returns them.</summary>
@@ -245,12 +249,29 @@ public sealed partial class ReadinessGrain(
                 throw;
             }
             _state = _state.Apply(change);
+            Measure();
         }
         finally
         {
             _committing.Release();
         }
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (IsDefaultType)
+            meters.ReadinessGone(_project);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The project's watermark and open days on this node's gauges (of its readiness type <c>metrics</c>, the one ingestion and the seals use).</summary>
+    private void Measure()
+    {
+        if (IsDefaultType)
+            meters.Readiness(_project, _state.Watermark, _state.OpenDays.Count);
+    }
+
+    private bool IsDefaultType => this.GetPrimaryKeyString().EndsWith("/" + ReadinessType.Metrics, StringComparison.Ordinal);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -5,6 +5,7 @@ using Metrics.Grains.Ingestion;
 using Metrics.Grains.Logstream;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
+using Metrics.Grains.Telemetry;
 using Metrics.Imports.Definitions;
 using Metrics.Imports.Sources;
 
@@ -17,7 +18,8 @@ namespace Metrics.Imports.Runs;
 /// the readiness grain admits the write, as an ingest request is, and on a sealed day as a restatement when the
 /// change exceeds the import's threshold. A run that stops half-way leaves every metric-day as it was or as loaded.
 /// </summary>
-internal sealed class ImportRunner(IGrainFactory grains, IImportProjects projects, IReadinessFeed feed, ILogstreamWriter logstream, TimeProvider clock)
+internal sealed class ImportRunner(
+    IGrainFactory grains, IImportProjects projects, IReadinessFeed feed, ILogstreamWriter logstream, ProductMeters meters, TimeProvider clock)
 {
     /// <summary>Rows validated and staged at once: the most one ingest request may carry.</summary>
     private const int ChunkRows = RecordValidator.MaxRecords;
@@ -115,6 +117,7 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
             {
                 rejected += invalid.Count;
                 progress.RowsRejected += invalid.Count;
+                meters.ImportRows(project, import.ImportId, "rejected", invalid.Count);
                 var refused = records.Where((_, i) => invalid.Contains(i)).ToList();
                 var reasons = violations.GroupBy(v => v.Index).ToDictionary(g => g.Key, g => string.Join("; ", g.Select(v => $"{Column(v.Field)}: {v.Description}")));
                 var reasonByRefused = invalid.Order().Select(i => $"row {chunk[i].RowNumber}: {reasons[i]}").ToArray();
@@ -243,6 +246,8 @@ internal sealed class ImportRunner(IGrainFactory grains, IImportProjects project
                 break;
         }
         progress.RowsApplied += load.Rows;
+        meters.ImportRows(project, import.ImportId, "applied", load.Rows);
+        meters.Accepted(project, "import", load.Rows);
         if (!restate)
         {
             progress.DaysLoaded++;

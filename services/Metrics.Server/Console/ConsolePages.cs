@@ -13,7 +13,7 @@ internal static class ConsolePages
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private static readonly string[] Pages = ["/", "/readiness", "/imports", "/metrics/{**metric_name}"];
+    private static readonly string[] Pages = ["/", "/readiness", "/imports", "/metrics/{**metric_name:minlength(1)}"];
 
     public static void MapConsole(this WebApplication app)
     {
