@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using Metrics.Contracts.V1;
+using Metrics.Server.Tests.Imports;
 using static Metrics.Console.Tests.Recording;
 
 namespace Metrics.Console.Tests;
@@ -123,6 +124,32 @@ public sealed class DetailViewTests(ConsoleServer server)
         await Expect(warnings).ToHaveTextAsync(day.Health.Select(h => $"⚠ {(h.Check == HealthCheckKind.UnitsSwing ? "units swing" : "sum swing")}: {h.Message}").ToArray());
         await Expect(page.Locator($"table.days tbody tr[data-date='{Days[0]}'] .health")).ToHaveTextAsync("OK");
         await Expect(page.Locator("#health-summary")).ToContainTextAsync("1 of 2 days have warnings");
+        ConsolePage.AssertNoProblems(problems);
+    }
+
+    [Fact]
+    public async Task ARestatedDayIsMarkedWithItsVersionAndShowsItsNewFigures()
+    {
+        var project = server.NewProject();
+        var file = Path.Combine(server.Files.FullName, $"{project.Name}-restated.csv");
+        static string Rows(double value) =>
+            "unit_id,id_type,date,metric_name,metric_value\n" + string.Concat(Enumerable.Range(0, 20).Select(u => $"u{u},user_id,2026-03-20,restated_metric,{value}\n"))
+            + string.Concat(Enumerable.Range(0, 20).Select(u => $"u{u},user_id,2026-03-21,restated_metric,1\n"));
+        await File.WriteAllTextAsync(file, Rows(1));
+        await server.Imports.CreateAsync(project.SecretHeaders, "restating", "files", Path.GetFileName(file));
+        Assert.Equal(ImportRunStatus.Succeeded, (await server.Imports.RunToEndAsync(project.SecretHeaders, "restating", "2026-03-20", "2026-03-21")).Status);
+        await server.SealThroughAsync(project, "2026-03-21");
+        await File.WriteAllTextAsync(file, Rows(2));
+        var rerun = await server.Imports.RunToEndAsync(project.SecretHeaders, "restating", "2026-03-20", "2026-03-21");
+        Assert.Equal((ImportRunStatus.Succeeded, 1), (rerun.Status, rerun.DaysRestated));
+        var problems = new List<string>();
+        var page = await server.NewPageAsync(problems);
+
+        await page.SignInAsync(project.ServerSecret, "/metrics/restated_metric");
+
+        await Expect(page.Locator("table.days tbody tr[data-date='2026-03-20'] .status")).ToHaveTextAsync("FINALIZED · restated v2");
+        await Expect(page.Locator("table.days tbody tr[data-date='2026-03-21'] .status")).ToHaveTextAsync("FINALIZED");
+        Assert.Equal(40.0, double.Parse((await page.Locator("table.days tbody tr[data-date='2026-03-20'] .sum").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture));
         ConsolePage.AssertNoProblems(problems);
     }
 }

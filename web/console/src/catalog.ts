@@ -50,7 +50,7 @@ export function renderCatalog(main: HTMLElement, signal: AbortSignal): void {
       more,
     ),
   );
-  renderLogstream(main, signal, (metric) => catalog.get(metric)?.idTypes);
+  const startLogstream = renderLogstream(main, signal, (metric) => catalog.get(metric)?.idTypes);
 
   const observer = new IntersectionObserver((entries) => {
     for (const entry of entries) {
@@ -128,7 +128,10 @@ export function renderCatalog(main: HTMLElement, signal: AbortSignal): void {
     .catch((e: unknown) => {
       if (e instanceof ApiError && e.refusedKey) session.signOut();
       replace(status, `The catalog could not be read: ${(e as Error).message}`);
-    });
+    })
+    // The Logstream after the catalog: its rows are marked against the catalog's ID types, and the two reads do
+    // not compete while the page opens.
+    .finally(startLogstream);
 }
 
 async function fillLatestDay(row: HTMLTableRowElement, signal: AbortSignal): Promise<void> {

@@ -18,17 +18,17 @@ const quietAfterMs = 30_000;
  * redrawn four times a second with the newest rows that match, at most 200, so that at 20,000 records a second the
  * page keeps drawing and says that it shows a sample.
  * A record whose ID type is not one the catalog knows for its metric is marked. Entries the server could not send
- * (dropped_before) are counted as "not shown".
+ * (dropped_before) are counted as "not shown". Returns what starts the subscription.
  */
-export function renderLogstream(main: HTMLElement, signal: AbortSignal, usualIdTypes: (metric: string) => string[] | undefined): void {
-  const openedAt = Date.now();
+export function renderLogstream(main: HTMLElement, signal: AbortSignal, usualIdTypes: (metric: string) => string[] | undefined): () => void {
+  let openedAt = Date.now();
   let paused = false;
   let pausedArrivals = 0;
   let dirty = true;
   let waiting = false;
   let lastDraw = 0;
-  const feed = new Worker(new URL("./logstream-worker.ts", import.meta.url), { type: "module" });
-  signal.addEventListener("abort", () => feed.terminate());
+  let feed: Worker | undefined;
+  signal.addEventListener("abort", () => feed?.terminate());
 
   const checkbox = (id: string, label: string) => {
     const input = el("input", { id, type: "checkbox" });
@@ -140,7 +140,6 @@ export function renderLogstream(main: HTMLElement, signal: AbortSignal, usualIdT
         : `${formatCount(view.received)} records received; the newest ${maxRows} that match are shown.`,
     );
   };
-  feed.onmessage = (event: MessageEvent<FeedView>) => show(event.data);
 
   const draw = () => {
     if (signal.aborted) return;
@@ -151,7 +150,7 @@ export function renderLogstream(main: HTMLElement, signal: AbortSignal, usualIdT
     waiting = true;
     post({ kind: "view", filters: filters(), rows: maxRows, paused });
   };
-  const post = (message: ToFeed) => feed.postMessage(message);
+  const post = (message: ToFeed) => feed?.postMessage(message);
 
   replace(
     quiet,
@@ -166,6 +165,13 @@ export function renderLogstream(main: HTMLElement, signal: AbortSignal, usualIdT
     ),
   );
 
-  post({ kind: "start", key: session.key ?? "" });
-  requestAnimationFrame(draw);
+  // Started by the page once it has read what the rows are marked against (the catalog's ID types).
+  return () => {
+    if (feed || signal.aborted) return;
+    openedAt = Date.now();
+    feed = new Worker(new URL("./logstream-worker.ts", import.meta.url), { type: "module" });
+    feed.onmessage = (event: MessageEvent<FeedView>) => show(event.data);
+    post({ kind: "start", key: session.key ?? "" });
+    requestAnimationFrame(draw);
+  };
 }
