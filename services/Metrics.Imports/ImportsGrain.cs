@@ -193,6 +193,8 @@ internal sealed partial class ImportsGrain(
             }
             await saving.CancelAsync();
             await saver;
+            var ended = progress.State;
+            LogRunEnded(_project, importId, ended.RunId, ended.Status.ToString(), ended.RowsApplied, ended.RowsRejected, ended.Message);
             await SaveAsync(importId, progress);
         }
         catch (Exception e)
@@ -253,6 +255,10 @@ internal sealed partial class ImportsGrain(
     private static string Summary(ImportRunState run) =>
         $"{run.DaysLoaded} metric-day(s) loaded, {run.DaysRestated} restated, {run.DaysUnchanged} unchanged; "
         + $"{run.RowsApplied} of {run.RowsRead} row(s) applied, {run.RowsRejected} rejected";
+
+    [LoggerMessage(EventId = 1003, EventName = "ImportRunEnded", Level = LogLevel.Information,
+        Message = "Project {Project}: import {ImportId} run {RunId} ended {Status}, {RowsApplied} row(s) applied, {RowsRejected} rejected: {Summary}")]
+    private partial void LogRunEnded(string project, string importId, string runId, string status, long rowsApplied, long rowsRejected, string summary);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {ImportId} of {Project}: the run failed on an internal error")]
     private partial void LogRunFailed(Exception exception, string project, string importId);

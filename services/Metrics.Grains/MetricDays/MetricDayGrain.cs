@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Metrics.Domain;
 using Metrics.Grains.Logstream;
 
@@ -8,7 +9,8 @@ namespace Metrics.Grains.MetricDays;
 /// the store before the call answers. Once sealed, the final aggregates never change, but for an import's
 /// restatement, which makes a new version and keeps the earlier ones.
 /// </summary>
-public sealed class MetricDayGrain(IMetricDayStore store, ILogstreamWriter logstream, TimeProvider clock) : Grain, IMetricDayGrain
+public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWriter logstream, TimeProvider clock, ILogger<MetricDayGrain> logger)
+    : Grain, IMetricDayGrain
 {
     /// <summary>The cause of a first seal's version.</summary>
     public const string SealCause = "seal";
@@ -217,7 +219,10 @@ public sealed class MetricDayGrain(IMetricDayStore store, ILogstreamWriter logst
         _loaded = (commit.ImportId, commit.Fingerprint);
         _exportOrder = null;
         if (_sealed is { } before)
+        {
             _sealed = SealedView(before.FinalizedAt, before.Version + 1, commit.LoadedAt, commit.Cause);
+            LogRestated(_id.Project, _id.MetricName, _id.Day.ToString(), before.Version + 1, commit.ImportId);
+        }
         var source = LogstreamBatch.ImportSource(commit.ImportId);
         foreach (var chunk in staged.Chunks)
             await logstream.AppendAsync(new LogstreamBatch(_id.Project, _id.MetricName, _id.Day.ToString(), commit.IsTest, commit.LoadedAt, chunk, Source: source));
@@ -247,15 +252,25 @@ public sealed class MetricDayGrain(IMetricDayStore store, ILogstreamWriter logst
         {
             await write();
         }
-        catch
+        catch (Exception e)
         {
             // Another activation wrote this day, or the store failed without saying whether the write landed:
             // either way this activation may be stale, so the next call reloads the day from the store.
+            if (e is StoreConflictException)
+                LogStoreConflict(_id.Project, _id.MetricName, _id.Day.ToString(), _version);
             DeactivateOnIdle();
             throw;
         }
         _version++;
     }
+
+    [LoggerMessage(EventId = 1002, EventName = "MetricDayRestated", Level = LogLevel.Information,
+        Message = "Project {Project}: {MetricName} on {Date} restated to version {Version} by import {ImportId}")]
+    private partial void LogRestated(string project, string metricName, string date, int version, string importId);
+
+    [LoggerMessage(EventId = 1005, EventName = "MetricDayStoreConflict", Level = LogLevel.Warning,
+        Message = "Project {Project}: {MetricName} on {Date} was written by another activation past version {Version}; this one deactivates and the next call reloads it")]
+    private partial void LogStoreConflict(string project, string metricName, string date, long version);
 
     private void Accumulate(MetricSlice slice)
     {

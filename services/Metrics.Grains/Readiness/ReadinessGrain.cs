@@ -194,9 +194,13 @@ public sealed partial class ReadinessGrain(
             await Task.WhenAll(_state.OpenDays[day].Select(m =>
                 GrainFactory.GetMetricDayGrain(new MetricDayId(_project, m, new PacificDay(day))).Seal()));
         var finalizedAt = clock.GetUtcNow();
+        var metricDays = days.Select(d => _state.OpenDays[d].Count).ToArray();
         await CommitAsync(s => ReadinessChange.Close(
             days.Select(d => new SealedDayEvent(_project, d, watermark, s.OpenDays[d].Count, finalizedAt)).ToArray()));
-        meters.Sealed(clock.GetElapsedTime(started));
+        var took = clock.GetElapsedTime(started);
+        meters.Sealed(took);
+        for (var i = 0; i < days.Length; i++)
+            LogDaySealed(_project, days[i].ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), metricDays[i], watermark, (long)took.TotalMilliseconds);
     }
 
     /// <summary>Publishes the sealed days not announced yet, then stores that they were; returns them.</summary>
@@ -219,7 +223,10 @@ public sealed partial class ReadinessGrain(
         {
             var now = clock.GetUtcNow();
             foreach (var (id, lease) in _leases.Where(l => l.Value.Expires < now).ToList())
+            {
+                LogLeaseExpired(_project, id, string.Join(", ", lease.Days.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
                 await EndWrite(id);
+            }
             if (!_leases.Values.Any(l => l.Days.Any(d => Watermark.Seals(watermark, new PacificDay(d)))))
                 return;
             await Task.WhenAny(_leaseEnded.Task, Task.Delay(TimeSpan.FromSeconds(1)));
@@ -274,6 +281,14 @@ public sealed partial class ReadinessGrain(
     private bool IsDefaultType => this.GetPrimaryKeyString().EndsWith("/" + ReadinessType.Metrics, StringComparison.Ordinal);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(EventId = 1001, EventName = "DaySealed", Level = LogLevel.Information,
+        Message = "Project {Project}: day {Date} sealed, {MetricDays} metric-day(s), at watermark {Watermark}; the seal took {Milliseconds} ms")]
+    private partial void LogDaySealed(string project, string date, int metricDays, long watermark, long milliseconds);
+
+    [LoggerMessage(EventId = 1004, EventName = "WriteLeaseExpired", Level = LogLevel.Warning,
+        Message = "Project {Project}: write lease {LeaseId} for {Days} expired unended (its writer died or hung); the seal no longer waits for it")]
+    private partial void LogLeaseExpired(string project, Guid leaseId, string days);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Readiness of {Key}: another activation moved the stored state past version {Version}; this one answers from the store and deactivates")]
     private partial void LogStaleActivation(string key, long version);

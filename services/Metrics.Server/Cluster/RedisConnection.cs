@@ -16,6 +16,9 @@ internal sealed partial class RedisConnection(ConfigurationOptions options, ILog
 
     private readonly TaskCompletionSource<IConnectionMultiplexer> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>1 from a lost connection until it is restored: one event for each, however many attempts fail between.</summary>
+    private int _lost;
+
     /// <summary>Completes once Redis has answered for the first time.</summary>
     public Task<IConnectionMultiplexer> Opened => _opened.Task;
 
@@ -70,10 +73,27 @@ internal sealed partial class RedisConnection(ConfigurationOptions options, ILog
             await multiplexer.DisposeAsync();
             throw;
         }
+        multiplexer.ConnectionFailed += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _lost, 1) == 0)
+                LogRedisLost(Endpoints, e.FailureType.ToString());
+        };
+        multiplexer.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _lost, 0) == 1)
+                LogRedisRestored(Endpoints);
+        };
         _opened.SetResult(multiplexer);
     }
 
     private string Endpoints => string.Join(", ", options.EndPoints);
+
+    [LoggerMessage(EventId = 1006, EventName = "RedisConnectionLost", Level = LogLevel.Error,
+        Message = "Redis at {Endpoints} is unreachable ({Failure}): calls that need it answer UNAVAILABLE until it is back")]
+    private partial void LogRedisLost(string endpoints, string failure);
+
+    [LoggerMessage(EventId = 1007, EventName = "RedisConnectionRestored", Level = LogLevel.Information, Message = "Redis at {Endpoints} answers again")]
+    private partial void LogRedisRestored(string endpoints);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for Redis at {Endpoints} ({Seconds} s so far): the node joins the cluster once it answers")]
     private partial void LogWaitingForRedis(string endpoints, int seconds);
