@@ -96,8 +96,7 @@ app.MapGrpcReflectionService();
 app.MapGrpcHealthChecksService();
 app.MapConsole();
 
-app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
-    "{Deployment} Listening on {Urls}", deployment.Description, string.Join(", ", app.Urls)));
+StartupReport.Register(app, deployment, developmentProject: metrics.Projects.Count == 0);
 
 app.Run();
 
