@@ -12,9 +12,9 @@ using Metrics.Server.Console;
 using Metrics.Server.Endpoints;
 using Metrics.Server.Operations;
 using Metrics.Grains.Telemetry;
-using OpenTelemetry.Metrics;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 // The console's files are copied beside the server's assembly, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -48,16 +48,7 @@ builder.Services.AddOptions<ImportOptions>().Bind(imports).Validate(o => o.Sched
 builder.Services.AddSingleton<IImportProjects, ConfiguredImportProjects>();
 
 var adminPort = AdminEndpoint.Port(builder.Configuration);
-builder.Services.AddOpenTelemetry().WithMetrics(meters =>
-{
-    meters.AddMeter(ProductMeters.MeterName, "Microsoft.Orleans", "Grpc.AspNetCore.Server", "Microsoft.AspNetCore.Server.Kestrel")
-        .AddAspNetCoreInstrumentation()
-        .AddRuntimeInstrumentation()
-        .AddPrometheusExporter();
-    // The OpenTelemetry convention: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.
-    if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        meters.AddOtlpExporter();
-});
+builder.AddTelemetry(adminPort);
 
 builder.Services.AddGrpc(options =>
     {
@@ -73,6 +64,9 @@ var health = builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("s
 builder.UseOrleans(silo =>
 {
     deployment.Configure(silo, builder.Services, health);
+    if (Telemetry.Traces(builder.Configuration))
+        silo.AddGrainTracing();
+    silo.AddDashboard(); // served on the admin endpoint only
     // A seal waits for the writes already admitted to its days before it answers.
     silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(2));
     // Reminders may tick as often as the import schedules are checked (a minute, unless configured shorter).

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Metrics.Domain;
 using Metrics.Grains.Logstream;
+using Metrics.Grains.Telemetry;
 
 namespace Metrics.Grains.MetricDays;
 
@@ -10,7 +11,7 @@ namespace Metrics.Grains.MetricDays;
 /// restatement, which makes a new version and keeps the earlier ones.
 /// </summary>
 public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWriter logstream, TimeProvider clock, ILogger<MetricDayGrain> logger)
-    : Grain, IMetricDayGrain
+    : Grain, IMetricDayGrain, ISpanAttributes
 {
     /// <summary>The cause of a first seal's version.</summary>
     public const string SealCause = "seal";
@@ -62,6 +63,11 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
         foreach (var slice in log.Slices)
             Accumulate(slice);
     }
+
+    void ISpanAttributes.Describe(System.Diagnostics.Activity span) => span
+        .SetTag(SpanAttributes.Project, _id.Project)
+        .SetTag(SpanAttributes.Metric, _id.MetricName)
+        .SetTag(SpanAttributes.Day, _id.Day.ToString());
 
     public async Task<SliceOutcome> Apply(MetricSlice slice)
     {

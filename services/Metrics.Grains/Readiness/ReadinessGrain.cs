@@ -16,7 +16,7 @@ namespace Metrics.Grains.Readiness;
 [Reentrant]
 public sealed partial class ReadinessGrain(
     IReadinessStore store, IReadinessFeed feed, IProjectQuotas quotas, ProductMeters meters, TimeProvider clock, ILogger<ReadinessGrain> logger)
-    : Grain, IReadinessGrain
+    : Grain, IReadinessGrain, ISpanAttributes
 {
     /// <summary>A writer that has not ended its write by then is taken for dead, and no longer holds a seal back.</summary>
     private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(30);
@@ -32,6 +32,8 @@ public sealed partial class ReadinessGrain(
 
     /// <summary>The watermark in force for admission: ahead of the stored one while a seal is under way.</summary>
     private long _admissionWatermark;
+
+    void ISpanAttributes.Describe(System.Diagnostics.Activity span) => span.SetTag(SpanAttributes.Project, _project);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

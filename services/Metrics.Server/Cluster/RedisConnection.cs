@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OpenTelemetry.Instrumentation.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace Metrics.Server.Cluster;
@@ -6,9 +7,11 @@ namespace Metrics.Server.Cluster;
 /// <summary>
 /// The node's one connection to Redis, shared by the stores and the cluster membership. The silo opens it as a
 /// start-up step, before it reads the membership: a node started while Redis is away waits for it, saying so
-/// every 10 seconds, and joins the cluster (and opens its ports) once Redis answers.
+/// every 10 seconds, and joins the cluster (and opens its ports) once Redis answers. With traces on, each command
+/// sent within a span gets a span of its own.
 /// </summary>
-internal sealed partial class RedisConnection(ConfigurationOptions options, ILogger<RedisConnection> logger)
+internal sealed partial class RedisConnection(
+    ConfigurationOptions options, ILogger<RedisConnection> logger, StackExchangeRedisInstrumentation? tracing = null)
     : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
@@ -83,6 +86,7 @@ internal sealed partial class RedisConnection(ConfigurationOptions options, ILog
             if (e.ConnectionType == ConnectionType.Interactive && Interlocked.Exchange(ref _lost, 0) == 1)
                 LogRedisRestored(Endpoints);
         };
+        tracing?.AddConnection(multiplexer); // a span per Redis command, when traces are on
         _opened.SetResult(multiplexer);
     }
 

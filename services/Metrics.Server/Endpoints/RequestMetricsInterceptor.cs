@@ -7,7 +7,8 @@ namespace Metrics.Server.Endpoints;
 
 /// <summary>
 /// Counts every RPC with its project, method and the status code it answered (<c>metrics_requests_total</c>),
-/// outermost of the interceptors: a call refused for its key counts under project <c>unknown</c>.
+/// outermost of the interceptors: a call refused for its key counts under project <c>unknown</c>. With traces on, the
+/// RPC's span gets the project too.
 /// </summary>
 internal sealed class RequestMetricsInterceptor(ProductMeters meters) : Interceptor
 {
@@ -26,7 +27,7 @@ internal sealed class RequestMetricsInterceptor(ProductMeters meters) : Intercep
         }
         finally
         {
-            Count(context, code);
+            Record(context, code);
         }
     }
 
@@ -46,13 +47,14 @@ internal sealed class RequestMetricsInterceptor(ProductMeters meters) : Intercep
         }
         finally
         {
-            Count(context, code);
+            Record(context, code);
         }
     }
 
-    private void Count(ServerCallContext context, StatusCode code)
+    private void Record(ServerCallContext context, StatusCode code)
     {
         var project = context.UserState.TryGetValue(typeof(ProjectAccess), out var access) ? ((ProjectAccess)access).Project : "unknown";
+        SpanAttributes.TagProject(project);
         meters.Request(project, context.Method[(context.Method.LastIndexOf('/') + 1)..], code.ToString());
     }
 }

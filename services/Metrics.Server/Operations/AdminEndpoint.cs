@@ -1,16 +1,19 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Orleans.Dashboard;
 
 namespace Metrics.Server.Operations;
 
 /// <summary>
 /// SPEC §7's admin endpoint: the Kestrel endpoint <c>Admin</c> (default <c>http://127.0.0.1:9464</c>), apart from the
 /// public ones. <c>GET /metrics</c> (Prometheus text format), <c>GET /healthz</c> (the process is up) and
-/// <c>GET /readyz</c> (it serves: the silo, and Redis in the Redis deployment). Chosen by the port a request came in
+/// <c>GET /readyz</c> (it serves: the silo, and Redis in the Redis deployment) and the Orleans Dashboard at
+/// <c>/dashboard</c> (grains, silos, calls per second of the whole cluster). Chosen by the port a request came in
 /// on, never by its Host header; on the public ports these paths do not exist.
 /// </summary>
 internal static class AdminEndpoint
 {
     public const string UrlKey = "Kestrel:Endpoints:Admin:Url";
+    public const string DashboardPath = "/dashboard";
 
     /// <summary>The admin endpoint's port, which must differ from the public endpoints'.</summary>
     public static int Port(IConfiguration configuration)
@@ -33,6 +36,7 @@ internal static class AdminEndpoint
             admin.UseEndpoints(endpoints =>
             {
                 endpoints.MapGet("/healthz", () => Results.Text("up"));
+                endpoints.MapOrleansDashboard(DashboardPath);
                 endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable } });
             });
         });

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
@@ -7,7 +8,8 @@ namespace Metrics.Server.Tests.Operations;
 
 /// <summary>
 /// SPEC §7 admin endpoint: after known traffic, <c>/metrics</c> gives exactly its counts, the seal, and a watermark
-/// lag that matches <c>GetReadiness</c>; <c>/healthz</c> and <c>/readyz</c> answer there and nowhere on the public ports.
+/// lag that matches <c>GetReadiness</c>; <c>/healthz</c>, <c>/readyz</c> and the Orleans Dashboard answer there and nowhere
+/// on the public ports.
 /// A server of its own, so that its counters hold only this test's traffic.
 /// </summary>
 public sealed class AdminEndpointTests
@@ -59,7 +61,11 @@ public sealed class AdminEndpointTests
 
         Assert.Equal("up", await admin.GetStringAsync("healthz"));
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("readyz")).StatusCode);
-        foreach (var path in new[] { "metrics", "healthz", "readyz" })
+        // The Orleans Dashboard: its page, and its view of this one-node cluster.
+        Assert.Contains("<title>Orleans Dashboard</title>", await admin.GetStringAsync("dashboard/"));
+        using (var cluster = JsonDocument.Parse(await admin.GetStringAsync("dashboard/DashboardCounters")))
+            Assert.Equal("Active", Assert.Single(cluster.RootElement.GetProperty("hosts").EnumerateArray()).GetProperty("status").GetString());
+        foreach (var path in new[] { "metrics", "healthz", "readyz", "dashboard/", "dashboard/DashboardCounters" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Host = server.AdminAddress.Authority; // a Host header naming the admin port does not open it
