@@ -4,7 +4,8 @@ namespace Metrics.Server.Tests.Operations;
 
 /// <summary>
 /// The README's quick start: a server with no project configured serves project <c>default</c> with the keys
-/// <c>secret-dev</c> and <c>ingest-dev</c>, and says so once at start-up, at <c>info</c>, with its mode and addresses.
+/// <c>secret-dev</c> and <c>ingest-dev</c>, and says so once at start-up, at <c>info</c>, with its mode and addresses;
+/// nothing warns, and a client's mistakes are not logged with a stack trace.
 /// </summary>
 public sealed class StartupReportTests
 {
@@ -34,7 +35,22 @@ public sealed class StartupReportTests
         Assert.Contains($"JSON and the console on {server.JsonAddress}", message);
         Assert.Contains($"admin on {server.AdminAddress}", message);
         Assert.Contains("No project is configured: project default, server secret secret-dev, ingest key ingest-dev", message);
-        // The product's own start warns of nothing (Orleans' watchdog still may, after a slow start: see the README).
-        Assert.DoesNotContain("warn: Metrics.", server.Output);
+        // A client's mistakes are answered, and logged without a stack trace.
+        using var json = server.CreateHttpClient();
+        using var cutShort = new HttpRequestMessage(HttpMethod.Post, "v1/log_custom_metric")
+        {
+            Content = new StringContent("{\"metrics\": [", System.Text.Encoding.UTF8, "application/json"),
+            Headers = { { ProjectKeys.KeyHeader, "ingest-dev" } },
+        };
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await json.SendAsync(cutShort)).StatusCode);
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => new IngestService.IngestServiceClient(channel).LogCustomMetricAsync(new LogCustomMetricRequest
+        {
+            Metrics = { new MetricRecord { UserId = "u1", IdType = "no_such_type", MetricName = "tried", MetricValue = 1 } },
+        }, ProjectKeys.Headers("ingest-dev")).ResponseAsync);
+        // Nothing warns at start-up, not even Orleans' watchdog; no stack trace anywhere.
+        Assert.DoesNotContain("warn:", server.Output);
+        Assert.DoesNotContain("fail:", server.Output);
+        Assert.DoesNotContain("   at ", server.Output);
+        Assert.DoesNotContain(": Grpc.", server.Output);
     }
 }
