@@ -31,6 +31,7 @@ public static class BenchRun
         ["IMPORT"] = ImportScenario.Title,
         ["IMPORT_FILES"] = ImportFilesScenario.Title,
         ["CONSOLE"] = ConsoleScenario.Title,
+        [TelemetryScenario.Id] = TelemetryScenario.Title,
         ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
         ["FAILOVER_REPLACE"] = FailoverScenarios.ReplaceTitle,
         ["COLD_START"] = FailoverScenarios.ColdStartTitle,
@@ -94,6 +95,7 @@ public static class BenchRun
             await GroupAsync(context, ["IMPORT"], () => ImportScenario.RunAsync(context));
             await GroupAsync(context, ["IMPORT_FILES"], () => ImportFilesScenario.RunAsync(context));
             await GroupAsync(context, ["CONSOLE"], () => ConsoleScenario.RunAsync(context));
+            await GroupAsync(context, [TelemetryScenario.Id], () => TelemetryScenario.RunAsync(context));
             await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));
             results = context.Results;
         }

@@ -19,7 +19,7 @@ namespace Metrics.Server.Tests;
 [Collection(BenchSmokeCollection.Name)]
 public sealed class BenchSmokeTests
 {
-    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CONSOLE"];
+    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CONSOLE", "TELEMETRY"];
 
     /// <summary>The scenarios that send ingest calls in a closed loop and count their records.</summary>
     private static readonly string[] IngestScenarios = ["FLOOR", "S1", "S2", "S8"];
