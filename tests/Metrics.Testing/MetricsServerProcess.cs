@@ -95,7 +95,7 @@ public sealed class MetricsServerProcess : IAsyncDisposable
 
     public HttpClient CreateHttpClient() => CreateHttpClient(JsonAddress);
 
-    /// <summary>A client of the admin endpoint (<c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>).</summary>
+    /// <summary>A client of the admin endpoint, <see cref="AdminAddress"/>.</summary>
     public HttpClient CreateAdminClient() => CreateHttpClient(AdminAddress);
 
     private HttpClient CreateHttpClient(Uri address) =>
