@@ -59,6 +59,7 @@ builder.Services.AddGrpc(options =>
     })
     .AddJsonTranscoding(options => options.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor));
 builder.Services.AddGrpcReflection();
+builder.Services.AddOpenApiDescription();
 var health = builder.Services.AddGrpcHealthChecks().AddCheck<SiloHealthCheck>("silo");
 
 builder.UseOrleans(silo =>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Metrics.Testing;
 
 /// <summary>How <see cref="MetricsServerProcess"/> starts, watches and ends a Metrics.Server process.</summary>
@@ -36,6 +38,13 @@ public sealed record MetricsServerOptions
     /// so it leaves the cluster, and SIGKILL only when it has not exited within this grace.
     /// </summary>
     public TimeSpan? StopGrace { get; init; }
+
+    /// <summary>
+    /// The certificate the server's endpoints present: the host then gives them <c>https://</c> URLs — the
+    /// <see cref="Settings"/> name the certificate's files (<c>Kestrel:Endpoints:&lt;Name&gt;:Certificate:*</c>) — and its
+    /// channels and clients trust this certificate alone. Null: plaintext <c>http://</c>.
+    /// </summary>
+    public X509Certificate2? TrustedCertificate { get; init; }
 
     /// <summary>Disposed with the host, after its process ended: e.g. a redis-server started for this server alone.</summary>
     public IAsyncDisposable? Owned { get; init; }

@@ -23,9 +23,10 @@ public sealed class MetricsServerProcess : IAsyncDisposable
     {
         _options = options;
         _output = new ProcessOutput(options.KeepOutput, options.LogFile);
-        GrpcAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        JsonAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        AdminAddress = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        var scheme = options.TrustedCertificate is null ? "http" : "https";
+        GrpcAddress = new Uri($"{scheme}://127.0.0.1:{LoopbackPort.Free()}");
+        JsonAddress = new Uri($"{scheme}://127.0.0.1:{LoopbackPort.Free()}");
+        AdminAddress = new Uri($"{scheme}://127.0.0.1:{LoopbackPort.Free()}");
         SiloPort = LoopbackPort.Free();
         _start = new ProcessStartInfo("dotnet", [options.ServerAssembly])
         {
@@ -82,11 +83,27 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         return server;
     }
 
-    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress, _options.MaxChannelMessageBytes is { } limit
-        ? new GrpcChannelOptions { MaxReceiveMessageSize = limit, MaxSendMessageSize = limit }
-        : new GrpcChannelOptions());
+    public GrpcChannel CreateChannel()
+    {
+        var options = new GrpcChannelOptions { DisposeHttpClient = true };
+        if (_options.MaxChannelMessageBytes is { } limit)
+            (options.MaxReceiveMessageSize, options.MaxSendMessageSize) = (limit, limit);
+        if (_options.TrustedCertificate is { } certificate)
+            options.HttpHandler = TrustedCertificate.Handler(certificate);
+        return GrpcChannel.ForAddress(GrpcAddress, options);
+    }
 
-    public HttpClient CreateHttpClient() => new() { BaseAddress = JsonAddress, Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient CreateHttpClient() => CreateHttpClient(JsonAddress);
+
+    /// <summary>A client of the admin endpoint, <see cref="AdminAddress"/>.</summary>
+    public HttpClient CreateAdminClient() => CreateHttpClient(AdminAddress);
+
+    private HttpClient CreateHttpClient(Uri address) =>
+        new(_options.TrustedCertificate is { } certificate ? TrustedCertificate.Handler(certificate) : new SocketsHttpHandler())
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
 
     /// <summary>Kills the process (SIGKILL, as <c>kill -9</c>): no graceful shutdown, nothing flushed, the cluster not told.</summary>
     public async Task KillAsync()

@@ -5,10 +5,11 @@ namespace Metrics.Server.Operations;
 
 /// <summary>
 /// SPEC §7's admin endpoint: the Kestrel endpoint <c>Admin</c> (default <c>http://127.0.0.1:9464</c>), apart from the
-/// public ones. <c>GET /metrics</c> (Prometheus text format), <c>GET /healthz</c> (the process is up) and
-/// <c>GET /readyz</c> (it serves: the silo, and Redis in the Redis deployment) and the Orleans Dashboard at
-/// <c>/dashboard</c> (grains, silos, calls per second of the whole cluster). Chosen by the port a request came in
-/// on, never by its Host header; on the public ports these paths do not exist.
+/// public ones. <c>GET /metrics</c> (Prometheus text format), <c>GET /healthz</c> (the process is up),
+/// <c>GET /readyz</c> (it serves: the silo, and Redis in the Redis deployment), <c>GET /openapi/v1.json</c> (the
+/// <see cref="OpenApiDescription"/> of the JSON routes) and the Orleans Dashboard at <c>/dashboard</c> (grains, silos,
+/// calls per second of the whole cluster). Chosen by the port a request came in on, never by its Host header; on the
+/// public ports these paths do not exist.
 /// </summary>
 internal static class AdminEndpoint
 {
@@ -37,6 +38,7 @@ internal static class AdminEndpoint
             {
                 endpoints.MapGet("/healthz", () => Results.Text("up"));
                 endpoints.MapOrleansDashboard(DashboardPath);
+                endpoints.MapOpenApiDescription();
                 endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable } });
             });
         });
