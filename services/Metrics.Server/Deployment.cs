@@ -36,7 +36,7 @@ public abstract class Deployment
         {
             services.AddInMemoryMetricsStorage();
             silo.UseInMemoryReminderService();
-            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, "metrics", orleans.ClusterId);
+            silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, null, OrleansOptions.ServiceId, orleans.ClusterId);
         }
     }
 
@@ -46,7 +46,7 @@ public abstract class Deployment
         private readonly ConfigurationOptions _redis = RedisConfiguration(connectionString);
 
         public override string Description =>
-            $"Redis deployment: node {orleans.AdvertisedAddress}:{orleans.SiloPort} of cluster {orleans.ClusterId}, data in Redis at {string.Join(", ", _redis.EndPoints)}.";
+            $"Redis deployment: node {orleans.AdvertisedAddress}:{orleans.SiloPort} of cluster {orleans.ClusterId}, data in Redis at {string.Join(", ", _redis.EndPoints)}{(orleans.Kubernetes ? ", Kubernetes hosting" : "")}.";
 
         protected override void ConfigureNode(ISiloBuilder silo, IServiceCollection services, IHealthChecksBuilder health)
         {
@@ -61,8 +61,12 @@ public abstract class Deployment
             silo.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = orleans.ClusterId;
-                options.ServiceId = "metrics";
+                options.ServiceId = OrleansOptions.ServiceId;
             });
+            // The silo takes its pod's name, and a silo whose pod is deleted is declared dead at once. Its cluster and
+            // service IDs agree with the ones above (KubernetesHostingValidator); the endpoints above are kept.
+            if (orleans.Kubernetes)
+                silo.UseKubernetesHosting();
             silo.Configure<ClusterMembershipOptions>(MembershipTimings.Apply);
             services.Configure<GrpcServiceOptions>(options => options.Interceptors.Add<NodeLeftRetryInterceptor>());
             silo.UseRedisClustering(options => options.ConfigurationOptions = _redis);

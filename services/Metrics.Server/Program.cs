@@ -30,6 +30,7 @@ builder.Services.AddOptions<MetricsOptions>().Bind(metricsSection).PostConfigure
 builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, QuotaOptionsValidator>();
 builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
 builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, SourceOptionsValidator>();
+builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, KubernetesHostingValidator>();
 builder.Services.AddSingleton<IProjectQuotas, ConfiguredQuotas>();
 builder.Services.AddOptions<LogstreamOptions>().Bind(builder.Configuration.GetSection(LogstreamOptionsValidator.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<LogstreamOptions>, LogstreamOptionsValidator>();

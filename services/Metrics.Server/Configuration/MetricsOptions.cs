@@ -47,6 +47,9 @@ public sealed class ProjectOptions
 
 public sealed class OrleansOptions
 {
+    /// <summary>The Orleans service ID of every node: the pods' <c>orleans/serviceId</c> label in Kubernetes.</summary>
+    public const string ServiceId = "metrics";
+
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
@@ -58,6 +61,12 @@ public sealed class OrleansOptions
     /// silo on loopback; any other makes it listen on every interface.
     /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Redis deployment in Kubernetes: Orleans' Kubernetes hosting names the silo after its pod and declares dead the
+    /// silos whose pods are gone (deploy/kubernetes).
+    /// </summary>
+    public bool Kubernetes { get; set; }
 }
 
 public sealed class RateLimitOptions
