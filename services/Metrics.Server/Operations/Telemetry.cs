@@ -16,7 +16,14 @@ namespace Metrics.Server.Operations;
 internal static class Telemetry
 {
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    private const string SamplerKey = "OTEL_TRACES_SAMPLER";
     private const string ServiceName = "metrics";
+
+    /// <summary>
+    /// The share of calls traced unless <c>OTEL_TRACES_SAMPLER</c> says otherwise (a caller's decision is followed):
+    /// every call would cost the ingest path more than the 5 % the benchmark's TELEMETRY scenario allows.
+    /// </summary>
+    public const double DefaultSampledShare = 0.1;
 
     /// <summary>Whether a collector is configured: tracing is on only then, and costs nothing otherwise.</summary>
     public static bool Traces(IConfiguration configuration) => !string.IsNullOrEmpty(configuration[OtlpEndpointKey]);
@@ -48,15 +55,20 @@ internal static class Telemetry
             });
         if (!otlp)
             return;
-        telemetry.WithTracing(traces => traces
-            // Scrapes and probes of the admin endpoint are not the product's traffic.
-            .AddAspNetCoreInstrumentation(options => options.Filter = context => context.Connection.LocalPort != adminPort)
-            .AddSource(ActivitySources.ApplicationGrainActivitySourceName)
-            // The Redis connection opens with the silo, after the tracer is built: RedisConnection adds it then. The
-            // key names no registered connection, so nothing is looked up before. Commands sent outside any span (the
-            // cluster membership's and the reminders' polling) make no traces of their own.
-            .AddRedisInstrumentation(name: null, serviceKey: typeof(RedisConnection),
-                configure: options => options.Filter = command => command.ParentActivity is not null)
-            .AddOtlpExporter());
+        telemetry.WithTracing(traces =>
+        {
+            if (string.IsNullOrEmpty(builder.Configuration[SamplerKey]))
+                traces.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(DefaultSampledShare)));
+            traces
+                // Scrapes and probes of the admin endpoint are not the product's traffic.
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => context.Connection.LocalPort != adminPort)
+                .AddSource(ActivitySources.ApplicationGrainActivitySourceName)
+                // The Redis connection opens with the silo, after the tracer is built: RedisConnection adds it then. The
+                // key names no registered connection, so nothing is looked up before. Commands sent outside any span
+                // (the cluster membership's and the reminders' polling) make no traces of their own.
+                .AddRedisInstrumentation(name: null, serviceKey: typeof(RedisConnection),
+                    configure: options => options.Filter = command => command.ParentActivity is not null)
+                .AddOtlpExporter();
+        });
     }
 }

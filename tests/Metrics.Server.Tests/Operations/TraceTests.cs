@@ -27,6 +27,7 @@ public sealed class TraceTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint.ToString(),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_TRACES_SAMPLER"] = "parentbased_always_on", // the default traces a tenth of the calls
         });
         var project = TestProject.Of(3);
         using var channel = server.CreateChannel();
