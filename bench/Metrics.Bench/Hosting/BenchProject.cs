@@ -29,8 +29,11 @@ public static class BenchProject
     /// <summary>CONSOLE's project: the catalog the browser renders and the flood its Logstream page shows.</summary>
     public static readonly ProjectKeys Console = new("bench-console");
 
+    /// <summary>TELEMETRY's: S1's day in <see cref="Ingest"/> is sealed by S5 before it runs.</summary>
+    public static readonly ProjectKeys Telemetry = new("bench-telemetry");
+
     /// <summary>The failover scenarios' projects: their grains spread over the nodes of the cluster.</summary>
     public static readonly IReadOnlyList<ProjectKeys> Failover = Enumerable.Range(0, 12).Select(i => new ProjectKeys($"bench-failover-{i:00}")).ToList();
 
-    public static readonly IReadOnlyList<ProjectKeys> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, Import, ImportFiles, Console, .. Failover];
+    public static readonly IReadOnlyList<ProjectKeys> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, Import, ImportFiles, Console, Telemetry, .. Failover];
 }

@@ -47,7 +47,7 @@ public static class TelemetryScenario
     {
         await using var node = await context.StartNodeAsync($"node-{prefix.Replace('_', '-')}", onRedis: true, prefix, settings);
         await GrpcIngest.WarmUpAsync(context, node);
-        var outcome = await GrpcIngest.RunAsync(node, BenchProject.Ingest, context.IngestWorkload(prefix), $"{context.RunId}-{prefix}", Limit);
+        var outcome = await GrpcIngest.RunAsync(node, BenchProject.Telemetry, context.IngestWorkload(prefix), $"{context.RunId}-{prefix}", Limit);
         if (outcome.TimedOut)
             throw new TimeoutException($"{prefix}: time limit reached after {outcome.Calls} of {outcome.PlannedCalls} calls");
         return outcome.RecordsPerSecond;
