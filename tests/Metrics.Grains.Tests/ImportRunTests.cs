@@ -4,6 +4,7 @@ using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
 using Metrics.Imports;
 using Metrics.Imports.Definitions;
+using Metrics.Imports.Schema;
 using Metrics.Imports.Runs;
 using Microsoft.Extensions.DependencyInjection;
 

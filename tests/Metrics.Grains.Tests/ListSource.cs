@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Metrics.Domain;
 using Metrics.Imports;
+using Metrics.Imports.Schema;
 using Metrics.Imports.Sources;
 
 namespace Metrics.Grains.Tests;

@@ -7,6 +7,7 @@ using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
 using Metrics.Grains.Telemetry;
 using Metrics.Imports.Definitions;
+using Metrics.Imports.Schema;
 using Metrics.Imports.Sources;
 
 namespace Metrics.Imports.Runs;
@@ -301,9 +302,9 @@ internal sealed class ImportRunner(
             $"is_test is {(r.row.IsTest ? "true" : "false")} but the import's is_test is {(importIsTest ? "true" : "false")}: load test rows with an import of their own"));
 
     /// <summary>SPEC §5: a row with all three values is a ratio row, and one with no value and no ratio pair has metric_value 0.</summary>
-    private static IncomingRecord ToRecord(SourceRow row) => row.Numerator is not null && row.Denominator is not null
+    private static IncomingRecord ToRecord(SourceRow row) => row.IsRatio
         ? new IncomingRecord(row.UnitId, row.IdType, row.MetricName, null, row.Numerator, row.Denominator, row.Date)
-        : new IncomingRecord(row.UnitId, row.IdType, row.MetricName, row.MetricValue ?? 0, null, null, row.Date);
+        : new IncomingRecord(row.UnitId, row.IdType, row.MetricName, row.Value, null, null, row.Date);
 
     /// <summary>The import schema's name of a field the validator names as LogCustomMetric's.</summary>
     private static string Column(string field) => field == "user_id" ? "unit_id" : field;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Metrics.Domain;
+using Metrics.Imports.Schema;
 using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace Metrics.Imports.Sources;
@@ -90,16 +91,7 @@ internal sealed class FileSource(string name, string root) : IImportSource
         }
         if (files.Count == 0)
             throw new SourceException(SourceFailure.Query, $"no file under source {name}'s Root matches \"{query}\"");
-        var formats = files.Select(f => Path.GetExtension(f).ToLowerInvariant()).Distinct().ToList();
-        var reader = formats switch
-        {
-            [".csv"] => "read_csv",
-            [".parquet"] => "read_parquet",
-            _ => throw new SourceException(SourceFailure.Query,
-                $"\"{query}\" matches {string.Join(", ", formats.Select(f => f.Length == 0 ? "files without an extension" : f))}: a glob names .csv or .parquet files, of one format"),
-        };
-        var list = string.Join(", ", files.Select(f => $"'{f.Replace("'", "''")}'"));
-        return reader == "read_csv" ? $"SELECT * FROM read_csv([{list}], header = true)" : $"SELECT * FROM read_parquet([{list}])";
+        return ImportFileFormat.ReaderSql(files, $"\"{query}\" matches");
     }
 
     /// <summary>The path with every symbolic link on it followed.</summary>

@@ -1,4 +1,5 @@
 using Metrics.Domain;
+using Metrics.Imports.Schema;
 
 namespace Metrics.Imports.Sources;
 

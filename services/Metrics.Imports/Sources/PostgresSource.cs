@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Metrics.Domain;
+using Metrics.Imports.Schema;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 
-namespace Metrics.Imports.Sources;
+namespace Metrics.Imports.Schema;
 
 /// <summary>
 /// The columns of the warehouse-import schema found among a query's result columns (names compared without case;
@@ -10,7 +10,7 @@ namespace Metrics.Imports.Sources;
 /// as NULL; a row with numerator and denominator is a ratio row, whose value counts 0; a row with neither a value
 /// nor a ratio pair counts <c>metric_value</c> 0.
 /// </summary>
-internal sealed class ImportColumns
+public sealed class ImportColumns
 {
     private static readonly Type[] Numbers =
         [typeof(double), typeof(float), typeof(decimal), typeof(long), typeof(int), typeof(short), typeof(byte), typeof(sbyte), typeof(ulong), typeof(uint), typeof(ushort)];
@@ -84,9 +84,14 @@ internal sealed class ImportColumns
 
     /// <summary>The rows in [from, to], in the schema's order of columns.</summary>
     public string RowsSql(string source, string from, string to) => $"""
+        {RowsSql(source)}
+        WHERE {Day} BETWEEN '{from}' AND '{to}'
+        """;
+
+    /// <summary>Every row, in the order the source holds them and the schema's order of columns (what <see cref="ReadRow"/> reads).</summary>
+    public string RowsSql(string source) => $"""
         SELECT CAST({_unit} AS VARCHAR), CAST({_idType} AS VARCHAR), {Day}, CAST({_metric} AS VARCHAR), {_value}, {_numerator}, {_denominator}, {_isTest}
         FROM ({source}) AS source
-        WHERE {Day} BETWEEN '{from}' AND '{to}'
         """;
 
     /// <summary>Runs the fingerprint query <paramref name="command"/> holds and reads its rows.</summary>

@@ -1,4 +1,4 @@
-namespace Metrics.Imports.Sources;
+namespace Metrics.Imports.Schema;
 
 /// <summary>
 /// What a (metric, day) of a source looks like, cheap to compute where the data lives: its row count and the sums

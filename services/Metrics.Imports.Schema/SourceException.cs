@@ -1,4 +1,4 @@
-namespace Metrics.Imports.Sources;
+namespace Metrics.Imports.Schema;
 
 /// <summary>Why a source could not answer, in words for the person who defined the import (no driver's text).</summary>
 public sealed class SourceException(SourceFailure failure, string message, Exception? inner = null) : Exception(message, inner)

@@ -1,0 +1,149 @@
+using System.Threading.Channels;
+using Google.Rpc;
+using Grpc.Core;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Client.Uploads;
+
+/// <summary>
+/// Sends rows as <c>LogCustomMetric</c> calls, <see cref="UploadOptions.Parallelism"/> at a time, a chunk of one day
+/// each (<see cref="DayChunker"/>) under a key made of what it sends (<see cref="UploadChunk.Key"/>). Run again over
+/// the same rows after an interruption, every chunk applied before is answered <c>duplicate</c> and counted once.
+/// <list type="bullet">
+/// <item>A chunk refused as invalid (<c>INVALID_ARGUMENT</c>, nothing applied) loses the rows the error names and is
+/// sent again under the key's next round (<c>{key}-r1</c>, …), until what is left is applied; the error lists at most
+/// 100 fields, so a chunk of many bad rows takes several rounds. Should a later upload cut a round differently (a
+/// row valid now that was not before), the server refuses the round's key for the other body, and the rows are
+/// reported with that reason — never sent twice.</item>
+/// <item>A chunk refused for its sealed day (<c>FAILED_PRECONDITION</c>) is late: its rows are reported with the
+/// server's reason, which also names any of them an earlier attempt stored before the seal.</item>
+/// <item>Any other refusal (a wrong key, a quota) ends the upload with an <see cref="UploadInterruptedException"/>;
+/// <c>UNAVAILABLE</c> is retried by the client's channel first, with the same key.</item>
+/// </list>
+/// </summary>
+public sealed class MetricsUploader
+{
+    private const string RecordsField = "metrics[";
+
+    private readonly MetricsClient _client;
+    private readonly UploadOptions _options;
+
+    public MetricsUploader(MetricsClient client, UploadOptions options)
+    {
+        options.Validate();
+        (_client, _options) = (client, options);
+    }
+
+    public async Task UploadAsync(IAsyncEnumerable<UploadRow> rows, UploadTally tally, CancellationToken cancellationToken = default)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var chunks = Channel.CreateBounded<UploadChunk>(new BoundedChannelOptions(_options.Parallelism) { SingleWriter = true });
+        var senders = Enumerable.Range(0, _options.Parallelism).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var chunk in chunks.Reader.ReadAllAsync(stop.Token))
+                    await SendAsync(chunk, tally, stop.Token);
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }, CancellationToken.None)).ToList();
+
+        var reader = Task.Run(async () =>
+        {
+            try
+            {
+                await CutAsync(rows, tally, chunks.Writer, stop.Token);
+                chunks.Writer.Complete();
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            // The reader first: when it fails (a file unreadable half-way), its exception is the upload's.
+            await Task.WhenAll([reader, .. senders]);
+        }
+        catch (Exception) when (Refusal(senders) is { } refusal)
+        {
+            throw new UploadInterruptedException(tally.Report(), refusal);
+        }
+    }
+
+    /// <summary>The refusal that ended the upload: not the cancellations of the other calls it caused.</summary>
+    private static RpcException? Refusal(IEnumerable<Task> senders) => senders
+        .Select(s => s.Exception?.InnerException).OfType<RpcException>()
+        .OrderBy(e => e.StatusCode == StatusCode.Cancelled)
+        .FirstOrDefault();
+
+    private async Task CutAsync(IAsyncEnumerable<UploadRow> rows, UploadTally tally, ChannelWriter<UploadChunk> chunks, CancellationToken cancellationToken)
+    {
+        var chunker = new DayChunker(_options);
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            tally.Read();
+            foreach (var chunk in chunker.Add(row))
+                await chunks.WriteAsync(chunk, cancellationToken);
+        }
+        foreach (var chunk in chunker.Rest())
+            await chunks.WriteAsync(chunk, cancellationToken);
+    }
+
+    private async Task SendAsync(UploadChunk chunk, UploadTally tally, CancellationToken cancellationToken)
+    {
+        var key = chunk.Key(_options.KeyPrefix, _options.IsTest);
+        tally.Rejected(chunk.Rows.Where(r => r.Problem is not null).Select(r => new RejectedRow(r.RowNumber, r.Problem!.Field, r.Problem.Reason)));
+        var rows = chunk.Rows.Where(r => r.Problem is null).ToList();
+        for (var round = 0; rows.Count > 0; round++)
+        {
+            var request = new LogCustomMetricRequest { IsTest = _options.IsTest, IdempotencyKey = round == 0 ? key : $"{key}-r{round}" };
+            request.Metrics.AddRange(rows.Select(r => r.Record));
+            try
+            {
+                var reply = await _client.Ingest.LogCustomMetricAsync(request, _client.Unary(cancellationToken));
+                if (reply.Duplicate)
+                    tally.AlreadyApplied(rows.Count);
+                else
+                    tally.Applied(reply.Accepted);
+                break;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && BadRows(e, rows) is { Count: > 0 } bad)
+            {
+                tally.Rejected(bad.Select(b => new RejectedRow(rows[b.Index].RowNumber, b.Field, b.Reason)));
+                var refused = bad.Select(b => b.Index).ToHashSet();
+                rows = rows.Where((_, i) => !refused.Contains(i)).ToList();
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition)
+            {
+                // A refusal of the whole call: its day sealed, or its key naming another body.
+                tally.Rejected(rows.Select(r => new RejectedRow(r.RowNumber, Field(e), e.Status.Detail)));
+                break;
+            }
+        }
+        tally.ChunkAnswered();
+    }
+
+    /// <summary>The records an INVALID_ARGUMENT names (<c>metrics[i].field</c>), by index in the call, with the import schema's field name.</summary>
+    private static List<(int Index, string Field, string Reason)> BadRows(RpcException e, IReadOnlyList<UploadRow> rows) =>
+        (e.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations ?? [])
+            .Select(v => (Index: RecordIndex(v.Field), Field: v.Field.Length > 0 && v.Field.IndexOf('.') is > 0 and var dot ? v.Field[(dot + 1)..] : v.Field, Reason: v.Description))
+            .Where(v => v.Index >= 0 && v.Index < rows.Count)
+            .GroupBy(v => v.Index)
+            .Select(g => (g.Key, string.Join(", ", g.Select(v => v.Field)), string.Join("; ", g.Select(v => v.Reason))))
+            .ToList();
+
+    private static int RecordIndex(string field) =>
+        field.StartsWith(RecordsField, StringComparison.Ordinal) && field.IndexOf(']') is > 0 and var end
+        && int.TryParse(field.AsSpan(RecordsField.Length, end - RecordsField.Length), out var index)
+            ? index
+            : -1;
+
+    private static string Field(RpcException e) => e.StatusCode == StatusCode.FailedPrecondition ? "date" : "idempotency_key";
+}

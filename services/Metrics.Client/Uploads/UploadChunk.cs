@@ -1,0 +1,24 @@
+using System.IO.Hashing;
+using Google.Protobuf;
+
+namespace Metrics.Client.Uploads;
+
+/// <summary>
+/// Rows of one day, cut from the source in a deterministic way (<see cref="DayChunker"/>): the <paramref name="Sequence"/>-th
+/// chunk of <paramref name="Date"/>. Its idempotency key is made of the day, the sequence and a hash of what it sends,
+/// so that the same source cut the same way gives the same keys, and a key never names two bodies.
+/// </summary>
+internal sealed record UploadChunk(string Date, int Sequence, IReadOnlyList<UploadRow> Rows)
+{
+    public string Key(string prefix, bool isTest)
+    {
+        var hash = new XxHash128();
+        hash.Append([isTest ? (byte)1 : (byte)0]);
+        foreach (var row in Rows)
+        {
+            if (row.Problem is null)
+                hash.Append(row.Record.ToByteArray());
+        }
+        return $"{prefix}-{(Date.Length == 0 ? "undated" : Date)}-{Sequence}-{Convert.ToHexStringLower(hash.GetCurrentHash())}";
+    }
+}

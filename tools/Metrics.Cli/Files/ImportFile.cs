@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using DuckDB.NET.Data;
+using Metrics.Client.Uploads;
+using Metrics.Contracts.V1;
+using Metrics.Imports.Schema;
+
+namespace Metrics.Cli.Files;
+
+/// <summary>
+/// A CSV or Parquet file in the import schema, read with DuckDB as the server's files source reads it (the same
+/// column rules, <see cref="ImportColumns"/>), streamed row by row: a file of any size is never held in memory.
+/// </summary>
+internal sealed class ImportFile : IAsyncDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private readonly string _source;
+    private readonly ImportColumns _columns;
+
+    private ImportFile(DuckDBConnection connection, string source, ImportColumns columns) =>
+        (_connection, _source, _columns) = (connection, source, columns);
+
+    /// <summary>Opens <paramref name="path"/> and checks its columns; a missing file, another format or a wrong column is a <see cref="UsageException"/> or <see cref="SourceException"/>.</summary>
+    public static async Task<ImportFile> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new UsageException($"{path}: no such file");
+        var source = ImportFileFormat.ReaderSql([full], $"{path} is");
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM ({source}) AS source LIMIT 0";
+            await using var schema = await Read(path, () => command.ExecuteReaderAsync(cancellationToken));
+            return new ImportFile(connection, source, ImportColumns.Of(schema));
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The file's rows: Parquet's from its metadata, CSV's by one scan.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM ({_source}) AS source";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    /// <summary>The rows in the file's order, numbered from 1, as the records they send; a row without a date, or a test row in an upload that is not, is marked wrong.</summary>
+    public async IAsyncEnumerable<UploadRow> ReadAsync(bool isTest, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = _columns.RowsSql(_source);
+        command.UseStreamingMode = true;
+        await using var reader = await Read("the file", () => command.ExecuteReaderAsync(cancellationToken));
+        long number = 0;
+        while (await Read("the file", () => reader.ReadAsync(cancellationToken)))
+        {
+            var row = ImportColumns.ReadRow(reader, ++number);
+            yield return new UploadRow(row.RowNumber, Record(row), Problem(row, isTest));
+        }
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private static MetricRecord Record(SourceRow row)
+    {
+        var record = new MetricRecord { UserId = row.UnitId, IdType = row.IdType, MetricName = row.MetricName, Date = row.Date };
+        if (row.IsRatio)
+            (record.Numerator, record.Denominator) = (row.Numerator!.Value, row.Denominator!.Value);
+        else
+            record.MetricValue = row.Value;
+        return record;
+    }
+
+    private static RowProblem? Problem(SourceRow row, bool isTest) =>
+        row.Date.Length == 0 ? new RowProblem("date", "the row has no date: the import schema needs one")
+        : row.IsTest && !isTest ? new RowProblem("is_test", "is_test is true: upload test rows with --test, in an upload of their own")
+        : null;
+
+    /// <summary>DuckDB's first line names the file and the problem (a malformed CSV line); no internals.</summary>
+    private static async Task<T> Read<T>(string what, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (DuckDBException e)
+        {
+            throw new SourceException(SourceFailure.Query, $"{what} could not be read: {e.Message.Split('\n')[0].Trim()}", e);
+        }
+    }
+}
