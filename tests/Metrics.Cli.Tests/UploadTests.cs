@@ -1,0 +1,194 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Metrics.Contracts.V1;
+
+namespace Metrics.Cli.Tests;
+
+/// <summary><c>metrics upload</c> of CSV and Parquet files against a real server: the aggregates, the report, the exit code, the progress lines.</summary>
+[Collection(CliCollection.Name)]
+public sealed partial class UploadTests(CliServer cli)
+{
+    /// <summary>Days 5, 4 and 3 days ago: open in a fresh project and not in the future.</summary>
+    private static readonly string FirstDay = PacificTime.DaysAgo(5);
+
+    /// <summary>
+    /// Two metrics over three days — one of values (some rows with no value, which count 0), one of ratios — for
+    /// units of two ID types that come back many times (so values add up per unit), in interleaved days.
+    /// </summary>
+    private static string Rows(int count) => $"""
+        SELECT 'u' || (i % 700) AS unit_id,
+               CASE WHEN i % 5 = 0 THEN 'stable_id' ELSE 'user_id' END AS id_type,
+               DATE '{FirstDay}' + CAST(i % 3 AS INTEGER) AS date,
+               CASE WHEN i % 2 = 0 THEN 'cli_value' ELSE 'cli_ratio' END AS metric_name,
+               CASE WHEN i % 2 = 0 AND i % 11 <> 0 THEN (i % 97) / 4.0 END AS metric_value,
+               CASE WHEN i % 2 = 1 THEN (i % 13) * 1.5 END AS numerator,
+               CASE WHEN i % 2 = 1 THEN 1 + i % 4 END AS denominator
+        FROM range({count}) t(i)
+        """;
+
+    [Theory]
+    [InlineData(".csv")]
+    [InlineData(".parquet")]
+    public async Task An_upload_gives_the_aggregates_SQL_computes_from_the_file(string extension)
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(extension);
+        await ImportFiles.WriteAsync(file, Rows(24_000));
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file, "--chunk-size", "1000");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("uploaded: 24,000 rows read, 24,000 applied, 0 already applied", result.Stdout);
+        await AssertAggregatesAsync(project, file);
+    }
+
+    [Fact]
+    public async Task An_upload_killed_half_way_and_run_again_ends_exact_and_says_how_many_chunks_were_applied_before()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".parquet");
+        const int rows = 600_000;
+        await ImportFiles.WriteAsync(file, Rows(rows));
+        string[] args = ["upload", file, "--chunk-size", "1000", "--parallel", "1", .. cli.Connect(project.IngestKey)];
+
+        long appliedBeforeKill;
+        await using (var first = CliProcess.Start(args))
+        {
+            var line = await first.WaitForLineAsync(l => Progress(l)?.Applied > 0, TimeSpan.FromSeconds(60));
+            await first.KillAsync();
+            appliedBeforeKill = Progress(line)!.Value.Applied;
+        }
+        Assert.InRange(appliedBeforeKill, 1, rows - 1);
+
+        var second = await CliProcess.RunAsync(args);
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        var report = UploadedLine().Match(second.Stdout);
+        Assert.True(report.Success, second.ToString());
+        var (applied, already, duplicateChunks) = (Number(report.Groups["applied"].Value), Number(report.Groups["already"].Value), Number(report.Groups["dup"].Value));
+        Assert.Equal(rows, applied + already);
+        Assert.True(already >= appliedBeforeKill, $"{already} already applied, but {appliedBeforeKill} were before the kill");
+        Assert.Equal(already / 1000, duplicateChunks);
+        await AssertAggregatesAsync(project, file);
+    }
+
+    [Fact]
+    public async Task Bad_rows_are_reported_by_row_number_and_reason_and_the_rest_is_applied()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".csv");
+        // Rows 3, 6 and 9 of 2,000 are wrong: an ID type the project does not define, no unit, a date in the future.
+        await ImportFiles.WriteAsync(file, $"""
+            SELECT CASE WHEN i = 5 THEN NULL ELSE 'u' || i END AS unit_id,
+                   CASE WHEN i = 2 THEN 'userID' ELSE 'user_id' END AS id_type,
+                   CASE WHEN i = 8 THEN DATE '{PacificTime.DaysAgo(-3)}' ELSE DATE '{FirstDay}' END AS date,
+                   'cli_bad' AS metric_name, 1.0 AS metric_value
+            FROM range(2000) t(i)
+            """);
+        var reportFile = cli.NewFile(".json");
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file, "--chunk-size", "1000", "--report", reportFile);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("1,997 applied, 0 already applied", result.Stdout);
+        Assert.Contains("3 rejected", result.Stdout);
+        Assert.Matches(@"rejected: row 3 id_type: .*userID.*did you mean ""user_id""", result.Stdout);
+        Assert.Matches(@"rejected: row 6 unit_id: ", result.Stdout);
+        Assert.Matches(@"rejected: row 9 date: ", result.Stdout);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(reportFile));
+        Assert.Equal(1997, report.RootElement.GetProperty("rows_applied").GetInt64());
+        var rejected = report.RootElement.GetProperty("rejected").EnumerateArray()
+            .Select(r => (r.GetProperty("row").GetInt64(), r.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(3L, "id_type"), (6L, "unit_id"), (9L, "date")], rejected);
+        using var client = cli.Client(project);
+        Assert.Equal(1997, (await client.GetMetricDayAsync("cli_bad", FirstDay)).Overall.RowCount);
+    }
+
+    [Fact]
+    public async Task Rows_of_a_sealed_day_are_reported_late_and_the_other_days_are_applied()
+    {
+        var project = cli.NewProject();
+        var sealedDay = PacificTime.DaysAgo(9);
+        using (var client = cli.Client(project))
+            await client.MarkDataReadyAsync(DateTimeOffset.FromUnixTimeSeconds(PacificTime.EndOf(sealedDay)));
+        var file = cli.NewFile(".csv");
+        await ImportFiles.WriteAsync(file, $"""
+            SELECT 'u' || i AS unit_id, 'user_id' AS id_type,
+                   CASE WHEN i < 1500 THEN DATE '{sealedDay}' ELSE DATE '{FirstDay}' END AS date, 'cli_late' AS metric_name, 2.0 AS metric_value
+            FROM range(4000) t(i)
+            """);
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file, "--chunk-size", "1000");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("2,500 applied", result.Stdout);
+        Assert.Contains("1,500 rejected", result.Stdout);
+        Assert.Matches($@"rejected: row 1 date: day\(s\) {sealedDay} already sealed", result.Stdout);
+        using var check = cli.Client(project);
+        Assert.Equal(2500, (await check.GetMetricDayAsync("cli_late", FirstDay)).Overall.RowCount);
+    }
+
+    [Fact]
+    public async Task Off_a_terminal_the_progress_is_plain_lines_ending_at_every_row()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".parquet");
+        await ImportFiles.WriteAsync(file, Rows(3000));
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file, "--chunk-size", "1000");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain('\u001b', result.Stdout);
+        var last = result.Stdout.Split('\n').Last(l => l.StartsWith("progress: ", StringComparison.Ordinal));
+        Assert.Matches(@"^progress: 3,000/3,000 rows \(100\.0 %\), [\d,]+ rows/s, 0 s left; 3,000 applied, 0 already applied, 0 rejected", last);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_in_the_import_schema_is_a_usage_error_naming_the_column()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".csv");
+        await ImportFiles.WriteAsync(file, "SELECT 'u1' AS unit_id, 'user_id' AS id_type, DATE '2026-01-01' AS date, 1.0 AS metric_value");
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("no column metric_name", result.Stderr);
+        Assert.Contains("the columns found: unit_id, id_type, date, metric_value", result.Stderr);
+    }
+
+    private async Task AssertAggregatesAsync(ProjectKeys project, string file)
+    {
+        var expected = await ImportFiles.AggregatesAsync(file);
+        Assert.NotEmpty(expected);
+        using var client = cli.Client(project);
+        foreach (var ((metric, date), want) in expected)
+        {
+            var day = await client.GetMetricDayAsync(metric, date);
+            var got = day.Overall;
+            Assert.Equal((want.Units, want.Rows), (got.UnitCount, got.RowCount));
+            Close(want.Sum, got.Sum);
+            Close(want.NumeratorSum, got.NumeratorSum);
+            Close(want.DenominatorSum, got.DenominatorSum);
+            if (day.Kind == MetricKind.Value)
+            {
+                Close(want.Mean, got.Mean);
+                Close(want.Variance, got.Variance);
+            }
+        }
+    }
+
+    private static void Close(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"expected {expected:R}, got {actual:R}");
+
+    private static (long Done, long Applied)? Progress(string line) =>
+        ProgressLine().Match(line) is { Success: true } m ? (Number(m.Groups["done"].Value), Number(m.Groups["applied"].Value)) : null;
+
+    private static long Number(string text) => long.Parse(text.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^progress: (?<done>[\d,]+)/[\d,]+ rows .*; (?<applied>[\d,]+) applied")]
+    private static partial Regex ProgressLine();
+
+    [GeneratedRegex(@"uploaded: [\d,]+ rows read, (?<applied>[\d,]+) applied, (?<already>[\d,]+) already applied \((?<dup>[\d,]+) of [\d,]+ chunks\)")]
+    private static partial Regex UploadedLine();
+}
