@@ -144,6 +144,51 @@ public sealed partial class UploadTests(CliServer cli)
     }
 
     [Fact]
+    public async Task Unit_ids_that_look_like_numbers_stay_text_past_the_rows_a_csv_reader_samples()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".csv");
+        // 30,000 IDs of digits, more than DuckDB samples to guess a column's type, then IDs no number keeps.
+        await ImportFiles.WriteAsync(file, $"""
+            SELECT CASE WHEN i < 30000 THEN CAST(i AS VARCHAR) ELSE ['0042', '1e5', 'u-x'][i - 29999] END AS unit_id,
+                   'user_id' AS id_type, DATE '{FirstDay}' AS date, 'cli_ids' AS metric_name, 1.0 AS metric_value
+            FROM range(30003) t(i)
+            """);
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var client = cli.Client(project);
+        await client.MarkDataReadyAsync(DateTimeOffset.FromUnixTimeSeconds(PacificTime.EndOf(FirstDay)));
+        var units = new HashSet<string>();
+        await foreach (var unit in client.ExportMetricDayAsync("cli_ids", FirstDay))
+            units.Add(unit.UserId);
+        Assert.Equal(30003, units.Count);
+        Assert.Superset(new HashSet<string> { "0", "29999", "0042", "1e5", "u-x" }, units);
+    }
+
+    [Fact]
+    public async Task A_file_unreadable_half_way_stops_the_upload_with_the_readers_message_and_the_report_so_far()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".csv");
+        // A value that is no number, past the rows DuckDB samples to type the column.
+        await ImportFiles.WriteAsync(file, $"""
+            SELECT 'u' || i AS unit_id, 'user_id' AS id_type, DATE '{FirstDay}' AS date, 'cli_broken' AS metric_name,
+                   CASE WHEN i = 40000 THEN 'twelve' ELSE CAST(i % 10 AS VARCHAR) END AS metric_value
+            FROM range(40001) t(i)
+            """);
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("error: the file could not be read: ", result.Stderr);
+        Assert.Contains("twelve", result.Stderr);
+        Assert.Contains("interrupted: ", result.Stdout);
+        Assert.Contains("run the same command again to send the rest", result.Stdout);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_in_the_import_schema_is_a_usage_error_naming_the_column()
     {
         var project = cli.NewProject();

@@ -184,7 +184,7 @@ public sealed class ImportRunTests : IAsyncLifetime
     public async Task ARowWhoseIsTestDiffersFromTheImportsIsRejectedNamingTheColumn()
     {
         _source.Add("u1", "revenue", "2026-03-10", 10);
-        _source.Rows.Add(new Imports.Sources.SourceRow(2, "u2", "user_id", "2026-03-10", "revenue", 5, null, null, IsTest: true));
+        _source.Rows.Add(new SourceRow(2, "u2", "user_id", "2026-03-10", "revenue", 5, null, null, IsTest: true));
         await Imports.Create(Definition(maxRejected: 1));
 
         var run = await RunAsync();

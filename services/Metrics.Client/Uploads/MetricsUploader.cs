@@ -71,7 +71,7 @@ public sealed class MetricsUploader
             // The reader first: when it fails (a file unreadable half-way), its exception is the upload's.
             await Task.WhenAll([reader, .. senders]);
         }
-        catch (Exception) when (Refusal(senders) is { } refusal)
+        catch (Exception) when (!reader.IsFaulted && Refusal(senders) is { } refusal)
         {
             throw new UploadInterruptedException(tally.Report(), refusal);
         }

@@ -24,9 +24,9 @@ internal sealed class FileSource(string name, string root) : IImportSource
         return await CallAsync(query, async () =>
         {
             await using var connection = await OpenAsync(cancellationToken);
-            var columns = await ColumnsAsync(connection, files, cancellationToken);
+            var (source, columns) = await ImportFileFormat.DescribeAsync(connection, files, Matches(query), cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = columns.FingerprintSql(files, from.ToString(), to.ToString());
+            command.CommandText = columns.FingerprintSql(source, from.ToString(), to.ToString());
             return await ImportColumns.ReadFingerprintsAsync(command, cancellationToken);
         });
     }
@@ -35,9 +35,9 @@ internal sealed class FileSource(string name, string root) : IImportSource
     {
         var files = Resolve(query);
         await using var connection = await CallAsync(query, () => OpenAsync(cancellationToken));
-        var columns = await CallAsync(query, () => ColumnsAsync(connection, files, cancellationToken));
+        var (source, columns) = await CallAsync(query, () => ImportFileFormat.DescribeAsync(connection, files, Matches(query), cancellationToken));
         await using var command = connection.CreateCommand();
-        command.CommandText = columns.RowsSql(files, from.ToString(), to.ToString());
+        command.CommandText = columns.RowsSql(source, from.ToString(), to.ToString());
         await using var reader = await CallAsync(query, async () => (System.Data.Common.DbDataReader)await command.ExecuteReaderAsync(cancellationToken));
         long row = 0;
         while (await CallAsync(query, () => reader.ReadAsync(cancellationToken)))
@@ -52,7 +52,7 @@ internal sealed class FileSource(string name, string root) : IImportSource
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT max(left(CAST(finished_date AS VARCHAR), 10)) FROM ({files}) AS signal";
+            command.CommandText = $"SELECT max(left(CAST(finished_date AS VARCHAR), 10)) FROM ({ImportFileFormat.ReaderSql(files, Matches(signalQuery))}) AS signal";
             var latest = await command.ExecuteScalarAsync(cancellationToken);
             return latest is string text && PacificDay.TryParse(text, out var day) ? day : (PacificDay?)null;
         });
@@ -65,16 +65,8 @@ internal sealed class FileSource(string name, string root) : IImportSource
         return connection;
     }
 
-    private static async Task<ImportColumns> ColumnsAsync(DuckDBConnection connection, string files, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT * FROM ({files}) AS source LIMIT 0";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return ImportColumns.Of(reader);
-    }
-
-    /// <summary>The files the query names, as the DuckDB query that reads them.</summary>
-    private string Resolve(string query)
+    /// <summary>The files the query names, full paths in order, each confined to the root.</summary>
+    private List<string> Resolve(string query)
     {
         var pattern = query.Trim().Replace('\\', '/');
         if (pattern.Length == 0 || Path.IsPathRooted(pattern) || pattern.Split('/').Contains(".."))
@@ -91,8 +83,11 @@ internal sealed class FileSource(string name, string root) : IImportSource
         }
         if (files.Count == 0)
             throw new SourceException(SourceFailure.Query, $"no file under source {name}'s Root matches \"{query}\"");
-        return ImportFileFormat.ReaderSql(files, $"\"{query}\" matches");
+        ImportFileFormat.CheckFormat(files, Matches(query));
+        return files;
     }
+
+    private static string Matches(string query) => $"\"{query}\" matches";
 
     /// <summary>The path with every symbolic link on it followed.</summary>
     private static string RealPath(string path)
@@ -119,9 +114,8 @@ internal sealed class FileSource(string name, string root) : IImportSource
         catch (DuckDBException e)
         {
             // DuckDB's message names the file and the problem (a malformed CSV line, a missing column); no internals.
-            throw new SourceException(SourceFailure.Query, $"source {name} could not read \"{query}\": {FirstLine(e.Message)}", e);
+            throw new SourceException(SourceFailure.Query, $"source {name} could not read \"{query}\": {ReaderError.Describe(e.Message)}", e);
         }
     }
 
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }

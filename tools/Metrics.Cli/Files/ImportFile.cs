@@ -25,15 +25,13 @@ internal sealed class ImportFile : IAsyncDisposable
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new UsageException($"{path}: no such file");
-        var source = ImportFileFormat.ReaderSql([full], $"{path} is");
+        ImportFileFormat.CheckFormat([full], $"{path} is");
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM ({source}) AS source LIMIT 0";
-            await using var schema = await Read(path, () => command.ExecuteReaderAsync(cancellationToken));
-            return new ImportFile(connection, source, ImportColumns.Of(schema));
+            var (source, columns) = await Read(path, () => ImportFileFormat.DescribeAsync(connection, [full], $"{path} is", cancellationToken));
+            return new ImportFile(connection, source, columns);
         }
         catch
         {
@@ -82,7 +80,7 @@ internal sealed class ImportFile : IAsyncDisposable
         : row.IsTest && !isTest ? new RowProblem("is_test", "is_test is true: upload test rows with --test, in an upload of their own")
         : null;
 
-    /// <summary>DuckDB's first line names the file and the problem (a malformed CSV line); no internals.</summary>
+    /// <summary>DuckDB's words for the problem and where (a malformed CSV line); no internals.</summary>
     private static async Task<T> Read<T>(string what, Func<Task<T>> read)
     {
         try
@@ -91,7 +89,7 @@ internal sealed class ImportFile : IAsyncDisposable
         }
         catch (DuckDBException e)
         {
-            throw new SourceException(SourceFailure.Query, $"{what} could not be read: {e.Message.Split('\n')[0].Trim()}", e);
+            throw new SourceException(SourceFailure.Query, $"{what} could not be read: {ReaderError.Describe(e.Message)}", e);
         }
     }
 }
