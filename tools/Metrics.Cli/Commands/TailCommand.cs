@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Metrics.Cli.Output;
 using Metrics.Contracts.V1;
@@ -8,6 +9,8 @@ namespace Metrics.Cli.Commands;
 /// <summary><c>metrics tail</c>: the Logstream live, with its filters and the test and rejected toggles, until Ctrl+C.</summary>
 internal static class TailCommand
 {
+    private const int MaxReconnects = 6;
+
     public static Command Create()
     {
         var metrics = new Option<string[]>("--metric") { Description = "Only this metric (repeat for more)", AllowMultipleArgumentsPerToken = false };
@@ -41,22 +44,46 @@ internal static class TailCommand
             request.MetricNames.AddRange(parse.GetValue(metrics) ?? []);
             request.IdTypes.AddRange(parse.GetValue(idTypes) ?? []);
             using var client = Connection.Client(parse);
-            using var call = client.Logstream.Subscribe(request, cancellationToken: cancellationToken);
-            var entries = Take(call.ResponseStream.ReadAllAsync(cancellationToken), parse.GetValue(count));
-            await LogstreamView.ShowAsync(entries, parse.GetValue(json));
+            await LogstreamView.ShowAsync(Follow(client, request, parse.GetValue(count), cancellationToken), parse.GetValue(json));
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static async IAsyncEnumerable<LogstreamEntry> Take(IAsyncEnumerable<LogstreamEntry> entries, int? count)
+    /// <summary>
+    /// The entries, until <paramref name="count"/> of them or the end. A subscription cut off by <c>UNAVAILABLE</c> (the
+    /// node it was on lost or restarted) is taken up again just after the last entry shown, on whichever node answers,
+    /// up to <see cref="MaxReconnects"/> times in a row with a growing pause; an entry in between resets the count.
+    /// </summary>
+    private static async IAsyncEnumerable<LogstreamEntry> Follow(
+        Client.MetricsClient client, SubscribeRequest request, int? count, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var seen = 0;
-        await foreach (var entry in entries)
+        var failures = 0;
+        while (true)
         {
-            yield return entry;
-            if (++seen == count)
-                yield break;
+            using var call = client.Logstream.Subscribe(request, cancellationToken: cancellationToken);
+            while (true)
+            {
+                try
+                {
+                    if (!await call.ResponseStream.MoveNext(cancellationToken))
+                        yield break;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && ++failures <= MaxReconnects)
+                {
+                    var pause = TimeSpan.FromSeconds(1 << (failures - 1));
+                    await Console.Error.WriteLineAsync($"the Logstream was cut off ({e.Status.Detail}); taking it up again in {pause.TotalSeconds:0} s");
+                    await Task.Delay(pause, cancellationToken);
+                    break;
+                }
+                var entry = call.ResponseStream.Current;
+                failures = 0;
+                (request.AfterCursor, request.Backlog) = (entry.Cursor, 0);
+                yield return entry;
+                if (++seen == count)
+                    yield break;
+            }
         }
     }
 }
