@@ -106,6 +106,9 @@ public sealed class CliProcess : IAsyncDisposable
         throw new TimeoutException($"no such line within {limit}; output:\n{Stdout}\nerrors:\n{Stderr}");
     }
 
+    /// <summary>SIGINT, as Ctrl+C on a terminal sends it.</summary>
+    public void Interrupt() => Signals.Send(_process.Id, Signals.Interrupt);
+
     /// <summary>SIGKILL, as a crash or a lost machine ends it.</summary>
     public Task KillAsync() => ChildProcesses.KillAsync(_process);
 

@@ -73,6 +73,36 @@ public sealed partial class UploadTests(CliServer cli)
     }
 
     [Fact]
+    public async Task Ctrl_C_stops_an_upload_with_the_report_so_far_and_the_next_run_sends_the_rest()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".parquet");
+        const int rows = 600_000;
+        await ImportFiles.WriteAsync(file, Rows(rows));
+        string[] args = ["upload", file, "--chunk-size", "1000", "--parallel", "1", .. cli.Connect(project.IngestKey)];
+
+        CliResult first;
+        await using (var upload = CliProcess.Start(args))
+        {
+            await upload.WaitForLineAsync(l => Progress(l)?.Applied > 0, TimeSpan.FromSeconds(60));
+            upload.Interrupt();
+            first = await upload.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.True(first.ExitCode == 1, first.ToString());
+        var stopped = InterruptedLine().Match(first.Stdout);
+        Assert.True(stopped.Success, first.ToString());
+        var appliedFirst = Number(stopped.Groups["applied"].Value);
+        Assert.InRange(appliedFirst, 1, rows - 1);
+        Assert.Empty(first.Stderr);
+        var second = await CliProcess.RunAsync(args);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        var report = UploadedLine().Match(second.Stdout);
+        Assert.Equal(rows, Number(report.Groups["applied"].Value) + Number(report.Groups["already"].Value));
+        await AssertAggregatesAsync(project, file);
+    }
+
+    [Fact]
     public async Task Bad_rows_are_reported_by_row_number_and_reason_and_the_rest_is_applied()
     {
         var project = cli.NewProject();
@@ -233,6 +263,9 @@ public sealed partial class UploadTests(CliServer cli)
 
     [GeneratedRegex(@"^progress: (?<done>[\d,]+)/[\d,]+ rows .*; (?<applied>[\d,]+) applied")]
     private static partial Regex ProgressLine();
+
+    [GeneratedRegex(@"^interrupted: [\d,]+ rows read, (?<applied>[\d,]+) applied", RegexOptions.Multiline)]
+    private static partial Regex InterruptedLine();
 
     [GeneratedRegex(@"uploaded: [\d,]+ rows read, (?<applied>[\d,]+) applied, (?<already>[\d,]+) already applied \((?<dup>[\d,]+) of [\d,]+ chunks\)")]
     private static partial Regex UploadedLine();

@@ -71,6 +71,11 @@ public sealed class MetricsUploader
             // The reader first: when it fails (a file unreadable half-way), its exception is the upload's.
             await Task.WhenAll([reader, .. senders]);
         }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller's cancellation, whatever the calls it cut short threw.
+            throw new OperationCanceledException(cancellationToken);
+        }
         catch (Exception) when (!reader.IsFaulted && Refusal(senders) is { } refusal)
         {
             throw new UploadInterruptedException(tally.Report(), refusal);
