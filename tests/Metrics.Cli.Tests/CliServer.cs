@@ -19,14 +19,7 @@ public sealed class CliServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var settings = Enumerable.Range(0, Projects).SelectMany(i => new ProjectKeys($"cli{i}").Settings).ToDictionary();
-        for (var i = 0; i < Projects; i++)
-        {
-            settings[$"Metrics:Projects:cli{i}:Sources:files:Kind"] = "files";
-            settings[$"Metrics:Projects:cli{i}:Sources:files:Root"] = Files.FullName;
-        }
-        settings["Metrics:Orleans:ClusterId"] = $"cli-{Guid.NewGuid():N}";
-        Server = await MetricsServerProcess.StartAsync(new MetricsServerOptions { ServerAssembly = RepositoryLayout.ServerAssembly(), Settings = settings });
+        Server = await FileSourceServer.StartAsync("cli", Projects, Files.FullName);
     }
 
     public ProjectKeys NewProject()

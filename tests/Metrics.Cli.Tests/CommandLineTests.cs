@@ -28,6 +28,20 @@ public sealed class CommandLineTests(CliServer cli)
     }
 
     [Fact]
+    public async Task An_upload_with_a_wrong_key_stops_at_once_with_the_status()
+    {
+        var file = cli.NewFile(".csv");
+        await ImportFiles.WriteAsync(file, $"SELECT 'u' || i AS unit_id, 'user_id' AS id_type, DATE '{PacificTime.DaysAgo(3)}' AS date, 'm' AS metric_name, 1.0 AS metric_value FROM range(3000) t(i)");
+
+        var result = await cli.RunAsync("not-a-key", "upload", file, "--chunk-size", "1000");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: UNAUTHENTICATED: unknown statsig-api-key", result.Stderr.Trim());
+        Assert.Contains("interrupted: ", result.Stdout);
+        Assert.Contains(" 0 applied", result.Stdout);
+    }
+
+    [Fact]
     public async Task An_ingest_key_cannot_mark_data_ready()
     {
         var project = cli.NewProject();

@@ -33,14 +33,7 @@ public sealed class ConsoleServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var settings = Enumerable.Range(0, Projects).SelectMany(i => new ProjectKeys($"c{i}").Settings).ToDictionary();
-        for (var i = 0; i < Projects; i++)
-        {
-            settings[$"Metrics:Projects:c{i}:Sources:files:Kind"] = "files";
-            settings[$"Metrics:Projects:c{i}:Sources:files:Root"] = Files.FullName;
-        }
-        settings["Metrics:Orleans:ClusterId"] = $"console-{Guid.NewGuid():N}";
-        Server = await MetricsServerProcess.StartAsync(new MetricsServerOptions { ServerAssembly = RepositoryLayout.ServerAssembly(), Settings = settings });
+        Server = await FileSourceServer.StartAsync("c", Projects, Files.FullName);
         Channel = Server.CreateChannel();
         Chromium = await ChromiumBrowser.LaunchAsync();
     }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Metrics.Client.Uploads;
-using Metrics.Cli.Output;
 using Metrics.Imports.Schema;
 
 namespace Metrics.Cli.Commands;
@@ -27,7 +26,6 @@ internal static class CommandAction
             }
             catch (UploadInterruptedException e)
             {
-                UploadReportView.Print(e.Report, interrupted: true);
                 return Fail(ExitCodes.Refused, Describe(e.Refusal));
             }
             catch (RpcException e)

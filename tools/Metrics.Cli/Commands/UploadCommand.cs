@@ -46,27 +46,34 @@ internal static class UploadCommand
             var total = await source.CountAsync(cancellationToken);
             var tally = new UploadTally();
             var upload = client.UploadAsync(source.ReadAsync(options.IsTest, cancellationToken), options, tally, cancellationToken);
+            var reportFile = parse.GetValue(report);
             try
             {
                 await UploadProgressView.ShowAsync(upload, tally, total);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                UploadReportView.Print(tally.Report(), interrupted: true);
+                await EndAsync(tally, reportFile, interrupted: true);
                 return ExitCodes.Refused;
             }
-            catch (Imports.Schema.SourceException)
+            catch (Exception e) when (e is Imports.Schema.SourceException or UploadInterruptedException)
             {
-                UploadReportView.Print(tally.Report(), interrupted: true);
+                await EndAsync(tally, reportFile, interrupted: true);
                 throw;
             }
-            var result = tally.Report();
-            UploadReportView.Print(result, interrupted: false);
-            if (parse.GetValue(report) is { } path)
-                await UploadReportView.WriteAsync(result, path, cancellationToken);
-            return result.RowsRejected > 0 ? ExitCodes.Refused : ExitCodes.Success;
+            return await EndAsync(tally, reportFile, interrupted: false) is { RowsRejected: > 0 } ? ExitCodes.Refused : ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Prints the report, and writes it to <paramref name="reportFile"/> when one was asked for, however the upload ended.</summary>
+    private static async Task<UploadReport> EndAsync(UploadTally tally, string? reportFile, bool interrupted)
+    {
+        var result = tally.Report();
+        UploadReportView.Print(result, interrupted);
+        if (reportFile is not null)
+            await UploadReportView.WriteAsync(result, reportFile, CancellationToken.None);
+        return result;
     }
 
     private static void Range(System.CommandLine.Parsing.OptionResult result, string name, int min, int max)
