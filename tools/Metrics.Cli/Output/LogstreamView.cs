@@ -12,6 +12,7 @@ internal static class LogstreamView
 {
     private const int Rows = 25;
     private static readonly string[] IdTypeColours = ["deepskyblue1", "orange1", "mediumpurple1", "springgreen2", "gold1", "hotpink"];
+    private static readonly Dictionary<string, string> Colours = new(StringComparer.Ordinal);
 
     public static async Task ShowAsync(IAsyncEnumerable<LogstreamEntry> entries, bool json)
     {
@@ -58,10 +59,18 @@ internal static class LogstreamView
         });
     }
 
+    /// <summary>Each ID type its colour, in the order they first show: the first six are told apart at a glance.</summary>
+    private static string ColourOf(string idType)
+    {
+        if (!Colours.TryGetValue(idType, out var colour))
+            Colours[idType] = colour = IdTypeColours[Colours.Count % IdTypeColours.Length];
+        return colour;
+    }
+
     private static string[] Cells(LogstreamEntry entry)
     {
         var rejected = entry.Status == EntryStatus.Rejected;
-        var colour = IdTypeColours[(int)((uint)StringComparer.Ordinal.GetHashCode(entry.IdType) % IdTypeColours.Length)];
+        var colour = ColourOf(entry.IdType);
         return
         [
             entry.IngestedAt?.ToDateTimeOffset().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) ?? "",
