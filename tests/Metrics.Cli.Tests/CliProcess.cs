@@ -106,8 +106,11 @@ public sealed class CliProcess : IAsyncDisposable
         throw new TimeoutException($"no such line within {limit}; output:\n{Stdout}\nerrors:\n{Stderr}");
     }
 
-    /// <summary>SIGINT, as Ctrl+C on a terminal sends it.</summary>
-    public void Interrupt() => Signals.Send(_process.Id, Signals.Interrupt);
+    /// <summary>
+    /// SIGTERM, what a scheduler or <c>kill</c> sends to stop it; the CLI takes it as it takes Ctrl+C (SIGINT, which a
+    /// process started in the background of a non-interactive shell inherits as ignored, so a test cannot send it).
+    /// </summary>
+    public void Terminate() => Signals.Send(_process.Id, Signals.Terminate);
 
     /// <summary>SIGKILL, as a crash or a lost machine ends it.</summary>
     public Task KillAsync() => ChildProcesses.KillAsync(_process);

@@ -73,7 +73,7 @@ public sealed partial class UploadTests(CliServer cli)
     }
 
     [Fact]
-    public async Task Ctrl_C_stops_an_upload_with_the_report_so_far_and_the_next_run_sends_the_rest()
+    public async Task An_interrupt_stops_an_upload_with_the_report_so_far_and_the_next_run_sends_the_rest()
     {
         var project = cli.NewProject();
         var file = cli.NewFile(".parquet");
@@ -85,7 +85,7 @@ public sealed partial class UploadTests(CliServer cli)
         await using (var upload = CliProcess.Start(args))
         {
             await upload.WaitForLineAsync(l => Progress(l)?.Applied > 0, TimeSpan.FromSeconds(60));
-            upload.Interrupt();
+            upload.Terminate();
             first = await upload.WaitAsync(TimeSpan.FromSeconds(30));
         }
 

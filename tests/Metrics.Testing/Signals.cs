@@ -5,7 +5,6 @@ namespace Metrics.Testing;
 /// <summary>POSIX signals to a process the tests or the harness started, by its PID.</summary>
 public static class Signals
 {
-    public const int Interrupt = 2;
     public const int Terminate = 15;
     public const int Stop = 19;
     public const int Continue = 18;
