@@ -18,6 +18,9 @@ public sealed class BenchContext(BenchOptions options, RedisServerProcess redis,
 
     public string WorkDirectory { get; } = workDirectory;
 
+    /// <summary>Where the run's server, Redis and tool logs go.</summary>
+    public string LogDirectory { get; } = logDirectory;
+
     /// <summary>Part of every idempotency key and cluster ID of the run.</summary>
     public string RunId { get; } = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
 
@@ -41,7 +44,7 @@ public sealed class BenchContext(BenchOptions options, RedisServerProcess redis,
     public async Task<MetricsServerProcess> StartNodeAsync(string name, bool onRedis, string cluster, IReadOnlyDictionary<string, string>? settings = null)
     {
         var node = await MetricsServerProcess.StartAsync(
-            BenchNode.Options(name, Options.ServerAssembly, onRedis ? Redis.ConnectionString : null, ClusterId(cluster), logDirectory, settings));
+            BenchNode.Options(name, Options.ServerAssembly, onRedis ? Redis.ConnectionString : null, ClusterId(cluster), LogDirectory, settings));
         _nodes.Add(node);
         Progress($"{name} serving ({(onRedis ? "Redis deployment" : "embedded")}): pid {node.ProcessId}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
         return node;

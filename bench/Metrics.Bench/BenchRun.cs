@@ -30,6 +30,7 @@ public static class BenchRun
         ["S10"] = HostileTenantScenario.Title,
         ["IMPORT"] = ImportScenario.Title,
         ["IMPORT_FILES"] = ImportFilesScenario.Title,
+        [CliUploadScenario.Id] = CliUploadScenario.Title,
         ["CONSOLE"] = ConsoleScenario.Title,
         [TelemetryScenario.Id] = TelemetryScenario.Title,
         ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
@@ -94,6 +95,7 @@ public static class BenchRun
             await GroupAsync(context, ["S10"], () => HostileTenantScenario.RunAsync(context));
             await GroupAsync(context, ["IMPORT"], () => ImportScenario.RunAsync(context));
             await GroupAsync(context, ["IMPORT_FILES"], () => ImportFilesScenario.RunAsync(context));
+            await GroupAsync(context, [CliUploadScenario.Id], () => CliUploadScenario.RunAsync(context));
             await GroupAsync(context, ["CONSOLE"], () => ConsoleScenario.RunAsync(context));
             await GroupAsync(context, [TelemetryScenario.Id], () => TelemetryScenario.RunAsync(context));
             await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));

@@ -123,14 +123,16 @@ public sealed class ImportColumns
         Number(reader, 6),
         !reader.IsDBNull(7) && reader.GetBoolean(7));
 
-    /// <summary>Any numeric type a database returns; DuckDB sums integers into 128-bit ones.</summary>
+    /// <summary>Any numeric type a database returns (a double read without boxing); DuckDB sums integers into 128-bit ones.</summary>
     private static double? Number(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal)
         ? null
-        : reader.GetValue(ordinal) switch
-        {
-            System.Numerics.BigInteger big => (double)big,
-            var other => Convert.ToDouble(other, CultureInfo.InvariantCulture),
-        };
+        : reader.GetFieldType(ordinal) == typeof(double)
+            ? reader.GetDouble(ordinal)
+            : reader.GetValue(ordinal) switch
+            {
+                System.Numerics.BigInteger big => (double)big,
+                var other => Convert.ToDouble(other, CultureInfo.InvariantCulture),
+            };
 
     private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"")}\"";
 }

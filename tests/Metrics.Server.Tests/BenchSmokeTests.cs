@@ -19,7 +19,7 @@ namespace Metrics.Server.Tests;
 [Collection(BenchSmokeCollection.Name)]
 public sealed class BenchSmokeTests
 {
-    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CONSOLE", "TELEMETRY"];
+    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CLI_UPLOAD", "CONSOLE", "TELEMETRY"];
 
     /// <summary>The scenarios that send ingest calls in a closed loop and count their records.</summary>
     private static readonly string[] IngestScenarios = ["FLOOR", "S1", "S2", "S8"];
@@ -58,6 +58,8 @@ public sealed class BenchSmokeTests
             // The import applied every row of its table (the scenario fails otherwise), and the floor read them.
             Assert.True(figures["IMPORT"]["rows"] > 0 && figures["IMPORT"]["floor_rows_per_second"] > 0, $"IMPORT: {string.Join(", ", figures["IMPORT"])}");
             Assert.True(figures["IMPORT_FILES"]["rows"] > 0 && figures["IMPORT_FILES"]["duckdb_rows_per_second"] > 0, $"IMPORT_FILES: {string.Join(", ", figures["IMPORT_FILES"])}");
+            // The tool's report counted every row applied (the scenario fails otherwise), beside S1 of the same run.
+            Assert.True(figures["CLI_UPLOAD"]["rows"] > 0 && figures["CLI_UPLOAD"]["ratio_to_s1"] > 0, $"CLI_UPLOAD: {string.Join(", ", figures["CLI_UPLOAD"])}");
             // The browser rendered the catalog and drew frames during the flood.
             Assert.True(figures["CONSOLE"]["catalog_ms"] > 0 && figures["CONSOLE"]["frame_p95_ms"] > 0, $"CONSOLE: {string.Join(", ", figures["CONSOLE"])}");
         }

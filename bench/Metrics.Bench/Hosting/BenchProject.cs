@@ -26,6 +26,9 @@ public static class BenchProject
     /// <summary>IMPORT_FILES's project, whose source is a directory of the run's.</summary>
     public static readonly ProjectKeys ImportFiles = new("bench-import-files");
 
+    /// <summary>CLI_UPLOAD's: the rows <c>metrics upload</c> sends.</summary>
+    public static readonly ProjectKeys CliUpload = new("bench-cli-upload");
+
     /// <summary>CONSOLE's project: the catalog the browser renders and the flood its Logstream page shows.</summary>
     public static readonly ProjectKeys Console = new("bench-console");
 
@@ -35,5 +38,5 @@ public static class BenchProject
     /// <summary>The failover scenarios' projects: their grains spread over the nodes of the cluster.</summary>
     public static readonly IReadOnlyList<ProjectKeys> Failover = Enumerable.Range(0, 12).Select(i => new ProjectKeys($"bench-failover-{i:00}")).ToList();
 
-    public static readonly IReadOnlyList<ProjectKeys> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, Import, ImportFiles, Console, Telemetry, .. Failover];
+    public static readonly IReadOnlyList<ProjectKeys> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, Import, ImportFiles, CliUpload, Console, Telemetry, .. Failover];
 }

@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json.Serialization;
 using DuckDB.NET.Data;
 using Grpc.Core;
 using Metrics.Bench.Hosting;
+using Metrics.Bench.Load;
 using Metrics.Contracts.V1;
-using Parquet;
 using Parquet.Serialization;
 
 namespace Metrics.Bench.Scenarios;
@@ -28,7 +27,7 @@ public static class ImportFilesScenario
         var unitsPerMetric = context.Options.Scaled(100_000, 500);
         var root = Directory.CreateDirectory(Path.Combine(context.WorkDirectory, "import-files")).FullName;
         var file = Path.Combine(root, "rows.parquet");
-        await WriteAsync(file, context.Date, unitsPerMetric);
+        await ImportRowsFile.WriteParquetAsync(file, context.Date, "import", Metrics, unitsPerMetric);
         var project = BenchProject.ImportFiles;
         await using var node = await context.StartNodeAsync("node-import-files", onRedis: true, "import-files", new Dictionary<string, string>
         {
@@ -64,26 +63,6 @@ public static class ImportFilesScenario
         });
     }
 
-    private sealed class Row
-    {
-        [JsonPropertyName("unit_id")] public string UnitId { get; set; } = "";
-        [JsonPropertyName("id_type")] public string IdType { get; set; } = "";
-        [JsonPropertyName("date")] public DateOnly Date { get; set; }
-        [JsonPropertyName("metric_name")] public string MetricName { get; set; } = "";
-        [JsonPropertyName("metric_value")] public double? MetricValue { get; set; }
-    }
-
-    private static async Task WriteAsync(string file, string date, int unitsPerMetric)
-    {
-        var day = DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
-        var rows = Enumerable.Range(0, Metrics).SelectMany(m => Enumerable.Range(0, unitsPerMetric).Select(u => new Row
-        {
-            UnitId = $"u{u}", IdType = "user_id", Date = day, MetricName = $"import_{m:00}", MetricValue = u % 1000 / 10.0,
-        }));
-        await using var stream = File.Create(file);
-        await ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions { RowGroupSize = 100_000 });
-    }
-
     private static async Task<double> DuckDbFloorAsync(string file)
     {
         await using var connection = new DuckDBConnection("DataSource=:memory:");
@@ -109,7 +88,7 @@ public static class ImportFilesScenario
     {
         var clock = Stopwatch.StartNew();
         await using var stream = File.OpenRead(file);
-        var rows = (await ParquetSerializer.DeserializeAsync<Row>(stream)).Data;
+        var rows = (await ParquetSerializer.DeserializeAsync<ImportRowsFile.Row>(stream)).Data;
         var touched = rows.Sum(r => r.UnitId.Length + r.IdType.Length + r.Date.Day + r.MetricName.Length + (r.MetricValue ?? 0.0));
         GC.KeepAlive(touched);
         return rows.Count / clock.Elapsed.TotalSeconds;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using Google.Protobuf;
 
@@ -10,14 +11,32 @@ namespace Metrics.Client.Uploads;
 /// </summary>
 internal sealed record UploadChunk(string Date, int Sequence, IReadOnlyList<UploadRow> Rows)
 {
+    /// <summary>The key: the hash is XXH128 of the test flag's byte then each record sent, serialized, one after the other.</summary>
     public string Key(string prefix, bool isTest)
     {
         var hash = new XxHash128();
         hash.Append([isTest ? (byte)1 : (byte)0]);
-        foreach (var row in Rows)
+        var buffer = ArrayPool<byte>.Shared.Rent(1024);
+        try
         {
-            if (row.Problem is null)
-                hash.Append(row.Record.ToByteArray());
+            foreach (var row in Rows)
+            {
+                if (row.Problem is not null)
+                    continue;
+                var size = row.Record.CalculateSize();
+                if (size > buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(size);
+                }
+                var record = buffer.AsSpan(0, size);
+                row.Record.WriteTo(record);
+                hash.Append(record);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         return $"{prefix}-{(Date.Length == 0 ? "undated" : Date)}-{Sequence}-{Convert.ToHexStringLower(hash.GetCurrentHash())}";
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Metrics.Client.Uploads;
@@ -56,10 +57,24 @@ internal sealed class ImportFile : IAsyncDisposable
         command.UseStreamingMode = true;
         await using var reader = await Read("the file", () => command.ExecuteReaderAsync(cancellationToken));
         long number = 0;
-        while (await Read("the file", () => reader.ReadAsync(cancellationToken)))
+        while (NextRow(reader, cancellationToken))
         {
             var row = ImportColumns.ReadRow(reader, ++number);
             yield return new UploadRow(row.RowNumber, Record(row), Problem(row, isTest));
+        }
+    }
+
+    /// <summary>The reader's next row: DuckDB reads synchronously whichever method is called, so no task a row.</summary>
+    private static bool NextRow(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return reader.Read();
+        }
+        catch (DuckDBException e)
+        {
+            throw Unreadable("the file", e);
         }
     }
 
@@ -89,7 +104,10 @@ internal sealed class ImportFile : IAsyncDisposable
         }
         catch (DuckDBException e)
         {
-            throw new SourceException(SourceFailure.Query, $"{what} could not be read: {ReaderError.Describe(e.Message)}", e);
+            throw Unreadable(what, e);
         }
     }
+
+    private static SourceException Unreadable(string what, DuckDBException e) =>
+        new(SourceFailure.Query, $"{what} could not be read: {ReaderError.Describe(e.Message)}", e);
 }
