@@ -159,6 +159,37 @@ public sealed class SealTests
         Assert.Equal(1, next.MetricCount);
     }
 
+    [Fact]
+    public async Task ADayHoldingOnlyTestRecordsIsListedAndAnnouncedButNotInTheCatalog()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        var headers = ProjectKeys.Headers(project.ServerSecret);
+        using var timeout = new CancellationTokenSource(StreamTimeout);
+        using var watch = server.Readiness.WatchReadiness(new WatchReadinessRequest { Type = "metrics" }, headers, cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        // 2026-04-01 holds only test records (two metrics); 2026-04-02 nothing; 2026-04-03 a production record.
+        await IngestAsync(server, project, isTest: true, Record("t1", "test_a", 1, "2026-04-01"), Record("t2", "test_b", 2, "2026-04-01"));
+        await IngestAsync(server, project, Record("u1", "prod", 1, "2026-04-03"));
+
+        var watermark = PacificTime.EndOf("2026-04-03");
+        var reply = await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = watermark }, headers);
+        Assert.Equal(new[] { "2026-04-01", "2026-04-03" }, reply.FinalizedDates);
+
+        var testDay = await NextAsync(watch, timeout.Token);
+        Assert.Equal("2026-04-01", testDay.Date);
+        Assert.Equal(watermark, testDay.Watermark);
+        Assert.Equal(2, testDay.MetricCount);
+        var productionDay = await NextAsync(watch, timeout.Token);
+        Assert.Equal("2026-04-03", productionDay.Date);
+        Assert.Equal(1, productionDay.MetricCount);
+
+        // The catalog holds production metrics only.
+        var catalog = await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), headers);
+        Assert.Equal(["prod"], catalog.Metrics.Select(m => m.MetricName));
+    }
+
     private static void AssertBetween(DateTimeOffset actual, DateTimeOffset before, DateTimeOffset after)
     {
         // Clock granularity slack only; the server and the test share the machine's clock.
