@@ -309,6 +309,41 @@ public sealed class AuthenticationTests
         Assert.Equal(aStream.Order(), aReplay.Select(e => e.UserId).Order());
     }
 
+    [Fact]
+    public async Task ReadinessEventsAndLogstreamCursorsArePerProject()
+    {
+        var server = await SharedServer.GetAsync();
+        var a = server.NewProject();
+        var b = server.NewProject();
+        var aSecret = ProjectKeys.Headers(a.ServerSecret);
+        var bSecret = ProjectKeys.Headers(b.ServerSecret);
+        const string metric = "cursor_metric";
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // Each watcher sees its own project's seal only: B seals first, so A's first event is A's.
+        using var aWatch = server.Readiness.WatchReadiness(new WatchReadinessRequest(), aSecret, cancellationToken: timeout.Token);
+        using var bWatch = server.Readiness.WatchReadiness(new WatchReadinessRequest(), bSecret, cancellationToken: timeout.Token);
+        await aWatch.ResponseHeadersAsync;
+        await bWatch.ResponseHeadersAsync;
+        await Ingesting.IngestAsync(server, b, Ingesting.Record("b1", metric, 1, "2026-04-20"));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf("2026-04-20") }, bSecret);
+        await Ingesting.IngestAsync(server, a, Ingesting.Record("a1", metric, 1, "2026-04-22"));
+        await server.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf("2026-04-22") }, aSecret);
+        Assert.Equal("2026-04-22", (await Ingesting.NextAsync(aWatch, timeout.Token)).Date);
+        Assert.Equal("2026-04-20", (await Ingesting.NextAsync(bWatch, timeout.Token)).Date);
+
+        // A cursor of B's stream given to A resumes A's own stream there: none of B's entries, before or after it.
+        await IngestOneAsync(server, b.IngestKey, "b-cursor", metric);
+        using var bBacklog = server.Logstream.Subscribe(new SubscribeRequest { Backlog = 1 }, bSecret);
+        var bCursor = (await ReadUntilAsync(bBacklog, e => e.Count == 1, TimeSpan.FromSeconds(15))).Single().Cursor;
+        using var aResumed = server.Logstream.Subscribe(new SubscribeRequest { AfterCursor = bCursor }, aSecret);
+        await aResumed.ResponseHeadersAsync;
+        await IngestOneAsync(server, b.IngestKey, "b-after-cursor", metric);
+        await IngestOneAsync(server, a.IngestKey, "a-after-cursor", metric);
+        var aEntries = await ReadUntilAsync(aResumed, e => e.Any(x => x.UserId == "a-after-cursor"), TimeSpan.FromSeconds(15));
+        Assert.Equal(["a-after-cursor"], aEntries.Select(e => e.UserId));
+    }
+
     /// <summary>One record for <paramref name="user"/> on <see cref="OpenDay"/>, which no seal of these tests reaches.</summary>
     private static async Task IngestOneAsync(SharedServer server, string ingestKey, string user, string metric)
     {

@@ -482,6 +482,30 @@ public sealed class IngestValidationTests
         Assert.Equal(DayStatus.Open, day.Status);
     }
 
+    [Theory]
+    [InlineData("events")]
+    [InlineData("Metrics")]
+    public async Task GetAndWatchReadinessWithUnknownTypeAreInvalidNamingTheField(string type)
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        var secret = ProjectKeys.Headers(project.ServerSecret);
+
+        var get = await Assert.ThrowsAsync<RpcException>(() => server.Readiness.GetReadinessAsync(new GetReadinessRequest { Type = type }, secret).ResponseAsync);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watch = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var call = server.Readiness.WatchReadiness(new WatchReadinessRequest { Type = type }, secret, cancellationToken: timeout.Token);
+            await call.ResponseStream.MoveNext(timeout.Token);
+        });
+
+        foreach (var refusal in new[] { get, watch })
+        {
+            Assert.Equal(StatusCode.InvalidArgument, refusal.StatusCode);
+            Assert.Contains(refusal.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "type");
+        }
+    }
+
     [Fact]
     public async Task JsonEmptyUserIdIsBadRequestWithFieldPath()
     {
