@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs the Node client example's packages (its test runs it), builds the console from
+# Runs every test: installs the Node client example's packages (its test runs it) and the repository's .NET
+# tools (the benchmark's smoke test runs dotnet-gcdump), builds the console from
 # web/console into the server's wwwroot (the browser tests drive that build), builds, runs all suites in
 # the embedded mode, then the end-to-end suite again against the Redis deployment (each server on a
 # redis-server of its own; the Redis-deployment-only tests already ran in the first pass).
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 npm ci --prefix examples/node --no-audit --no-fund --loglevel=error
 npm ci --prefix web/console --no-audit --no-fund --loglevel=error
 npm run build --prefix web/console --silent
+dotnet tool restore >/dev/null # dotnet-gcdump, which the benchmark's smoke test runs for S6
 dotnet build Metrics.sln --configuration Release -warnaserror
 
 status=0

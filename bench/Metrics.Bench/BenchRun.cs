@@ -33,6 +33,8 @@ public static class BenchRun
         [CliUploadScenario.Id] = CliUploadScenario.Title,
         ["CONSOLE"] = ConsoleScenario.Title,
         [TelemetryScenario.Id] = TelemetryScenario.Title,
+        [PeerScenario.Id] = PeerScenario.Title,
+        [ScaleScenario.Id] = ScaleScenario.Title,
         ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
         ["FAILOVER_REPLACE"] = FailoverScenarios.ReplaceTitle,
         ["COLD_START"] = FailoverScenarios.ColdStartTitle,
@@ -98,6 +100,8 @@ public static class BenchRun
             await GroupAsync(context, [CliUploadScenario.Id], () => CliUploadScenario.RunAsync(context));
             await GroupAsync(context, ["CONSOLE"], () => ConsoleScenario.RunAsync(context));
             await GroupAsync(context, [TelemetryScenario.Id], () => TelemetryScenario.RunAsync(context));
+            await GroupAsync(context, [PeerScenario.Id], () => PeerScenario.RunAsync(context));
+            await GroupAsync(context, [ScaleScenario.Id], () => ScaleScenario.RunAsync(context));
             await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));
             results = context.Results;
         }

@@ -19,7 +19,7 @@ namespace Metrics.Server.Tests;
 [Collection(BenchSmokeCollection.Name)]
 public sealed class BenchSmokeTests
 {
-    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CLI_UPLOAD", "CONSOLE", "TELEMETRY"];
+    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CLI_UPLOAD", "CONSOLE", "TELEMETRY", "PEER", "SCALE"];
 
     /// <summary>The scenarios that send ingest calls in a closed loop and count their records.</summary>
     private static readonly string[] IngestScenarios = ["FLOOR", "S1", "S2", "S8"];
@@ -60,6 +60,12 @@ public sealed class BenchSmokeTests
             Assert.True(figures["IMPORT_FILES"]["rows"] > 0 && figures["IMPORT_FILES"]["duckdb_rows_per_second"] > 0, $"IMPORT_FILES: {string.Join(", ", figures["IMPORT_FILES"])}");
             // The tool's report counted every row applied (the scenario fails otherwise), beside S1 of the same run.
             Assert.True(figures["CLI_UPLOAD"]["rows"] > 0 && figures["CLI_UPLOAD"]["ratio_to_s1"] > 0, $"CLI_UPLOAD: {string.Join(", ", figures["CLI_UPLOAD"])}");
+            // PostgreSQL loaded and aggregated S1's rows, and the paths compared with it have their ratios.
+            Assert.True(figures["PEER"]["copy_rows_per_second"] > 0 && figures["PEER"]["group_by_seconds"] > 0, $"PEER: {string.Join(", ", figures["PEER"])}");
+            Assert.All(new[] { "s1_to_copy", "group_by_to_s5", "import_to_copy", "import_files_to_copy", "cli_upload_to_copy" },
+                key => Assert.True(figures["PEER"].ContainsKey(key), $"PEER has no {key}: {string.Join(", ", figures["PEER"])}"));
+            // Each cluster size ingested S1's workload.
+            Assert.All(new[] { 1, 2, 3 }, size => Assert.True(figures["SCALE"][$"records_per_second_{size}"] > 0, $"SCALE: {string.Join(", ", figures["SCALE"])}"));
             // The browser rendered the catalog and drew frames during the flood.
             Assert.True(figures["CONSOLE"]["catalog_ms"] > 0 && figures["CONSOLE"]["frame_p95_ms"] > 0, $"CONSOLE: {string.Join(", ", figures["CONSOLE"])}");
         }

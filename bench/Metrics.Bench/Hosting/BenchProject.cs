@@ -35,8 +35,11 @@ public static class BenchProject
     /// <summary>TELEMETRY's: S1's day in <see cref="Ingest"/> is sealed by S5 before it runs.</summary>
     public static readonly ProjectKeys Telemetry = new("bench-telemetry");
 
+    /// <summary>SCALE's: one a cluster size, so that each size starts from a project of its own.</summary>
+    public static readonly IReadOnlyList<ProjectKeys> Scale = Enumerable.Range(1, 3).Select(n => new ProjectKeys($"bench-scale-{n}")).ToList();
+
     /// <summary>The failover scenarios' projects: their grains spread over the nodes of the cluster.</summary>
     public static readonly IReadOnlyList<ProjectKeys> Failover = Enumerable.Range(0, 12).Select(i => new ProjectKeys($"bench-failover-{i:00}")).ToList();
 
-    public static readonly IReadOnlyList<ProjectKeys> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, Import, ImportFiles, CliUpload, Console, Telemetry, .. Failover];
+    public static readonly IReadOnlyList<ProjectKeys> All = [Ingest, Json, DayGrowth, Logstream, Warmup, CatalogSmall, CatalogLarge, Quiet, Hostile, Import, ImportFiles, CliUpload, Console, Telemetry, .. Scale, .. Failover];
 }

@@ -51,7 +51,7 @@ public static class ResultTable
             return "—";
         return unit switch
         {
-            "ms" or "s" or "×" or "cores" => value.ToString("0.00", CultureInfo.InvariantCulture),
+            "ms" or "s" or "×" or "cores" or "µs" => value.ToString("0.00", CultureInfo.InvariantCulture),
             "MB" => value.ToString("N1", CultureInfo.InvariantCulture),
             _ => value.ToString("N0", CultureInfo.InvariantCulture),
         };

@@ -10,10 +10,15 @@ public static class GrpcIngest
 {
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(120);
 
+    public static Task<LoadOutcome> RunAsync(
+        MetricsServerProcess node, ProjectKeys project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers) =>
+        RunAsync([node], project, workload, keyPrefix, limit, callers);
+
+    /// <summary>The callers spread over <paramref name="nodes"/>: caller <c>c</c> calls node <c>c mod n</c>.</summary>
     public static async Task<LoadOutcome> RunAsync(
-        MetricsServerProcess node, ProjectKeys project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers)
+        IReadOnlyList<MetricsServerProcess> nodes, ProjectKeys project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers)
     {
-        var channels = Enumerable.Range(0, callers).Select(_ => node.CreateChannel()).ToArray();
+        var channels = Enumerable.Range(0, callers).Select(c => nodes[c % nodes.Count].CreateChannel()).ToArray();
         var clients = channels.Select(c => new IngestService.IngestServiceClient(c)).ToArray();
         var headers = Enumerable.Range(0, callers).Select(_ => project.IngestHeaders).ToArray();
         try
