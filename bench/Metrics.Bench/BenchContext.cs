@@ -41,12 +41,16 @@ public sealed class BenchContext(BenchOptions options, RedisServerProcess redis,
     public string ClusterId(string cluster) => $"bench-{RunId}-{cluster}";
 
     /// <summary>Starts a server node (on the run's Redis, or embedded) and says where it runs, e.g. to attach dotnet-counters.</summary>
-    public async Task<MetricsServerProcess> StartNodeAsync(string name, bool onRedis, string cluster, IReadOnlyDictionary<string, string>? settings = null)
+    public Task<MetricsServerProcess> StartNodeAsync(string name, bool onRedis, string cluster, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartNodeOnAsync(name, onRedis ? Redis.ConnectionString : null, cluster, settings);
+
+    /// <summary>Starts a server node on the Redis (or Redis Cluster) <paramref name="redis"/> names, or embedded when it is null.</summary>
+    public async Task<MetricsServerProcess> StartNodeOnAsync(string name, string? redis, string cluster, IReadOnlyDictionary<string, string>? settings = null)
     {
         var node = await MetricsServerProcess.StartAsync(
-            BenchNode.Options(name, Options.ServerAssembly, onRedis ? Redis.ConnectionString : null, ClusterId(cluster), LogDirectory, settings));
+            BenchNode.Options(name, Options.ServerAssembly, redis, ClusterId(cluster), LogDirectory, settings));
         _nodes.Add(node);
-        Progress($"{name} serving ({(onRedis ? "Redis deployment" : "embedded")}): pid {node.ProcessId}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
+        Progress($"{name} serving ({(redis is null ? "embedded" : $"Redis deployment on {redis}")}): pid {node.ProcessId}, gRPC {node.GrpcAddress}, JSON {node.JsonAddress}");
         return node;
     }
 

@@ -5,7 +5,7 @@ namespace Metrics.Bench;
 public sealed record BenchOptions(IReadOnlySet<string> Scenarios, double Scale, string OutputFile, string ServerAssembly, string RepositoryRoot)
 {
     public static readonly IReadOnlyList<string> AllScenarios =
-        ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CLI_UPLOAD", "CONSOLE", "TELEMETRY", "PEER", "SCALE", "FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"];
+        ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CLI_UPLOAD", "CONSOLE", "TELEMETRY", "PEER", "SCALE", "REDIS_CLUSTER", "FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"];
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
 

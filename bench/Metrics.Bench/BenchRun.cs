@@ -35,6 +35,7 @@ public static class BenchRun
         [TelemetryScenario.Id] = TelemetryScenario.Title,
         [PeerScenario.Id] = PeerScenario.Title,
         [ScaleScenario.Id] = ScaleScenario.Title,
+        [RedisClusterScenario.Id] = RedisClusterScenario.Title,
         ["FAILOVER_KILL"] = FailoverScenarios.KillTitle,
         ["FAILOVER_REPLACE"] = FailoverScenarios.ReplaceTitle,
         ["COLD_START"] = FailoverScenarios.ColdStartTitle,
@@ -102,6 +103,7 @@ public static class BenchRun
             await GroupAsync(context, [TelemetryScenario.Id], () => TelemetryScenario.RunAsync(context));
             await GroupAsync(context, [PeerScenario.Id], () => PeerScenario.RunAsync(context));
             await GroupAsync(context, [ScaleScenario.Id], () => ScaleScenario.RunAsync(context));
+            await GroupAsync(context, [RedisClusterScenario.Id], () => RedisClusterScenario.RunAsync(context));
             await GroupAsync(context, ["FAILOVER_KILL", "FAILOVER_REPLACE", "COLD_START"], () => FailoverScenarios.RunAsync(context));
             results = context.Results;
         }

@@ -19,7 +19,7 @@ namespace Metrics.Server.Tests;
 [Collection(BenchSmokeCollection.Name)]
 public sealed class BenchSmokeTests
 {
-    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CLI_UPLOAD", "CONSOLE", "TELEMETRY", "PEER", "SCALE"];
+    private static readonly string[] Scenarios = ["FLOOR", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "IMPORT", "IMPORT_FILES", "CLI_UPLOAD", "CONSOLE", "TELEMETRY", "PEER", "SCALE", "REDIS_CLUSTER"];
 
     /// <summary>The scenarios that send ingest calls in a closed loop and count their records.</summary>
     private static readonly string[] IngestScenarios = ["FLOOR", "S1", "S2", "S8"];
@@ -66,6 +66,9 @@ public sealed class BenchSmokeTests
                 key => Assert.True(figures["PEER"].ContainsKey(key), $"PEER has no {key}: {string.Join(", ", figures["PEER"])}"));
             // Each cluster size ingested S1's workload.
             Assert.All(new[] { 1, 2, 3 }, size => Assert.True(figures["SCALE"][$"records_per_second_{size}"] > 0, $"SCALE: {string.Join(", ", figures["SCALE"])}"));
+            // Three projects ingested on a Redis Cluster and on one Redis.
+            Assert.True(figures["REDIS_CLUSTER"]["cluster_records_per_second"] > 0 && figures["REDIS_CLUSTER"]["one_redis_records_per_second"] > 0,
+                $"REDIS_CLUSTER: {string.Join(", ", figures["REDIS_CLUSTER"])}");
             // The browser rendered the catalog and drew frames during the flood.
             Assert.True(figures["CONSOLE"]["catalog_ms"] > 0 && figures["CONSOLE"]["frame_p95_ms"] > 0, $"CONSOLE: {string.Join(", ", figures["CONSOLE"])}");
         }

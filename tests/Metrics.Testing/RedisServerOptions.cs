@@ -15,6 +15,9 @@ public sealed record RedisServerOptions
 
     /// <summary>Appends the output to this file.</summary>
     public string? LogFile { get; init; }
+
+    /// <summary>Runs as a node of a Redis Cluster (<c>cluster-enabled</c>, its <c>nodes.conf</c> in its directory): see <see cref="RedisClusterProcess"/>.</summary>
+    public bool ClusterNode { get; init; }
 }
 
 /// <summary>redis-server's <c>appendfsync</c> policies this library uses.</summary>

@@ -109,6 +109,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
                      "--save", "", "--daemonize", "no",
                  })
             start.ArgumentList.Add(argument);
+        if (_options.ClusterNode)
+        {
+            foreach (var argument in new[] { "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000" })
+                start.ArgumentList.Add(argument);
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-server");
         ChildProcesses.Register(process);
         _process = process;

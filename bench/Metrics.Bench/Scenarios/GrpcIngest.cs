@@ -14,13 +14,18 @@ public static class GrpcIngest
         MetricsServerProcess node, ProjectKeys project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers) =>
         RunAsync([node], project, workload, keyPrefix, limit, callers);
 
-    /// <summary>The callers spread over <paramref name="nodes"/>: caller <c>c</c> calls node <c>c mod n</c>.</summary>
+    public static Task<LoadOutcome> RunAsync(
+        IReadOnlyList<MetricsServerProcess> nodes, ProjectKeys project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers) =>
+        RunAsync(nodes, [project], workload, keyPrefix, limit, callers);
+
+    /// <summary>The callers spread over <paramref name="nodes"/> and <paramref name="projects"/>: caller <c>c</c> calls node <c>c mod n</c> for project <c>c mod p</c>.</summary>
     public static async Task<LoadOutcome> RunAsync(
-        IReadOnlyList<MetricsServerProcess> nodes, ProjectKeys project, IngestWorkload workload, string keyPrefix, TimeSpan limit, int callers = BenchContext.Callers)
+        IReadOnlyList<MetricsServerProcess> nodes, IReadOnlyList<ProjectKeys> projects, IngestWorkload workload, string keyPrefix, TimeSpan limit,
+        int callers = BenchContext.Callers)
     {
         var channels = Enumerable.Range(0, callers).Select(c => nodes[c % nodes.Count].CreateChannel()).ToArray();
         var clients = channels.Select(c => new IngestService.IngestServiceClient(c)).ToArray();
-        var headers = Enumerable.Range(0, callers).Select(_ => project.IngestHeaders).ToArray();
+        var headers = Enumerable.Range(0, callers).Select(c => projects[c % projects.Count].IngestHeaders).ToArray();
         try
         {
             return await ClosedLoop.RunAsync(callers, workload.Calls, limit,

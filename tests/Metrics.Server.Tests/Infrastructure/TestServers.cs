@@ -4,7 +4,7 @@ namespace Metrics.Server.Tests.Infrastructure;
 /// The Metrics.Server processes of the end-to-end tests: configured with <see cref="ProjectCount"/> projects
 /// (<c>p0</c>, <c>p1</c>, ...) so that each test can take projects of its own and never sees another's watermark,
 /// output kept in memory, killed when disposed. Each runs the embedded mode, or a Redis deployment node: on a given
-/// Redis, or — when <see cref="TestStorage.UsesRedis"/> — on a redis-server of its own.
+/// Redis, or — when <see cref="TestStorage.UsesRedis"/> — on a redis-server (or a Redis Cluster) of its own.
 /// </summary>
 public static class TestServers
 {
@@ -19,6 +19,11 @@ public static class TestServers
         var clusterId = $"test-{Guid.NewGuid():N}";
         if (!TestStorage.UsesRedis)
             return await MetricsServerProcess.StartAsync(Options(redis: null, clusterId, extraSettings));
+        if (TestStorage.UsesRedisCluster)
+        {
+            var cluster = await RedisClusterProcess.StartAsync();
+            return await MetricsServerProcess.StartAsync(Options(cluster.ConnectionString, clusterId, extraSettings) with { Owned = cluster });
+        }
         var redis = await RedisServerProcess.StartAsync();
         return await MetricsServerProcess.StartAsync(Options(redis.ConnectionString, clusterId, extraSettings) with { Owned = redis });
     }
