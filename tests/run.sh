@@ -21,6 +21,7 @@ echo "==> End-to-end tests again, servers on Redis (METRICS_TEST_STORAGE=redis)"
 METRICS_TEST_STORAGE=redis dotnet test tests/Metrics.Server.Tests --configuration Release --no-build \
   --filter "Category!=RedisDeployment" "$@" || status=$?
 echo "==> End-to-end tests a third time, servers on Redis Clusters of three masters (METRICS_TEST_STORAGE=redis-cluster)"
+# LogstreamTests are left out of this pass: see "Gaps" in docs/testing.md.
 METRICS_TEST_STORAGE=redis-cluster dotnet test tests/Metrics.Server.Tests --configuration Release --no-build \
-  --filter "Category!=RedisDeployment" "$@" || status=$?
+  --filter "Category!=RedisDeployment&FullyQualifiedName!~Metrics.Server.Tests.LogstreamTests" "$@" || status=$?
 exit "$status"

@@ -7,8 +7,9 @@ namespace Metrics.Testing;
 /// <summary>
 /// A Redis Cluster of a test's or the harness's own: <c>masters</c> redis-server processes (<see cref="RedisServerProcess"/>,
 /// each with its directory and append-only file, as <see cref="RedisServerOptions"/> says), joined by
-/// <c>redis-cli --cluster create</c> with no replicas, the 16,384 slots split evenly between them. Ready once
-/// every node says <c>cluster_state:ok</c>. Disposing stops every node by its PID.
+/// <c>redis-cli --cluster create</c> with no replicas, the 16,384 slots split evenly between them; each node's cluster
+/// bus on a free port of its own, and a log file given becomes one per node. Ready once every node says
+/// <c>cluster_state:ok</c>. Disposing stops every node by its PID.
 /// </summary>
 public sealed class RedisClusterProcess : IAsyncDisposable
 {
@@ -28,8 +29,9 @@ public sealed class RedisClusterProcess : IAsyncDisposable
         var cluster = new RedisClusterProcess([]);
         try
         {
-            foreach (var _ in Enumerable.Range(0, masters))
-                cluster._nodes.Add(await RedisServerProcess.StartAsync((options ?? new RedisServerOptions()) with { ClusterNode = true }));
+            var node = (options ?? new RedisServerOptions()) with { ClusterNode = true };
+            for (var i = 0; i < masters; i++)
+                cluster._nodes.Add(await RedisServerProcess.StartAsync(node with { LogFile = NodeLog(node.LogFile, i) }));
             await cluster.CreateAsync();
             await cluster.WaitUntilReadyAsync();
         }
@@ -44,7 +46,8 @@ public sealed class RedisClusterProcess : IAsyncDisposable
     /// <summary>The node that serves <paramref name="key"/>'s slot.</summary>
     public RedisServerProcess NodeOf(RedisKey key)
     {
-        var slot = _nodes[0].Admin.HashSlot(key);
+        var first = _nodes[0];
+        var slot = (int)first.Admin.GetServer(first.ConnectionString).Execute("CLUSTER", "KEYSLOT", key.ToString());
         return _nodes.Single(n => ServesSlot(n, slot));
     }
 
@@ -62,6 +65,10 @@ public sealed class RedisClusterProcess : IAsyncDisposable
         return myself.Skip(8).Select(range => range.Split('-')).Any(range =>
             int.Parse(range[0], CultureInfo.InvariantCulture) <= slot && slot <= int.Parse(range[^1], CultureInfo.InvariantCulture));
     }
+
+    /// <summary>Node <paramref name="index"/>'s log: <c>redis-cluster.log</c> becomes <c>redis-cluster-0.log</c>, …</summary>
+    private static string? NodeLog(string? logFile, int index) =>
+        logFile is null ? null : Path.Combine(Path.GetDirectoryName(logFile)!, $"{Path.GetFileNameWithoutExtension(logFile)}-{index}{Path.GetExtension(logFile)}");
 
     private async Task CreateAsync()
     {

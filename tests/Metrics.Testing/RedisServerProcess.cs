@@ -19,6 +19,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private readonly ProcessOutput _output;
     private Process? _process;
     private ConnectionMultiplexer? _admin;
+    private int? _clusterBusPort;
 
     private RedisServerProcess(string executable, RedisServerOptions options, int port, DirectoryInfo directory)
     {
@@ -111,7 +112,13 @@ public sealed class RedisServerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         if (_options.ClusterNode)
         {
-            foreach (var argument in new[] { "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000" })
+            // The cluster bus on a free port of its own: by default it is the port + 10,000, which may be in use.
+            _clusterBusPort ??= LoopbackPort.Free();
+            foreach (var argument in new[]
+                     {
+                         "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
+                         "--cluster-port", _clusterBusPort.Value.ToString(),
+                     })
                 start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-server");
