@@ -3,8 +3,8 @@
 # tools (the benchmark's smoke test runs dotnet-gcdump), builds the console from
 # web/console into the server's wwwroot (the browser tests drive that build), builds, runs all suites in
 # the embedded mode, then the end-to-end suite again against the Redis deployment (each server on a
-# redis-server of its own; the Redis-deployment-only tests already ran in the first pass), and a third time with
-# each server on a Redis Cluster of three masters of its own.
+# redis-server of its own; the Redis-deployment-only tests already ran in the first pass). The pass on Redis
+# Clusters (METRICS_TEST_STORAGE=redis-cluster) is run by hand: see "Gaps" in docs/testing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +20,4 @@ METRICS_TEST_STORAGE=embedded dotnet test Metrics.sln --configuration Release --
 echo "==> End-to-end tests again, servers on Redis (METRICS_TEST_STORAGE=redis)"
 METRICS_TEST_STORAGE=redis dotnet test tests/Metrics.Server.Tests --configuration Release --no-build \
   --filter "Category!=RedisDeployment" "$@" || status=$?
-echo "==> End-to-end tests a third time, servers on Redis Clusters of three masters (METRICS_TEST_STORAGE=redis-cluster)"
-# LogstreamTests are left out of this pass: see "Gaps" in docs/testing.md.
-METRICS_TEST_STORAGE=redis-cluster dotnet test tests/Metrics.Server.Tests --configuration Release --no-build \
-  --filter "Category!=RedisDeployment&FullyQualifiedName!~Metrics.Server.Tests.LogstreamTests" "$@" || status=$?
 exit "$status"
