@@ -21,32 +21,9 @@ public sealed record Aggregate(
 {
     public static Aggregate Of(string idType, IEnumerable<UnitTotals> units)
     {
-        long count = 0, rows = 0;
-        double sum = 0, mean = 0, squares = 0, numerator = 0, denominator = 0;
-        var largest = new LargestUnit();
+        var fold = new AggregateFold();
         foreach (var unit in units)
-        {
-            largest.Change(default, unit);
-            count++;
-            rows += unit.Rows;
-            sum += unit.Value;
-            numerator += unit.Numerator;
-            denominator += unit.Denominator;
-            // Welford: numerically stable one-pass variance.
-            var delta = unit.Value - mean;
-            mean += delta / count;
-            squares += delta * (unit.Value - mean);
-        }
-        return new Aggregate(
-            idType,
-            count,
-            rows,
-            sum,
-            count == 0 ? 0 : sum / count,
-            count < 2 ? 0 : squares / (count - 1),
-            numerator,
-            denominator,
-            denominator == 0 ? 0 : numerator / denominator,
-            largest.Share);
+            fold.Add(unit);
+        return fold.ToAggregate(idType);
     }
 }

@@ -1,7 +1,7 @@
 namespace Metrics.Domain;
 
 /// <summary>A record as a client sent it, before validation.</summary>
-public sealed record IncomingRecord(
+public readonly record struct IncomingRecord(
     string UserId,
     string IdType,
     string MetricName,

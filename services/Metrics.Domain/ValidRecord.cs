@@ -1,4 +1,4 @@
 namespace Metrics.Domain;
 
 /// <summary>A record that passed validation, with its Pacific day resolved.</summary>
-public sealed record ValidRecord(string MetricName, PacificDay Day, UnitKey Unit, Measurement Measurement);
+public readonly record struct ValidRecord(string MetricName, PacificDay Day, UnitKey Unit, Measurement Measurement);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Metrics.Grains.MetricDays;
@@ -8,28 +9,50 @@ namespace Metrics.Storage.Redis;
 /// <summary>Metric slices in the form Redis keeps them: <c>protos/metrics/storage/v1/metric_day.proto</c>.</summary>
 internal static class StoredSlices
 {
+    private const uint IdempotencyKeyTag = 1 << 3 | 2;
+    private const uint IsTestTag = 2 << 3;
+    private const uint IngestedAtTag = 3 << 3 | 2;
+    private const uint RowTag = 4 << 3 | 2;
+    private const uint RequestFingerprintTag = 5 << 3 | 2;
+
+    /// <summary>A <see cref="Slice"/>'s bytes, written row by row through <see cref="StoredWire"/>.</summary>
     public static byte[] Write(MetricSlice slice)
     {
-        var stored = new Slice
+        var key = slice.IdempotencyKey ?? "";
+        var ingestedAt = Timestamp.FromDateTimeOffset(slice.IngestedAt);
+        var rows = slice.Rows;
+        var rowSizes = ArrayPool<int>.Shared.Rent(rows.Length);
+        try
         {
-            IdempotencyKey = slice.IdempotencyKey ?? "",
-            IsTest = slice.IsTest,
-            IngestedAt = Timestamp.FromDateTimeOffset(slice.IngestedAt),
-            RequestFingerprint = slice.RequestFingerprint,
-        };
-        stored.Rows.Capacity = slice.Rows.Length;
-        foreach (var row in slice.Rows)
-        {
-            var storedRow = new Row { IdType = row.IdType, UserId = row.UserId };
-            if (row.Value is { } value)
-                storedRow.Value = value;
-            if (row.Numerator is { } numerator)
-                storedRow.Numerator = numerator;
-            if (row.Denominator is { } denominator)
-                storedRow.Denominator = denominator;
-            stored.Rows.Add(storedRow);
+            var size = StoredWire.TextSize(key) + (slice.IsTest ? 2 : 0) + StoredWire.Framed(ingestedAt.CalculateSize())
+                + StoredWire.TextSize(slice.RequestFingerprint);
+            for (var i = 0; i < rows.Length; i++)
+                size += StoredWire.Framed(rowSizes[i] = StoredWire.RowSize(rows[i]));
+
+            var bytes = new byte[size];
+            var output = new CodedOutputStream(bytes);
+            StoredWire.WriteText(output, IdempotencyKeyTag, key);
+            if (slice.IsTest)
+            {
+                output.WriteTag(IsTestTag);
+                output.WriteBool(true);
+            }
+            output.WriteTag(IngestedAtTag);
+            output.WriteMessage(ingestedAt);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                output.WriteTag(RowTag);
+                output.WriteLength(rowSizes[i]);
+                StoredWire.WriteRow(output, rows[i]);
+            }
+            StoredWire.WriteText(output, RequestFingerprintTag, slice.RequestFingerprint);
+            output.CheckNoSpaceLeft();
+            return bytes;
         }
-        return stored.ToByteArray();
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rowSizes);
+        }
     }
 
     public static MetricSlice Read(byte[] bytes)

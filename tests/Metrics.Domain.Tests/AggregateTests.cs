@@ -105,4 +105,30 @@ public class AggregateTests
         Assert.False(new Measurement(null, 1, null).IsRatio);
         Assert.False(new Measurement(null, null, 2).IsRatio);
     }
+
+    /// <summary>
+    /// The day's one pass gives exactly what aggregating each ID type's units apart gives: same sums in the same
+    /// order, bit for bit, with ID types interleaved and held in distinct string instances.
+    /// </summary>
+    [Fact]
+    public void DayAggregatesEqualEachIdTypeAggregatedApart()
+    {
+        var random = new Random(7);
+        string[] idTypes = ["user_id", "stable_id", "company_id"];
+        var units = Enumerable.Range(0, 5_000)
+            .Select(i => KeyValuePair.Create(
+                new UnitKey(new string(idTypes[random.Next(idTypes.Length)].AsSpan()), $"u{i}"),
+                new UnitTotals(random.NextDouble() * 1e6 - 5e5, random.Next(10), 1 + random.Next(10), 1 + random.Next(3))))
+            .ToList();
+
+        var day = DayAggregates.Of(units);
+
+        Assert.Equal(Aggregate.Of("", units.Select(u => u.Value)), day.Overall);
+        var apart = units
+            .GroupBy(u => u.Key.IdType)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Aggregate.Of(g.Key, g.Select(u => u.Value)));
+        Assert.Equal(apart, day.ByIdType);
+        Assert.Equal(["company_id", "stable_id", "user_id"], day.ByIdType.Select(a => a.IdType));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Metrics.Domain;
 using Metrics.Grains.MetricDays;
 using Metrics.Grains.Readiness;
@@ -13,32 +14,51 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
     public static RequestPartition Of(
         IReadOnlyList<ValidRecord> records, string? idempotencyKey, string fingerprint, bool isTest, DateTimeOffset ingestedAt)
     {
-        var rowsByDay = new Dictionary<(string Metric, PacificDay Day), List<UnitRow>>();
+        // Two passes, so that each slice's rows are one array of its exact size: the first finds each record's
+        // metric-day and counts them, the second places the rows.
+        var indexOf = new Dictionary<(string Metric, PacificDay Day), int>();
         var metricDays = new List<(string Metric, PacificDay Day)>();
+        var counts = new List<int>();
+        var slot = ArrayPool<int>.Shared.Rent(records.Count);
         var catalog = new Dictionary<string, CatalogFacts>(StringComparer.Ordinal);
-        foreach (var record in records)
+        try
         {
-            var metricDay = (record.MetricName, record.Day);
-            if (!rowsByDay.TryGetValue(metricDay, out var rows))
+            for (var i = 0; i < records.Count; i++)
             {
-                // Most requests hold one metric-day: its rows then never regrow.
-                rowsByDay[metricDay] = rows = new List<UnitRow>(metricDays.Count == 0 ? records.Count : 0);
-                metricDays.Add(metricDay);
+                var record = records[i];
+                var metricDay = (record.MetricName, record.Day);
+                if (!indexOf.TryGetValue(metricDay, out var index))
+                {
+                    indexOf[metricDay] = index = metricDays.Count;
+                    metricDays.Add(metricDay);
+                    counts.Add(0);
+                }
+                slot[i] = index;
+                counts[index]++;
+                if (!isTest)
+                {
+                    if (!catalog.TryGetValue(record.MetricName, out var facts))
+                        catalog[record.MetricName] = facts = new CatalogFacts(record.Day);
+                    facts.Add(record);
+                }
             }
-            var m = record.Measurement;
-            rows.Add(new UnitRow(record.Unit.IdType, record.Unit.UserId, m.Value, m.Numerator, m.Denominator));
-            if (!isTest)
+            var rows = counts.Select(c => new UnitRow[c]).ToArray();
+            var placed = new int[rows.Length];
+            for (var i = 0; i < records.Count; i++)
             {
-                if (!catalog.TryGetValue(record.MetricName, out var facts))
-                    catalog[record.MetricName] = facts = new CatalogFacts(record.Day);
-                facts.Add(record);
+                var (unit, m) = (records[i].Unit, records[i].Measurement);
+                rows[slot[i]][placed[slot[i]]++] = new UnitRow(unit.IdType, unit.UserId, m.Value, m.Numerator, m.Denominator);
             }
+            return new RequestPartition(
+                metricDays
+                    .Select((d, i) => (new MetricDayRef(d.Metric, d.Day.Date), new MetricSlice(idempotencyKey, isTest, ingestedAt, rows[i], fingerprint)))
+                    .ToArray(),
+                catalog.Select(c => c.Value.ToEntry(c.Key)).ToArray());
         }
-        return new RequestPartition(
-            metricDays
-                .Select(d => (new MetricDayRef(d.Metric, d.Day.Date), new MetricSlice(idempotencyKey, isTest, ingestedAt, rowsByDay[d].ToArray(), fingerprint)))
-                .ToArray(),
-            catalog.Select(c => c.Value.ToEntry(c.Key)).ToArray());
+        finally
+        {
+            ArrayPool<int>.Shared.Return(slot);
+        }
     }
 
     private sealed class CatalogFacts(PacificDay day)
