@@ -134,6 +134,30 @@ public sealed class ImportRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoRunsThatComparedBeforeEitherSwappedInRestateASealedDayOnce()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 1);
+        await Imports.Create(Definition());
+        await RunAsync();
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+        var day = MetricDay("revenue", Day1);
+        Assert.True((await day.View(false))!.Finalized);
+        // Both runs read the source as it is now and decided to restate; each staged the same rows.
+        var fingerprint = new LoadFingerprint(2, 5, 0, 0);
+        UnitRow[] rows = [new("user_id", "u1", 2, null, null), new("user_id", "u2", 3, null, null)];
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await day.StageLoad(first, rows);
+        await day.StageLoad(second, rows);
+
+        LoadCommit Commit(Guid load) => new(load, "daily", fingerprint, false, DateTimeOffset.UtcNow, Restate: true, "import:daily");
+        var outcomes = new[] { await day.CommitLoad(Commit(first)), await day.CommitLoad(Commit(second)) };
+
+        Assert.Equal([LoadOutcome.Restated, LoadOutcome.Sealed], outcomes);
+        Assert.Equal([1, 2], (await day.Versions()).Select(v => v.Version));
+        Assert.Equal((2, 5.0), ((await day.View(false))!.Version, (await day.View(false))!.Overall.Sum));
+    }
+
+    [Fact]
     public async Task AnImportOwnsItsMetricsUntilItIsDeleted()
     {
         _source.Add("u1", "revenue", "2026-03-10", 10);

@@ -22,7 +22,7 @@ public enum LoadOutcome
     Loaded,
     /// <summary>The sealed day has a new version made of the load.</summary>
     Restated,
-    /// <summary>The day is sealed and the commit did not ask to restate: nothing changed.</summary>
+    /// <summary>The day is sealed and the commit did not ask to restate, or its sealed version is this load already: nothing changed.</summary>
     Sealed,
     /// <summary>The staged rows are gone (the grain was activated afresh since): stage them again.</summary>
     StagingLost,

@@ -198,8 +198,10 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
         if (!_staged.Remove(commit.LoadId, out var staged))
             return LoadOutcome.StagingLost;
         await RefreshIfStaleAsync();
-        // A test import never restates: a sealed day's versions are about its production aggregates.
-        if (_sealed is not null && (!commit.Restate || commit.IsTest))
+        // A test import never restates: a sealed day's versions are about its production aggregates. Nor does a load
+        // the sealed day already holds: two runs that compared fingerprints before either swapped in (two
+        // activations of the imports grain) make one version, not two.
+        if (_sealed is not null && (!commit.Restate || commit.IsTest || _loaded == (commit.ImportId, commit.Fingerprint)))
             return LoadOutcome.Sealed;
 
         var units = commit.IsTest
