@@ -36,8 +36,12 @@ internal static class RedisKeys
     /// <summary>A counter: the bytes of the entries listed in <see cref="LogstreamSizes"/>.</summary>
     public static RedisKey LogstreamBytes(string project) => $"{Project(project)}:logstream:bytes";
 
-    /// <summary>Told the ID of every Logstream entry as it is added, to wake the nodes that follow the stream.</summary>
-    public static RedisChannel LogstreamAppended(string project) => RedisChannel.Literal($"{Project(project)}:logstream");
+    /// <summary>
+    /// Told the ID of every Logstream entry as it is added, to wake the nodes that follow the stream. A shard channel
+    /// (Redis 7's <c>SPUBLISH</c>): on a Redis Cluster it lives on the project's shard, as the stream does, instead of
+    /// travelling to every master over the cluster bus.
+    /// </summary>
+    public static RedisChannel LogstreamAppended(string project) => RedisChannel.Sharded($"{Project(project)}:logstream");
 
     /// <summary>A hash: the readiness grain's <c>version</c> (its stored changes) and <c>watermark</c>; keyed like the grain, <c>{project}/{type}</c>.</summary>
     public static RedisKey ReadinessHead(string grainKey) => Readiness(grainKey, "head");
@@ -60,12 +64,16 @@ internal static class RedisKeys
         return $"{Project(grainKey[..slash])}:readiness:{grainKey[(slash + 1)..]}:{part}";
     }
 
-    public static RedisChannel SealedDays(string project) => RedisChannel.Literal($"{Project(project)}:sealed-days");
+    /// <summary>
+    /// The project's sealed-day events, a shard channel like <see cref="LogstreamAppended"/>: on a Redis Cluster a
+    /// watch subscribes on the shard that publishes, so it never receives an event published before it subscribed.
+    /// </summary>
+    public static RedisChannel SealedDays(string project) => RedisChannel.Sharded($"{Project(project)}:sealed-days");
 
-    /// <summary>A hash: import ID to the import's definition (JSON).</summary>
     /// <summary>The records rejected per metric on one day (a hash).</summary>
     public static RedisKey Rejections(string project, PacificDay day) => $"{Project(project)}:rejected:{day}";
 
+    /// <summary>A hash: import ID to the import's definition (JSON).</summary>
     public static RedisKey Imports(string project) => $"{Project(project)}:imports";
 
     /// <summary>A hash: run ID to the run as it last stood (JSON).</summary>

@@ -96,7 +96,7 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
             if redis.call('XLEN', stream) > maxLen then
               redis.call('XTRIM', stream, 'MAXLEN', maxLen)
             end
-            redis.call('PUBLISH', channel, id)
+            redis.call('SPUBLISH', channel, id)
             return {{{Appended}}, id}
             """;
     }

@@ -45,6 +45,27 @@ public static class GrpcIngest
     }
 
     /// <summary>
+    /// A run as <see cref="RunAsync(IReadOnlyList{MetricsServerProcess}, IReadOnlyList{ProjectKeys}, IngestWorkload, string, TimeSpan, int)"/>
+    /// with the cores used meanwhile by each node, by each of <paramref name="redis"/> (named process IDs) and by
+    /// the harness; a run that reaches <paramref name="limit"/> fails, naming <paramref name="label"/>.
+    /// </summary>
+    public static async Task<(LoadOutcome Outcome, IReadOnlyDictionary<string, double> Cores)> MeasureAsync(
+        string label, IReadOnlyList<MetricsServerProcess> nodes, IReadOnlyDictionary<string, int> redis, IReadOnlyList<ProjectKeys> projects,
+        IngestWorkload workload, string keyPrefix, TimeSpan limit)
+    {
+        var cpu = CpuMeter.ForHarness();
+        foreach (var (name, pid) in redis)
+            cpu.Watch(name, pid);
+        foreach (var node in nodes)
+            cpu.Watch(node.Name, node.ProcessId);
+        var outcome = await RunAsync(nodes, projects, workload, keyPrefix, limit);
+        var cores = cpu.CoresUsed();
+        if (outcome.TimedOut)
+            throw new InvalidOperationException($"{label}: time limit reached after {outcome.Calls} of {outcome.PlannedCalls} calls");
+        return (outcome, cores);
+    }
+
+    /// <summary>
     /// A few calls into a project of their own, so that the measured calls do not pay for JIT compilation; then
     /// waits until the node is idle again.
     /// </summary>

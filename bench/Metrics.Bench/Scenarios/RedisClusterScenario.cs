@@ -58,13 +58,8 @@ public static class RedisClusterScenario
     {
         await using var node = await context.StartNodeOnAsync($"node-{label}-redis", redis, $"redis-{label}", settings);
         await GrpcIngest.WarmUpAsync(context, node);
-        var cpu = CpuMeter.ForHarness().Watch(node.Name, node.ProcessId);
-        for (var i = 0; i < redisPids.Count; i++)
-            cpu.Watch($"redis-{i}", redisPids[i]);
-        var outcome = await GrpcIngest.RunAsync([node], projects, context.IngestWorkload($"shard_{label}"), $"{context.RunId}-shard-{label}", Limit);
-        var cores = cpu.CoresUsed();
-        if (outcome.TimedOut)
-            throw new InvalidOperationException($"{label}: time limit reached after {outcome.Calls} of {outcome.PlannedCalls} calls");
+        var (outcome, cores) = await GrpcIngest.MeasureAsync(label, [node], redisPids.Select((pid, i) => ($"redis-{i}", pid)).ToDictionary(),
+            projects, context.IngestWorkload($"shard_{label}"), $"{context.RunId}-shard-{label}", Limit);
         var redisCores = cores.Where(c => c.Key.StartsWith("redis-", StringComparison.Ordinal)).Sum(c => c.Value);
         return (outcome.RecordsPerSecond, redisCores, string.Join(", ", cores.Select(c => $"{c.Key} {c.Value:0.00}")));
     }

@@ -31,14 +31,8 @@ public static class ScaleScenario
                     foreach (var node in nodes)
                         await GrpcIngest.WarmUpAsync(context, node);
 
-                    var cpu = CpuMeter.ForHarness().Watch("redis", context.Redis.ProcessId);
-                    foreach (var node in nodes)
-                        cpu.Watch(node.Name, node.ProcessId);
-                    var workload = context.IngestWorkload($"scale{size}");
-                    var outcome = await GrpcIngest.RunAsync(nodes, BenchProject.Scale[size - 1], workload, $"{context.RunId}-scale{size}", Limit);
-                    var cores = cpu.CoresUsed();
-                    if (outcome.TimedOut)
-                        throw new InvalidOperationException($"{size} nodes: time limit reached after {outcome.Calls} of {outcome.PlannedCalls} calls");
+                    var (outcome, cores) = await GrpcIngest.MeasureAsync($"{size} nodes", nodes, new Dictionary<string, int> { ["redis"] = context.Redis.ProcessId },
+                        [BenchProject.Scale[size - 1]], context.IngestWorkload($"scale{size}"), $"{context.RunId}-scale{size}", Limit);
 
                     var rate = outcome.RecordsPerSecond;
                     var nodeCores = nodes.Sum(n => cores.GetValueOrDefault(n.Name));
