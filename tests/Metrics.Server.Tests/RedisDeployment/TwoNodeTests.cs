@@ -84,6 +84,31 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster) : IClassFixture<TwoNode
         Assert.Equal(5 * Enumerable.Range(1, 10).Sum(), fromA.Overall.Sum);
     }
 
+    [Fact]
+    public async Task ADaySealedThroughOneNodeIsAnnouncedToWatchesOnBoth()
+    {
+        var project = TestProject.Of(3);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
+        const string day = "2026-07-04";
+        using var timeout = new CancellationTokenSource(Timeout);
+        using var onA = cluster.A.Readiness.WatchReadiness(new WatchReadinessRequest(), secret, cancellationToken: timeout.Token);
+        using var onB = cluster.B.Readiness.WatchReadiness(new WatchReadinessRequest(), secret, cancellationToken: timeout.Token);
+        await onA.ResponseHeadersAsync;
+        await onB.ResponseHeadersAsync;
+        await IngestAsync(cluster.B, project, "announced", "announced_metric", ["u1"], day);
+
+        var sealing = await cluster.A.Readiness.MarkDataReadyAsync(
+            new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(day) }, secret, deadline: Deadline());
+        Assert.Equal([day], sealing.FinalizedDates);
+
+        foreach (var watch in new[] { onA, onB })
+        {
+            Assert.True(await watch.ResponseStream.MoveNext(timeout.Token), "the watch ended without an event");
+            var sealedDay = watch.ResponseStream.Current;
+            Assert.Equal((day, sealing.Watermark, 1), (sealedDay.Date, sealedDay.Watermark, sealedDay.MetricCount));
+        }
+    }
+
     private static async Task<IEnumerable<string>> IngestAsync(
         NodeClient node, ProjectKeys project, string key, string metric, string[] users, string date, double value = 1)
     {
