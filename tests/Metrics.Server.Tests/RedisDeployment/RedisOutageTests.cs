@@ -180,6 +180,38 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         },
     };
 
+    /// <summary>
+    /// A watch's subscription to the project's sealed-day channel outlives an outage of Redis: a seal after Redis is
+    /// back is announced to the watch opened before it went away.
+    /// </summary>
+    [Fact]
+    public async Task AReadinessWatchOpenedBeforeAnOutageIsToldOfASealAfterIt()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await TestServers.StartOnRedisAsync(redis.ConnectionString, "outage-watch");
+        using var client = new NodeClient(server);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var project = TestProject.Of(1);
+        var secret = ProjectKeys.Headers(project.ServerSecret);
+        using var watch = client.Readiness.WatchReadiness(new WatchReadinessRequest(), secret, cancellationToken: timeout.Token);
+        await watch.ResponseHeadersAsync;
+
+        await redis.StopAsync();
+        await WaitForHealthAsync(client, ServingStatus.NotServing, TimeSpan.FromSeconds(10), timeout.Token);
+        await redis.StartAgainAsync();
+        await WaitForHealthAsync(client, ServingStatus.Serving, TimeSpan.FromSeconds(60), timeout.Token);
+
+        var record = new MetricRecord { UserId = "u1", IdType = "user_id", MetricName = "watched", MetricValue = 1, Date = Day };
+        await client.Ingest.LogCustomMetricAsync(new LogCustomMetricRequest { Metrics = { record } }, ProjectKeys.Headers(project.IngestKey),
+            deadline: DateTime.UtcNow + CallTimeout, cancellationToken: timeout.Token);
+        var sealing = await client.Readiness.MarkDataReadyAsync(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }, secret,
+            deadline: DateTime.UtcNow + CallTimeout, cancellationToken: timeout.Token);
+        Assert.Equal([Day], sealing.FinalizedDates);
+
+        Assert.True(await watch.ResponseStream.MoveNext(timeout.Token), "the watch ended without an event");
+        Assert.Equal((Day, sealing.Watermark), (watch.ResponseStream.Current.Date, watch.ResponseStream.Current.Watermark));
+    }
+
     private static async Task WaitForHealthAsync(NodeClient client, ServingStatus expected, TimeSpan within, CancellationToken cancellationToken)
     {
         var last = "no answer";
