@@ -30,6 +30,7 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
     /// <summary>Descriptions of the unknown ID types met in the request validated (a validator serves one request).</summary>
     private Dictionary<string, string>? _unknownIdTypes;
 
+    /// <summary>Every violation of <paramref name="records"/>, in record order; or, when there is none, the valid records.</summary>
     public BatchValidation Validate(IReadOnlyList<IncomingRecord> records, DateTimeOffset now)
     {
         if (records.Count == 0)
@@ -38,17 +39,18 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
             return Invalid(new RecordViolation(-1, "metrics", $"at most {MaxRecords} records per request, got {records.Count}"));
 
         var today = PacificDay.Of(now);
-        var valid = new List<ValidRecord>(records.Count);
+        // Kept only while every record so far is valid: a request whose first record is invalid (the source's most
+        // common mistake is a wrong ID type in every record) allocates nothing for them.
+        ValidRecord[]? valid = null;
         var violations = new List<RecordViolation>();
         var dates = new DateCache(today);
         for (var i = 0; i < records.Count; i++)
         {
-            var before = violations.Count;
             var record = Validate(i, records[i], ref dates, violations);
-            if (violations.Count == before)
-                valid.Add(record);
+            if (violations.Count == 0)
+                (valid ??= new ValidRecord[records.Count])[i] = record;
         }
-        return violations.Count == 0 ? new BatchValidation(valid, []) : new BatchValidation([], violations);
+        return violations.Count == 0 ? new BatchValidation(valid!, []) : new BatchValidation([], violations);
     }
 
     private ValidRecord Validate(int i, IncomingRecord r, ref DateCache dates, List<RecordViolation> violations)

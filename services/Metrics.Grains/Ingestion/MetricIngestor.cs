@@ -30,7 +30,7 @@ public sealed partial class MetricIngestor(
         var validation = new RecordValidator(request.IdTypes).Validate(request.Records, now);
         if (!validation.IsValid)
         {
-            await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(validation.Violations, i));
+            await PublishRejectedAsync(request, request.Records, now, RejectionReasons(validation.Violations));
             await TallyRejectedAsync(request, now);
             CountRejected(request, validation.Violations);
             return new IngestOutcome.Invalid(validation.Violations);
@@ -78,7 +78,7 @@ public sealed partial class MetricIngestor(
                 return new IngestOutcome.QuotaExceeded(quota);
             }
             var owned = OwnedMetricViolations(validation, admission.Owned!);
-            await PublishRejectedAsync(request, request.Records, now, i => RejectionReason(owned, i));
+            await PublishRejectedAsync(request, request.Records, now, RejectionReasons(owned));
             await TallyRejectedAsync(request, now);
             CountRejected(request, owned.Select(v => v with { Field = "owned_metric" }).ToList());
             return new IngestOutcome.Invalid(owned);
@@ -223,24 +223,43 @@ public sealed partial class MetricIngestor(
     /// <summary>
     /// The records of a request refused as invalid, counted by reason (a bounded set: the field of a record's first
     /// violation; a request-level violation's field for every record; otherwise that other records are invalid).
+    /// The violations are in record order.
     /// </summary>
     private void CountRejected(IngestRequest request, IReadOnlyList<RecordViolation> violations)
     {
-        var reasons = new Dictionary<int, string>();
+        var byReason = new Dictionary<string, int>(StringComparer.Ordinal);
+        var (withOwn, previous) = (0, -1);
         foreach (var v in violations)
-            if (v.Index >= 0)
-                reasons.TryAdd(v.Index, v.Field);
+            if (v.Index >= 0 && v.Index != previous)
+            {
+                (withOwn, previous) = (withOwn + 1, v.Index);
+                byReason[v.Field] = byReason.GetValueOrDefault(v.Field) + 1;
+            }
         var all = violations.FirstOrDefault(v => v.Index < 0)?.Field ?? OtherRecordsInvalid;
-        foreach (var (reason, count) in reasons.Values.CountBy(r => r))
+        foreach (var (reason, count) in byReason)
             meters.Rejected(request.Project, reason, count);
-        meters.Rejected(request.Project, all, request.Records.Count - reasons.Count);
+        meters.Rejected(request.Project, all, request.Records.Count - withOwn);
     }
 
-    private static string RejectionReason(IReadOnlyList<RecordViolation> violations, int index)
+    /// <summary>
+    /// The reason shown for each record of a refused request's Logstream entry (its first <see cref="Rejection.SampleSize"/>),
+    /// from violations in record order: only those of the sample's records are read.
+    /// </summary>
+    private static Func<int, string> RejectionReasons(IReadOnlyList<RecordViolation> violations)
     {
-        var own = violations.Where(v => v.Index == index).Select(v => $"{v.Path}: {ViolationReport.Shorten(v.Description)}").ToList();
-        return own.Count > 0
-            ? string.Join("; ", own)
+        var own = new Dictionary<int, List<string>>();
+        foreach (var v in violations)
+        {
+            if (v.Index >= Rejection.SampleSize)
+                break;
+            if (v.Index < 0)
+                continue;
+            if (!own.TryGetValue(v.Index, out var descriptions))
+                own[v.Index] = descriptions = [];
+            descriptions.Add($"{v.Path}: {ViolationReport.Shorten(v.Description)}");
+        }
+        return index => own.TryGetValue(index, out var descriptions)
+            ? string.Join("; ", descriptions)
             : "not applied: other records in the request are invalid";
     }
 }

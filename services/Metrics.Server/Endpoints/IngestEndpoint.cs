@@ -21,15 +21,7 @@ public sealed class IngestEndpoint(MetricIngestor ingestor) : IngestService.Inge
     public override async Task<LogCustomMetricResponse> LogCustomMetric(LogCustomMetricRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        var records = request.Metrics
-            .Select(m => new IncomingRecord(
-                m.UserId, m.IdType, m.MetricName,
-                m.HasMetricValue ? m.MetricValue : null,
-                m.HasNumerator ? m.Numerator : null,
-                m.HasDenominator ? m.Denominator : null,
-                m.Date))
-            .ToList();
-        var outcome = await ingestor.IngestAsync(new IngestRequest(caller.Project, caller.IdTypes, request.IsTest, request.IdempotencyKey, records));
+        var outcome = await ingestor.IngestAsync(new IngestRequest(caller.Project, caller.IdTypes, request.IsTest, request.IdempotencyKey, new IncomingRecords(request.Metrics)));
         return outcome switch
         {
             IngestOutcome.Applied applied => new LogCustomMetricResponse { Success = true, Accepted = applied.Accepted, Duplicate = applied.Duplicate },
