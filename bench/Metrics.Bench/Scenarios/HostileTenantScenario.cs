@@ -11,7 +11,9 @@ namespace Metrics.Bench.Scenarios;
 /// floods the node, another must not notice.
 /// <list type="number">
 /// <item>The quiet project alone: ~300 calls of one record, one at a time.</item>
-/// <item>The hostile project (an ingest key of its own) floods from four connections: two send 10,000-record calls
+/// <item>The hostile project (an ingest key of its own) sends only the refused calls below, from two connections,
+/// while the quiet project's calls run again: what refused traffic alone costs another tenant (no target).</item>
+/// <item>Then it floods from four connections: two send 10,000-record calls
 /// whose every record has an ID type the project does not know (each refused whole, <c>INVALID_ARGUMENT</c>), two
 /// send calls of 1,000 new metric names each until its <c>MetricNames</c> quota refuses them
 /// (<c>RESOURCE_EXHAUSTED</c>), and go on sending them.</item>
@@ -46,9 +48,23 @@ public static class HostileTenantScenario
             using var channel = node.CreateChannel();
             var quiet = new IngestService.IngestServiceClient(channel);
             var alone = await QuietCallsAsync(quiet, context.Date, quietCalls, "alone");
-            var before = Resident(node);
+            var refusedFlood = new Flood(FloodersPerKind);
+            using (var stopRefused = new CancellationTokenSource(FloodLimit))
+            {
+                var invalid = InvalidRequest(context.Date);
+                var refusedOnly = Enumerable.Range(0, FloodersPerKind)
+                    .Select(_ => FloodAsync(node, callsPerFlooder, stopRefused.Token, _ => invalid, refusedFlood))
+                    .ToArray();
+                await Task.WhenAny(refusedFlood.Answered.Task, Task.WhenAll(refusedOnly));
+                var underRefused = await QuietCallsAsync(quiet, context.Date, quietCalls, "refused");
+                await stopRefused.CancelAsync();
+                await Task.WhenAll(refusedOnly);
+                result.Add(new Figure("quiet_p99_refused_ms", "quiet p99, under the refused calls alone", underRefused.PercentileMs(99), "ms"));
+                result.Add(Figures.Ratio("quiet_p99_refused_ratio", "quiet p99 refused alone ÷ alone", underRefused.PercentileMs(99) / alone.PercentileMs(99)));
+            }
 
-            var flood = new Flood();
+            var before = Resident(node);
+            var flood = new Flood(2 * FloodersPerKind);
             using var stop = new CancellationTokenSource(FloodLimit);
             var peak = SamplePeakAsync(node, before, stop.Token);
             var flooders = Enumerable.Range(0, FloodersPerKind).SelectMany(caller =>
@@ -92,7 +108,7 @@ public static class HostileTenantScenario
     }
 
     /// <summary>The hostile calls' answers, counted from every flooder.</summary>
-    private sealed class Flood
+    private sealed class Flood(int flooders)
     {
         private long _invalidArgument, _resourceExhausted, _applied, _other;
 
@@ -127,7 +143,7 @@ public static class HostileTenantScenario
                         FirstOther = detail;
                     break;
             }
-            if (InvalidArgument + ResourceExhausted + Applied >= 2 * FloodersPerKind)
+            if (InvalidArgument + ResourceExhausted + Applied >= flooders)
                 Answered.TrySetResult();
         }
     }
