@@ -10,9 +10,11 @@ namespace Metrics.Imports;
 
 /// <summary>
 /// A project's imports: their definitions and runs, kept in the <see cref="IImportStore"/>, and the runs under way,
-/// each a task of this activation. Reentrant, so that a run's progress can be read while the run awaits its source.
-/// A run found RUNNING in the store when the grain activates belonged to an activation that is gone (its node
-/// stopped): it is failed, and since every metric-day swaps a load in whole, nothing of it is half-applied.
+/// each a task of this activation holding its import's <see cref="RunLease"/>. Reentrant, so that a run's progress can
+/// be read while the run awaits its source. A run found RUNNING in the store that this activation is not running is
+/// another activation's: while its lease is live it is left to it (and looked at again on a timer); once the lease
+/// has expired its node stopped, and it is failed — since every metric-day swaps a load in whole, nothing of it is
+/// half-applied.
 /// </summary>
 [Reentrant]
 internal sealed partial class ImportsGrain(
@@ -24,10 +26,17 @@ internal sealed partial class ImportsGrain(
     /// <summary>How often a run's counts are stored while it goes on.</summary>
     private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(2);
 
+    /// <summary>This activation's token in the run leases it holds: no other activation has it.</summary>
+    private readonly string _owner = Guid.NewGuid().ToString("N");
+
     private string _project = "";
     private readonly SortedDictionary<string, ImportDefinition> _imports = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, ImportRunState>> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunProgress> _running = new(StringComparer.Ordinal);
+
+    /// <summary>The imports with a run under way in another activation, and the timer that looks at them again.</summary>
+    private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
+    private IGrainTimer? _watch;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,20 +44,65 @@ internal sealed partial class ImportsGrain(
         foreach (var import in await store.ImportsAsync(_project))
         {
             _imports[import.ImportId] = import;
-            var runs = _runs[import.ImportId] = (await store.RunsAsync(_project, import.ImportId)).ToDictionary(r => r.RunId);
-            foreach (var orphan in runs.Values.Where(r => !r.Ended).ToList())
-            {
-                var failed = orphan with
-                {
-                    Status = ImportRunStatus.Failed,
-                    FinishedAt = clock.GetUtcNow(),
-                    Message = "the node running this run stopped; every metric-day it had not swapped in whole is as it was. Run the import again",
-                };
-                runs[failed.RunId] = failed;
-                await store.SaveRunAsync(_project, failed);
-            }
+            await LoadRunsAsync(import.ImportId);
         }
         await KeepScheduleReminderAsync();
+    }
+
+    /// <summary>
+    /// Reads the import's runs from the store. Each found unended that this activation is not running is failed as
+    /// orphaned if its lease has expired; while the lease is live, another activation runs it, and the import is
+    /// watched: read again every <see cref="ImportOptions.RunLeaseRenewal"/> until every such run has ended or failed.
+    /// </summary>
+    private async Task LoadRunsAsync(string importId)
+    {
+        var runs = _runs[importId] = (await store.RunsAsync(_project, importId)).ToDictionary(r => r.RunId);
+        var mine = _running.GetValueOrDefault(importId)?.State.RunId;
+        var underWayElsewhere = false;
+        foreach (var found in runs.Values.Where(r => !r.Ended && r.RunId != mine).ToList())
+        {
+            var failed = found with
+            {
+                Status = ImportRunStatus.Failed,
+                FinishedAt = clock.GetUtcNow(),
+                Message = "the node running this run stopped (its lease expired); every metric-day it had not swapped in whole is as it was. Run the import again",
+            };
+            if (await store.FailOrphanAsync(_project, failed, clock.GetUtcNow()))
+                runs[failed.RunId] = failed;
+            else
+                underWayElsewhere = true;
+        }
+        if (underWayElsewhere)
+            _watched.Add(importId);
+        else
+            _watched.Remove(importId);
+        KeepWatchTimer();
+    }
+
+    private void KeepWatchTimer()
+    {
+        if (_watched.Count > 0 && _watch is null)
+        {
+            var period = options.Value.RunLeaseRenewal;
+            _watch = this.RegisterGrainTimer(WatchAsync, period, period);
+        }
+        else if (_watched.Count == 0 && _watch is not null)
+        {
+            _watch.Dispose();
+            _watch = null;
+        }
+    }
+
+    private async Task WatchAsync()
+    {
+        foreach (var importId in _watched.ToList())
+        {
+            if (_imports.ContainsKey(importId))
+                await LoadRunsAsync(importId);
+            else
+                _watched.Remove(importId);
+        }
+        KeepWatchTimer();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
@@ -57,16 +111,14 @@ internal sealed partial class ImportsGrain(
     public async Task CheckSchedules()
     {
         var now = clock.GetUtcNow();
-        foreach (var import in _imports.Values)
+        foreach (var import in _imports.Values.ToList())
         {
             if (ImportSchedule.Parse(import.Schedule) is not { } at || _running.ContainsKey(import.ImportId))
                 continue;
             var tick = ImportSchedule.LatestTick(at, now);
             if (tick < import.CreatedAt || RunsOf(import.ImportId).Any(r => r.ScheduledFor >= tick))
                 continue;
-            var run = Start(import, "", "", tick);
-            if (run.Refusal is null)
-                await SaveAsync(import.ImportId, _running[import.ImportId]);
+            await StartAsync(import, "", "", tick);
         }
     }
 
@@ -109,8 +161,8 @@ internal sealed partial class ImportsGrain(
     {
         if (Find(importId, out _) is { } missing)
             return Refused<bool>(missing);
-        if (_running.ContainsKey(importId))
-            return Busy<bool>(importId);
+        if (_running.TryGetValue(importId, out var running))
+            return Busy<bool>(importId, running.State.RunId);
         await store.DeleteImportAsync(_project, importId);
         _imports.Remove(importId);
         _runs.Remove(importId);
@@ -119,19 +171,22 @@ internal sealed partial class ImportsGrain(
         return new(true);
     }
 
-    public Task<ImportAnswer<ImportRunState>> Run(string importId, string fromDate, string toDate)
+    public async Task<ImportAnswer<ImportRunState>> Run(string importId, string fromDate, string toDate)
     {
         if (Find(importId, out var import) is { } missing)
-            return Task.FromResult(Refused<ImportRunState>(missing));
-        return Task.FromResult(Start(import!, fromDate, toDate, scheduledFor: null));
+            return Refused<ImportRunState>(missing);
+        return await StartAsync(import!, fromDate, toDate, scheduledFor: null);
     }
 
-    /// <summary>Starts a run in the background: by request, or for the schedule's tick <paramref name="scheduledFor"/>.</summary>
-    private ImportAnswer<ImportRunState> Start(ImportDefinition import, string fromDate, string toDate, DateTimeOffset? scheduledFor)
+    /// <summary>
+    /// Starts a run in the background, by request or for the schedule's tick <paramref name="scheduledFor"/>, once it
+    /// holds the import's lease: refused, as a run under way here is, while another activation's run holds it.
+    /// </summary>
+    private async Task<ImportAnswer<ImportRunState>> StartAsync(ImportDefinition import, string fromDate, string toDate, DateTimeOffset? scheduledFor)
     {
         var importId = import.ImportId;
-        if (_running.ContainsKey(importId))
-            return Busy<ImportRunState>(importId);
+        if (_running.TryGetValue(importId, out var running))
+            return Busy<ImportRunState>(importId, running.State.RunId);
         var now = clock.GetUtcNow();
         if (ImportRules.Window(fromDate, toDate, import.LookbackDays, PacificDay.Of(scheduledFor ?? now), out var problem) is not { } window)
             return new ImportAnswer<ImportRunState>(null, ImportRefusal.Invalid, problem!.Value.Field, problem.Value.Problem);
@@ -140,11 +195,28 @@ internal sealed partial class ImportsGrain(
             window.From.ToString(), window.To.ToString(), 0, 0, 0, 0, 0, 0, [], now, null, "",
             scheduledFor is null ? ImportRunState.Manual : ImportRunState.Scheduled, scheduledFor);
         var progress = new RunProgress(run);
+        // Taken before the lease is asked for, so that a second call meanwhile is refused here.
         _running[importId] = progress;
+        RunLease holder;
+        try
+        {
+            holder = await store.AcquireLeaseAsync(_project, importId, new RunLease(_owner, run.RunId, now + options.Value.RunLease), now);
+        }
+        catch
+        {
+            _running.Remove(importId);
+            throw;
+        }
+        if (holder.Owner != _owner)
+        {
+            _running.Remove(importId);
+            return Busy<ImportRunState>(importId, holder.RunId);
+        }
         _runs[importId][run.RunId] = run;
         // The run outlives this call; the activation stays while it goes on.
         DelayDeactivation(TimeSpan.FromHours(6));
-        _ = ExecuteAsync(import, window.From, window.To, progress);
+        var leased = new LeasedRun(store, _project, importId, holder, options.Value, clock, logger);
+        _ = ExecuteAsync(import, window.From, window.To, progress, leased);
         return new ImportAnswer<ImportRunState>(run);
     }
 
@@ -163,19 +235,25 @@ internal sealed partial class ImportsGrain(
             : new ImportAnswer<ImportRunState>(run));
     }
 
-    private async Task ExecuteAsync(ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress)
+    private async Task ExecuteAsync(ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, LeasedRun leased)
     {
         var importId = import.ImportId;
+        using var _ = leased;
         try
         {
             progress.Running();
-            await SaveAsync(importId, progress);
+            await SaveAsync(progress, leased);
             using var saving = new CancellationTokenSource();
-            var saver = SaveWhileRunningAsync(importId, progress, saving.Token);
+            var saver = SaveWhileRunningAsync(progress, leased, saving.Token);
+            var renewer = leased.RenewWhileRunningAsync(saving.Token);
             try
             {
-                await runner.RunAsync(_project, import, from, to, progress, CancellationToken.None);
+                await runner.RunAsync(_project, import, from, to, progress, leased.ConfirmAsync, leased.Lost);
                 progress.End(ImportRunStatus.Succeeded, Summary(progress.State), clock.GetUtcNow());
+            }
+            catch (OperationCanceledException) when (leased.IsLost)
+            {
+                // Another activation has the run now: nothing more of it is applied or stored.
             }
             catch (ImportRunFailed e)
             {
@@ -192,10 +270,18 @@ internal sealed partial class ImportsGrain(
                 progress.End(ImportRunStatus.Failed, "the run stopped on an internal error; every metric-day it had not swapped in whole is as it was. Run the import again", clock.GetUtcNow());
             }
             await saving.CancelAsync();
-            await saver;
+            await Task.WhenAll(saver, renewer);
             var ended = progress.State;
-            LogRunEnded(_project, importId, ended.RunId, ended.Status.ToString(), ended.RowsApplied, ended.RowsRejected, ended.Message);
-            await SaveAsync(importId, progress);
+            if (await SaveAsync(progress, leased))
+            {
+                LogRunEnded(_project, importId, ended.RunId, ended.Status.ToString(), ended.RowsApplied, ended.RowsRejected, ended.Message);
+                return;
+            }
+            LogLeaseLost(_project, importId, ended.RunId);
+            // No longer this activation's run: it answers the runs as stored, this one failed as orphaned if need be.
+            _running.Remove(importId);
+            if (_imports.ContainsKey(importId))
+                await LoadRunsAsync(importId);
         }
         catch (Exception e)
         {
@@ -207,18 +293,18 @@ internal sealed partial class ImportsGrain(
         }
     }
 
-    private async Task SaveWhileRunningAsync(string importId, RunProgress progress, CancellationToken stop)
+    private async Task SaveWhileRunningAsync(RunProgress progress, LeasedRun leased, CancellationToken stop)
     {
         var saved = progress.Changes;
         try
         {
-            while (true)
+            while (!leased.IsLost)
             {
                 await Task.Delay(SaveEvery, clock, stop);
                 if (progress.Changes == saved)
                     continue;
                 saved = progress.Changes;
-                await SaveAsync(importId, progress);
+                await SaveAsync(progress, leased);
             }
         }
         catch (OperationCanceledException)
@@ -226,12 +312,15 @@ internal sealed partial class ImportsGrain(
         }
     }
 
-    private async Task SaveAsync(string importId, RunProgress progress)
+    /// <summary>Stores the run as it is now, and answers it from now on, while its lease holds; false once lost.</summary>
+    private async Task<bool> SaveAsync(RunProgress progress, LeasedRun leased)
     {
         var state = progress.State;
-        if (_runs.TryGetValue(importId, out var runs))
+        if (!await leased.SaveAsync(state))
+            return false;
+        if (_runs.TryGetValue(state.ImportId, out var runs))
             runs[state.RunId] = state;
-        await store.SaveRunAsync(_project, state);
+        return true;
     }
 
     private IEnumerable<ImportRunState> RunsOf(string importId)
@@ -249,8 +338,8 @@ internal sealed partial class ImportsGrain(
 
     private static ImportAnswer<T> Refused<T>(string message) => new(default, ImportRefusal.NotFound, "import_id", message);
 
-    private ImportAnswer<T> Busy<T>(string importId) =>
-        new(default, ImportRefusal.Busy, "import_id", $"run {_running[importId].State.RunId} of import \"{importId}\" is under way; wait until it ends");
+    private static ImportAnswer<T> Busy<T>(string importId, string runId) =>
+        new(default, ImportRefusal.Busy, "import_id", $"run {runId} of import \"{importId}\" is under way; wait until it ends");
 
     private static string Summary(ImportRunState run) =>
         $"{run.DaysLoaded} metric-day(s) loaded, {run.DaysRestated} restated, {run.DaysUnchanged} unchanged; "
@@ -265,4 +354,8 @@ internal sealed partial class ImportsGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} of {Project}: the run's end could not be stored")]
     private partial void LogRunNotStored(Exception exception, string project, string importId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Import {ImportId} of {Project}: run {RunId} lost its lease to another activation and stopped; nothing more of it was stored")]
+    private partial void LogLeaseLost(string project, string importId, string runId);
 }

@@ -44,8 +44,8 @@ builder.Services.AddSingleton<KeyRateLimiter>();
 builder.Services.AddMetricsCore();
 builder.Services.AddMetricsImports();
 var imports = builder.Configuration.GetSection(ImportOptions.Section);
-builder.Services.AddOptions<ImportOptions>().Bind(imports).Validate(o => o.ScheduleCheckPeriod >= TimeSpan.FromSeconds(1),
-    $"{ImportOptions.Section}:ScheduleCheckPeriod must be at least one second").ValidateOnStart();
+builder.Services.AddOptions<ImportOptions>().Bind(imports).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
 builder.Services.AddSingleton<IImportProjects, ConfiguredImportProjects>();
 
 var adminPort = AdminEndpoint.Port(builder.Configuration);

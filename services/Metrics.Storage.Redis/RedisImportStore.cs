@@ -7,7 +7,8 @@ namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's import definitions and run history: a hash per project (import ID to the definition as
-/// JSON) and a hash per import (run ID to the run as JSON), so that they survive every node's restart.
+/// JSON) and a hash per import (run ID to the run as JSON), so that they survive every node's restart; and a hash per
+/// import for its run lease, which every write of a run checks in the same script (<see cref="StoredRunLeases"/>).
 /// </summary>
 internal sealed class RedisImportStore(IConnectionMultiplexer redis) : IImportStore
 {
@@ -31,13 +32,31 @@ internal sealed class RedisImportStore(IConnectionMultiplexer redis) : IImportSt
         var delete = Db.CreateTransaction();
         _ = delete.HashDeleteAsync(RedisKeys.Imports(project), importId);
         _ = delete.KeyDeleteAsync(RedisKeys.ImportRuns(project, importId));
+        _ = delete.KeyDeleteAsync(RedisKeys.ImportRunLease(project, importId));
         return RedisGuard.Call(() => delete.ExecuteAsync());
     }
 
-    public async Task SaveRunAsync(string project, ImportRunState run)
+    public async Task<RunLease> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now)
+    {
+        var reply = (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(StoredRunLeases.Acquire,
+            [RedisKeys.ImportRunLease(project, importId)], [wanted.Owner, wanted.RunId, wanted.ExpiresAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds()])))!;
+        return (int)reply[0] == StoredRunLeases.Taken
+            ? wanted
+            : new RunLease((string)reply[1]!, (string)reply[2]!, DateTimeOffset.FromUnixTimeMilliseconds((long)reply[3]));
+    }
+
+    public async Task<bool> RenewLeaseAsync(string project, string importId, RunLease renewed) =>
+        (int)await RedisGuard.Call(() => Db.ScriptEvaluateAsync(StoredRunLeases.Renew,
+            [RedisKeys.ImportRunLease(project, importId)], [renewed.Owner, renewed.RunId, renewed.ExpiresAt.ToUnixTimeMilliseconds()]))
+        == StoredRunLeases.Kept;
+
+    public async Task<bool> SaveRunAsync(string project, ImportRunState run, RunLease lease)
     {
         var key = RedisKeys.ImportRuns(project, run.ImportId);
-        await RedisGuard.Call(() => Db.HashSetAsync(key, run.RunId, JsonSerializer.Serialize(run)));
+        var saved = (int)await RedisGuard.Call(() => Db.ScriptEvaluateAsync(StoredRunLeases.Save,
+            [RedisKeys.ImportRunLease(project, run.ImportId), key], [lease.Owner, lease.RunId, JsonSerializer.Serialize(run), run.Ended ? 1 : 0]));
+        if (saved != StoredRunLeases.Kept)
+            return false;
         // Run IDs begin with their start time, so the oldest sort first.
         var ids = await RedisGuard.Call(() => Db.HashKeysAsync(key));
         if (ids.Length > IImportStore.MaxRunsKept)
@@ -45,5 +64,12 @@ internal sealed class RedisImportStore(IConnectionMultiplexer redis) : IImportSt
             var oldest = ids.Select(id => (string)id!).Order(StringComparer.Ordinal).Take(ids.Length - IImportStore.MaxRunsKept);
             await RedisGuard.Call(() => Db.HashDeleteAsync(key, oldest.Select(id => (RedisValue)id).ToArray()));
         }
+        return true;
     }
+
+    public async Task<bool> FailOrphanAsync(string project, ImportRunState failed, DateTimeOffset now) =>
+        (int)await RedisGuard.Call(() => Db.ScriptEvaluateAsync(StoredRunLeases.FailOrphan,
+            [RedisKeys.ImportRunLease(project, failed.ImportId), RedisKeys.ImportRuns(project, failed.ImportId)],
+            [failed.RunId, JsonSerializer.Serialize(failed), now.ToUnixTimeMilliseconds()]))
+        == StoredRunLeases.OrphanFailed;
 }

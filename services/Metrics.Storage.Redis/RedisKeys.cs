@@ -79,5 +79,11 @@ internal static class RedisKeys
     /// <summary>A hash: run ID to the run as it last stood (JSON).</summary>
     public static RedisKey ImportRuns(string project, string importId) => $"{Project(project)}:import-runs:{importId}";
 
+    /// <summary>
+    /// A hash: the lease of the import's run under way (<see cref="StoredRunLeases"/>): the activation holding it, the
+    /// run, and its expiry.
+    /// </summary>
+    public static RedisKey ImportRunLease(string project, string importId) => $"{Project(project)}:import-lease:{importId}";
+
     public static RedisKey Idempotency(string project, string key) => $"{Project(project)}:idempotency:{key}";
 }

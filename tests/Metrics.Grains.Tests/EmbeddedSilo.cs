@@ -7,7 +7,8 @@ namespace Metrics.Grains.Tests;
 
 /// <summary>
 /// An in-process Orleans cluster of one silo as the embedded mode runs it — in-memory stores, the default quotas —
-/// on the system clock or on a clock of the test's, with imports when the test gives their projects.
+/// on the system clock or on a clock of the test's, with imports when the test gives their projects, and the services
+/// the test adds before the embedded mode's own (an import store of its own, options).
 /// </summary>
 internal sealed class EmbeddedSilo : IAsyncDisposable
 {
@@ -19,7 +20,7 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<EmbeddedSilo> StartAsync(TimeProvider? clock = null, IImportProjects? imports = null)
+    public static async Task<EmbeddedSilo> StartAsync(TimeProvider? clock = null, IImportProjects? imports = null, Action<IServiceCollection>? services = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
@@ -27,6 +28,7 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
             host.Services.AddMetricsCore().AddInMemoryMetricsStorage().AddSingleton<IProjectQuotas, DefaultQuotas>();
             if (clock is not null)
                 host.Services.AddSingleton(clock);
+            services?.Invoke(host.Services);
             if (imports is not null)
                 host.Services.AddMetricsImports().AddSingleton(imports);
         });

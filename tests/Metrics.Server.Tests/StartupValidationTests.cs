@@ -33,4 +33,16 @@ public sealed class StartupValidationTests
 
         Assert.Contains($"Metrics:Health: {message}", start.Message);
     }
+
+    [Theory]
+    [InlineData("ScheduleCheckPeriod", "00:00:00.5", "ScheduleCheckPeriod must be at least one second")]
+    [InlineData("RunLeaseRenewal", "00:00:00", "RunLeaseRenewal must be above zero, got 00:00:00")]
+    [InlineData("RunLease", "00:00:20", "RunLease must be at least three times Metrics:Imports:RunLeaseRenewal (00:00:10), got 00:00:20")]
+    public async Task AnImportPeriodOutOfRangeStopsTheStartNamingIt(string key, string value, string message)
+    {
+        var start = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServers.StartAsync(
+            new Dictionary<string, string> { [$"Metrics:Imports:{key}"] = value }));
+
+        Assert.Contains($"Metrics:Imports:{message}", start.Message);
+    }
 }

@@ -18,6 +18,8 @@ namespace Metrics.Imports.Runs;
 /// rules of <c>LogCustomMetric</c>, stages them in the metric-day grains and swaps them in — on an open day after
 /// the readiness grain admits the write, as an ingest request is, and on a sealed day as a restatement when the
 /// change exceeds the import's threshold. A run that stops half-way leaves every metric-day as it was or as loaded.
+/// Before each swap, and before the signal, it awaits <c>confirm</c>, which throws once the run may apply nothing
+/// more (its lease lost to another activation).
 /// </summary>
 internal sealed class ImportRunner(
     IGrainFactory grains, IImportProjects projects, IReadinessFeed feed, ILogstreamWriter logstream, ProductMeters meters, TimeProvider clock)
@@ -28,7 +30,8 @@ internal sealed class ImportRunner(
     /// <summary>Rows read from the source ahead of the chunk being staged.</summary>
     private const int ReadAhead = 2 * ChunkRows;
 
-    public async Task RunAsync(string project, ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, CancellationToken cancellationToken)
+    public async Task RunAsync(
+        string project, ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, Func<Task> confirm, CancellationToken cancellationToken)
     {
         var source = projects.Source(project, import.Source)
             ?? throw new ImportRunFailed($"source \"{import.Source}\" is no longer configured for the project");
@@ -41,16 +44,19 @@ internal sealed class ImportRunner(
         {
             if (!PacificDay.TryParse(day.Key, out var date) || date < from || date > to)
                 continue; // a query that ignores {{start_date}}..{{end_date}}: only the run's window is loaded
-            await LoadDayAsync(project, import, source, readiness, date, day.ToList(), progress, cancellationToken);
+            await LoadDayAsync(project, import, source, readiness, date, day.ToList(), progress, confirm, cancellationToken);
             progress.Changed();
         }
         if (import.SignalQuery.Length > 0)
+        {
+            await confirm();
             await SignalAsync(import, source, readiness, cancellationToken);
+        }
     }
 
     private async Task LoadDayAsync(
         string project, ImportDefinition import, IImportSource source, IReadinessGrain readiness, PacificDay day,
-        IReadOnlyList<DayFingerprint> fingerprints, RunProgress progress, CancellationToken cancellationToken)
+        IReadOnlyList<DayFingerprint> fingerprints, RunProgress progress, Func<Task> confirm, CancellationToken cancellationToken)
     {
         var daySealed = Watermark.Seals((await readiness.Get()).Watermark, day);
         var wanted = new Dictionary<string, LoadFingerprint>(StringComparer.Ordinal);
@@ -76,6 +82,7 @@ internal sealed class ImportRunner(
         var staged = await StageAsync(project, import, source, day, wanted, progress, cancellationToken);
         try
         {
+            await confirm();
             await CommitAsync(project, import, readiness, day, staged, progress);
         }
         finally

@@ -7,8 +7,8 @@ namespace Metrics.Server.Tests.RedisDeployment;
 
 /// <summary>
 /// SPEC §5: a run killed half-way — both nodes of the cluster <c>kill -9</c>ed while it loads a large day — is failed
-/// cleanly when the cluster is back on new nodes (new ports): every metric-day is as it was or as loaded whole,
-/// never half, and a run after it loads the totals exactly once.
+/// cleanly when the cluster is back on new nodes (new ports), once its lease has expired: every metric-day is as it
+/// was or as loaded whole, never half, and a run after it loads the totals exactly once.
 /// </summary>
 [Trait("Category", "RedisDeployment")]
 [Collection(RedisDeploymentCollection.Name)]
@@ -16,6 +16,9 @@ public sealed class ImportCrashTests
 {
     private const string ClusterId = "import-crash";
     private static readonly string[] Days = ["2026-01-05", "2026-01-06", "2026-01-07"];
+
+    /// <summary>A short run lease, so that the new node finds the killed run's lease expired soon.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(6);
 
     [Fact]
     public async Task ARunKilledHalfWayIsFailedCleanlyAndTheNextRunCountsEveryDayOnce()
@@ -34,6 +37,8 @@ public sealed class ImportCrashTests
         {
             [$"Metrics:Projects:{project.Name}:Sources:warehouse:Kind"] = "postgres",
             [$"Metrics:Projects:{project.Name}:Sources:warehouse:ConnectionString"] = postgres.ConnectionString,
+            ["Metrics:Imports:RunLease"] = Lease.ToString(),
+            ["Metrics:Imports:RunLeaseRenewal"] = (Lease / 3).ToString(),
         };
 
         var nodes = new List<MetricsServerProcess>
@@ -65,7 +70,14 @@ public sealed class ImportCrashTests
             // The cluster comes back on new nodes, new ports.
             nodes.Add(await TestServers.StartOnRedisAsync(redis.ConnectionString, ClusterId, settings));
             using var fresh = new NodeClient(nodes[^1]);
-            var killed = (await fresh.Imports.ListImportRunsAsync(new ListImportRunsRequest { ImportId = "crash" }, key)).Runs.Single(r => r.RunId == runId);
+            var failedBy = DateTime.UtcNow + 2 * Lease + TimeSpan.FromSeconds(30);
+            ImportRun killed;
+            while ((killed = (await fresh.Imports.ListImportRunsAsync(new ListImportRunsRequest { ImportId = "crash" }, key)).Runs.Single(r => r.RunId == runId))
+                .Status == ImportRunStatus.Running)
+            {
+                Assert.True(DateTime.UtcNow < failedBy, "the killed run was not failed once its lease expired");
+                await Task.Delay(100);
+            }
             Assert.Equal(ImportRunStatus.Failed, killed.Status);
             Assert.Contains("stopped", killed.Message);
             foreach (var ((metric, day), expected) in figures)

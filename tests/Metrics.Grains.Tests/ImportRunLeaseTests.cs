@@ -1,0 +1,212 @@
+using Metrics.Domain;
+using Metrics.Grains.MetricDays;
+using Metrics.Imports;
+using Metrics.Imports.Definitions;
+using Metrics.Imports.Runs;
+using Metrics.Storage.Redis;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Metrics.Grains.Tests;
+
+/// <summary>
+/// Two activations of a project's imports grain can live for a moment during a membership change. Here the other
+/// activation is played by calls straight to the import store, as it would make them: a fresh activation leaves a run
+/// whose lease is live to the activation running it (and refuses a second run of the import, naming it), fails it as
+/// orphaned once its lease has expired (the clock moved past it), and a run that lost its lease applies nothing more
+/// and stores nothing over what the other activation wrote. On the embedded mode's store and on Redis's.
+/// </summary>
+public abstract class ImportRunLeaseTests : IAsyncLifetime
+{
+    private const string Project = "leased-imports";
+    private const string Other = "the-other-activation";
+    private const string Day = "2026-03-10";
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    /// <summary>Renewals, and the fresh activation's looks at another's run, often enough for a test that waits for them.</summary>
+    private static readonly TimeSpan QuickRenewal = TimeSpan.FromMilliseconds(100);
+
+    private readonly ManualClock _clock = new(DateTimeOffset.Parse("2026-03-12T10:00:00-07:00"));
+    private readonly ListSource _source = new();
+    private EmbeddedSilo? _silo;
+
+    protected abstract IImportStore Store { get; }
+
+    public virtual Task InitializeAsync()
+    {
+        _source.Add("u1", "revenue", Day, 10);
+        return Task.CompletedTask;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        _source.Gate?.TrySetResult();
+        if (_silo is not null)
+            await _silo.DisposeAsync();
+    }
+
+    private async Task StartSiloAsync(TimeSpan renewal)
+    {
+        var projects = new ListSourceProjects();
+        projects.Sources["warehouse"] = _source;
+        _silo = await EmbeddedSilo.StartAsync(_clock, projects, services => services
+            .AddSingleton(Store)
+            .Configure<ImportOptions>(o => (o.RunLease, o.RunLeaseRenewal) = (Lease, renewal)));
+    }
+
+    private IImportsGrain Imports => _silo!.Grains.GetGrain<IImportsGrain>(Project);
+
+    private static ImportDefinition Definition() => new("daily", "warehouse", "select * from metrics", "", 14, 0.01, false, "", 0, default);
+
+    /// <summary>The other activation defines the import and starts a run of it, holding its lease.</summary>
+    private async Task<(ImportRunState Run, RunLease Lease)> OtherActivationRunsAsync()
+    {
+        await Store.SaveImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
+        var wanted = new RunLease(Other, "run-of-the-other", _clock.Now + Lease);
+        var lease = await Store.AcquireLeaseAsync(Project, "daily", wanted, _clock.Now);
+        Assert.Equal(wanted, lease);
+        var run = new ImportRunState("daily", wanted.RunId, ImportRunStatus.Running, Day, Day, 1, 0, 0, 0, 0, 0, [], _clock.Now, null, "", ImportRunState.Manual);
+        Assert.True(await Store.SaveRunAsync(Project, run, lease));
+        return (run, lease);
+    }
+
+    private async Task<ImportRunState> StoredAsync(string runId) => (await Store.RunsAsync(Project, "daily")).Single(r => r.RunId == runId);
+
+    private async Task<ImportRunState> RunSeenAsync(string runId) => (await Imports.GetRun("daily", runId)).Value!;
+
+    private static async Task<ImportRunState> WaitForAsync(Func<Task<ImportRunState>> read, Func<ImportRunState, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var run = await read();
+            if (done(run))
+                return run;
+            Assert.True(DateTime.UtcNow < deadline, $"still {run}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Runs by value, their errors included (an array compares by reference in a record).</summary>
+    private static void AssertSameRun(ImportRunState expected, ImportRunState actual)
+    {
+        Assert.Equal(expected with { Errors = [] }, actual with { Errors = [] });
+        Assert.Equal(expected.Errors, actual.Errors);
+    }
+
+    private async Task<ImportRunState> RunToEndAsync()
+    {
+        var started = await Imports.Run("daily", Day, Day);
+        Assert.Null(started.Refusal);
+        return await WaitForAsync(() => RunSeenAsync(started.Value!.RunId), r => r.Ended);
+    }
+
+    [Fact]
+    public async Task AFreshActivationLeavesARunWhoseLeaseIsLiveToTheActivationRunningIt()
+    {
+        await StartSiloAsync(QuickRenewal);
+        var (run, lease) = await OtherActivationRunsAsync();
+
+        Assert.Equal(ImportRunStatus.Running, (await RunSeenAsync(run.RunId)).Status); // the grain activates here
+        var second = await Imports.Run("daily", Day, Day);
+        Assert.Equal(ImportRefusal.Busy, second.Refusal);
+        Assert.Equal("import_id", second.Field);
+        Assert.Equal($"run {run.RunId} of import \"daily\" is under way; wait until it ends", second.Message);
+        await Task.Delay(10 * QuickRenewal); // the fresh activation looks again: the lease is still live
+        Assert.Equal(ImportRunStatus.Running, (await StoredAsync(run.RunId)).Status);
+
+        // The other activation goes on, and its run ends as it says.
+        Assert.True(await Store.RenewLeaseAsync(Project, "daily", lease with { ExpiresAt = _clock.Now + Lease }));
+        Assert.True(await Store.SaveRunAsync(Project, run with { Status = ImportRunStatus.Succeeded, FinishedAt = _clock.Now, RowsApplied = 1 }, lease));
+        var ended = await WaitForAsync(() => RunSeenAsync(run.RunId), r => r.Ended);
+        Assert.Equal((ImportRunStatus.Succeeded, 1L), (ended.Status, ended.RowsApplied));
+        Assert.Equal(ImportRunStatus.Succeeded, (await RunToEndAsync()).Status); // its end released the lease
+    }
+
+    [Fact]
+    public async Task ARunWhoseLeaseExpiredIsFailedAsOrphanedAndItsActivationStoresNothingMore()
+    {
+        await StartSiloAsync(QuickRenewal);
+        var (run, lease) = await OtherActivationRunsAsync();
+        Assert.Equal(ImportRunStatus.Running, (await RunSeenAsync(run.RunId)).Status);
+
+        _clock.Now += Lease + TimeSpan.FromSeconds(1); // the other activation's node died: nothing renews the lease
+
+        var failed = await WaitForAsync(() => RunSeenAsync(run.RunId), r => r.Ended);
+        Assert.Equal(ImportRunStatus.Failed, failed.Status);
+        Assert.Contains("stopped", failed.Message);
+        AssertSameRun(failed, await StoredAsync(run.RunId));
+        Assert.False(await Store.RenewLeaseAsync(Project, "daily", lease with { ExpiresAt = _clock.Now + Lease }));
+        Assert.False(await Store.SaveRunAsync(Project, run with { Status = ImportRunStatus.Succeeded, FinishedAt = _clock.Now }, lease));
+        AssertSameRun(failed, await StoredAsync(run.RunId));
+        Assert.Equal(ImportRunStatus.Succeeded, (await RunToEndAsync()).Status);
+    }
+
+    [Fact]
+    public async Task ARunWhoseLeaseHadExpiredWhenTheGrainActivatesIsFailedAtOnce()
+    {
+        await StartSiloAsync(QuickRenewal);
+        var (run, _) = await OtherActivationRunsAsync();
+        _clock.Now += Lease;
+
+        var seen = await RunSeenAsync(run.RunId);
+
+        Assert.Equal(ImportRunStatus.Failed, seen.Status);
+        AssertSameRun(seen, await StoredAsync(run.RunId));
+    }
+
+    [Fact]
+    public async Task ARunThatLostItsLeaseAppliesNothingMoreAndLeavesWhatTheOtherActivationWrote()
+    {
+        // Renewals at the default pace: this activation stalls (as in a long pause) while the clock passes its lease.
+        await StartSiloAsync(new ImportOptions().RunLeaseRenewal);
+        await Imports.Create(Definition());
+        _source.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runId = (await Imports.Run("daily", Day, Day)).Value!.RunId;
+        var stored = await WaitForAsync(() => StoredAsync(runId), r => r.Status == ImportRunStatus.Running);
+
+        _clock.Now += Lease + TimeSpan.FromSeconds(1);
+        var failedByOther = stored with { Status = ImportRunStatus.Failed, FinishedAt = _clock.Now, Message = "failed by the other activation" };
+        Assert.True(await Store.FailOrphanAsync(Project, failedByOther, _clock.Now));
+        _source.Gate.SetResult(); // the stalled run goes on: it reads the day, and would swap it in
+
+        var seen = await WaitForAsync(() => RunSeenAsync(runId), r => r.Ended);
+        AssertSameRun(failedByOther, seen);
+        Assert.Null(await _silo!.Grains.GetMetricDayGrain(new MetricDayId(Project, "revenue", PacificDay.Parse(Day))).View(includeTest: false));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // past the next periodic save, had the run gone on
+        AssertSameRun(failedByOther, await StoredAsync(runId));
+    }
+}
+
+/// <summary><see cref="ImportRunLeaseTests"/> on the embedded mode's store.</summary>
+public sealed class InMemoryImportRunLeaseTests : ImportRunLeaseTests
+{
+    private readonly InMemoryImportStore _store = new();
+
+    protected override IImportStore Store => _store;
+}
+
+/// <summary><see cref="ImportRunLeaseTests"/> on the Redis deployment's store, against a real redis-server.</summary>
+public sealed class RedisImportRunLeaseTests : ImportRunLeaseTests
+{
+    private RedisServerProcess _redis = null!;
+    private ConnectionMultiplexer _connection = null!;
+    private RedisImportStore _store = null!;
+
+    protected override IImportStore Store => _store;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _redis = await RedisServerProcess.StartAsync();
+        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        _store = new RedisImportStore(_connection);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _connection.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+}
