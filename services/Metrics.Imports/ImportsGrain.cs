@@ -212,6 +212,12 @@ internal sealed partial class ImportsGrain(
             _running.Remove(importId);
             return Busy<ImportRunState>(importId, holder.RunId);
         }
+        if (scheduledFor is { } tick && await TickRunElsewhereAsync(importId, tick) is { } ranElsewhere)
+        {
+            await store.ReleaseLeaseAsync(_project, importId, holder);
+            _running.Remove(importId);
+            return Busy<ImportRunState>(importId, ranElsewhere.RunId);
+        }
         _runs[importId][run.RunId] = run;
         // The run outlives this call; the activation stays while it goes on.
         DelayDeactivation(TimeSpan.FromHours(6));
@@ -233,6 +239,19 @@ internal sealed partial class ImportsGrain(
         return Task.FromResult(run is null
             ? new ImportAnswer<ImportRunState>(null, ImportRefusal.NotFound, "run_id", $"import \"{importId}\" has no run \"{runId}\"")
             : new ImportAnswer<ImportRunState>(run));
+    }
+
+    /// <summary>
+    /// A run of the schedule's <paramref name="tick"/> that another activation stored since this one read the runs.
+    /// Read once this activation holds the lease: a run of the tick by another holds the lease from before its first
+    /// save until its last, so none can be under way now, and one that ended is stored — a tick makes one run.
+    /// </summary>
+    private async Task<ImportRunState?> TickRunElsewhereAsync(string importId, DateTimeOffset tick)
+    {
+        var stored = (await store.RunsAsync(_project, importId)).FirstOrDefault(r => r.ScheduledFor >= tick);
+        if (stored is not null && _runs.TryGetValue(importId, out var runs))
+            runs[stored.RunId] = stored;
+        return stored;
     }
 
     private async Task ExecuteAsync(ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, LeasedRun leased)

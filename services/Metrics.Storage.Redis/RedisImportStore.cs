@@ -50,6 +50,10 @@ internal sealed class RedisImportStore(IConnectionMultiplexer redis) : IImportSt
             [RedisKeys.ImportRunLease(project, importId)], [renewed.Owner, renewed.RunId, renewed.ExpiresAt.ToUnixTimeMilliseconds()]))
         == StoredRunLeases.Kept;
 
+    public Task ReleaseLeaseAsync(string project, string importId, RunLease lease) =>
+        RedisGuard.Call(() => Db.ScriptEvaluateAsync(StoredRunLeases.Release,
+            [RedisKeys.ImportRunLease(project, importId)], [lease.Owner, lease.RunId]));
+
     public async Task<bool> SaveRunAsync(string project, ImportRunState run, RunLease lease)
     {
         var key = RedisKeys.ImportRuns(project, run.ImportId);

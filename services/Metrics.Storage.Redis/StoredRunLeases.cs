@@ -62,6 +62,13 @@ internal static class StoredRunLeases
         return {Kept}
         """;
 
+    /// <summary>KEYS[1] the lease; ARGV: owner, run. Dropped if they hold it.</summary>
+    public static readonly string Release = $"""
+        {CheckHeld}
+        redis.call('DEL', KEYS[1])
+        return {Kept}
+        """;
+
     /// <summary>KEYS: the lease, the import's runs; ARGV: owner, run, the run as JSON, <c>1</c> when it has ended (the lease is released).</summary>
     public static readonly string Save = $"""
         {CheckHeld}

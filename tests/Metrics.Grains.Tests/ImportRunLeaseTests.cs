@@ -176,6 +176,33 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3)); // past the next periodic save, had the run gone on
         AssertSameRun(failedByOther, await StoredAsync(runId));
     }
+
+    /// <summary>
+    /// This activation read the runs before another ran the schedule's latest tick to its end (and let the lease go):
+    /// its own memory says the tick has no run, the store says it has one, and a tick makes one run.
+    /// </summary>
+    [Fact]
+    public async Task AScheduledTickThatAnotherActivationRanIsNotRunAgain()
+    {
+        await StartSiloAsync(QuickRenewal);
+        const string schedule = "daily@02:00";
+        await Store.SaveImportAsync(Project, Definition() with { Schedule = schedule, CreatedAt = _clock.Now.AddDays(-2) });
+        Assert.Single(await Imports.List()); // the grain activates here, with no run of the import
+        var tick = ImportSchedule.LatestTick(ImportSchedule.Parse(schedule)!.Value, _clock.Now);
+
+        var other = new RunLease(Other, "tick-run-of-the-other", _clock.Now + Lease);
+        Assert.Equal(other, await Store.AcquireLeaseAsync(Project, "daily", other, _clock.Now));
+        var ran = new ImportRunState("daily", other.RunId, ImportRunStatus.Succeeded, Day, Day, 1, 1, 0, 1, 0, 0, [],
+            _clock.Now, _clock.Now, "1 metric-day(s) loaded", ImportRunState.Scheduled, tick);
+        Assert.True(await Store.SaveRunAsync(Project, ran, other));
+
+        await Imports.CheckSchedules();
+
+        Assert.Equal([other.RunId], (await Store.RunsAsync(Project, "daily")).Select(r => r.RunId));
+        AssertSameRun(ran, await RunSeenAsync(other.RunId));
+        // The lease it took to look was let go: a run by request starts at once.
+        Assert.Equal(ImportRunStatus.Succeeded, (await RunToEndAsync()).Status);
+    }
 }
 
 /// <summary><see cref="ImportRunLeaseTests"/> on the embedded mode's store.</summary>

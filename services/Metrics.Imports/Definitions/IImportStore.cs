@@ -27,6 +27,9 @@ public interface IImportStore
     /// <summary>Moves the lease's expiry to <paramref name="renewed"/>'s if its owner still holds it for its run; false if not.</summary>
     Task<bool> RenewLeaseAsync(string project, string importId, RunLease renewed);
 
+    /// <summary>Drops the lease if <paramref name="lease"/> still holds it, for a run that will not start after all.</summary>
+    Task ReleaseLeaseAsync(string project, string importId, RunLease lease);
+
     /// <summary>
     /// Stores the run as it is now if <paramref name="lease"/> still holds its import (false, and nothing stored, if
     /// not), releases the lease when the run has ended, and forgets the oldest runs beyond <see cref="MaxRunsKept"/>.

@@ -62,6 +62,16 @@ internal sealed class InMemoryImportStore : IImportStore
         }
     }
 
+    public Task ReleaseLeaseAsync(string project, string importId, RunLease lease)
+    {
+        lock (_lock)
+        {
+            if (Holds(project, importId, lease))
+                _leases.Remove((project, importId));
+            return Task.CompletedTask;
+        }
+    }
+
     public Task<bool> SaveRunAsync(string project, ImportRunState run, RunLease lease)
     {
         lock (_lock)
