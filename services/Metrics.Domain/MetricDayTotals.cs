@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Metrics.Domain;
@@ -10,7 +9,7 @@ namespace Metrics.Domain;
 /// </summary>
 public sealed class MetricDayTotals
 {
-    private readonly Dictionary<UnitKey, UnitTotals> _units = new();
+    private readonly Dictionary<UnitKey, UnitTotals> _units = new(UnitKeyComparer.Instance);
 
     /// <summary>One instance of each ID type for all units: a day holds millions of units but a few ID types.</summary>
     private readonly List<string> _idTypes = [];
@@ -53,18 +52,14 @@ public sealed class MetricDayTotals
         return before;
     }
 
-    private ref UnitTotals TotalsOf(UnitKey unit)
-    {
-        ref var totals = ref CollectionsMarshal.GetValueRefOrNullRef(_units, unit);
-        if (!Unsafe.IsNullRef(ref totals))
-            return ref totals;
-        return ref CollectionsMarshal.GetValueRefOrAddDefault(_units, unit with { IdType = SharedIdType(unit.IdType) }, out _);
-    }
+    /// <summary>One lookup, which adds a new unit with its ID type's one instance.</summary>
+    private ref UnitTotals TotalsOf(UnitKey unit) =>
+        ref CollectionsMarshal.GetValueRefOrAddDefault(_units, unit with { IdType = SharedIdType(unit.IdType) }, out _);
 
     private string SharedIdType(string idType)
     {
         foreach (var known in _idTypes)
-            if (known == idType)
+            if (string.Equals(known, idType))
                 return known;
         _idTypes.Add(idType);
         return idType;
