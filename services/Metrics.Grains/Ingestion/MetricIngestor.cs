@@ -179,13 +179,7 @@ public sealed partial class MetricIngestor(
         if (request.IsTest || request.Records.Count > RecordValidator.MaxRecords)
             return;
         var oldest = new PacificDay(PacificDay.Of(now).Date.AddDays(-IRejectionTally.DaysBack));
-        var counts = request.Records
-            .Select(r => (r.MetricName, Day: PacificDay.TryParse(r.Date, out var day) ? day : (PacificDay?)null))
-            .Where(r => r.MetricName.Length > 0 && r.Day >= oldest)
-            .CountBy(r => (r.MetricName, r.Day!.Value))
-            .Take(IRejectionTally.MetricsPerDay)
-            .Select(c => new RejectedCount(c.Key.MetricName, c.Key.Value, c.Value))
-            .ToList();
+        var counts = RejectedCounts.Of(request.Records, oldest);
         if (counts.Count == 0)
             return;
         try
