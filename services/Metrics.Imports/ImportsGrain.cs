@@ -26,6 +26,9 @@ internal sealed partial class ImportsGrain(
     /// <summary>How often a run's counts are stored while it goes on.</summary>
     private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(2);
 
+    /// <summary>The run a lease names while <see cref="Delete"/> holds it.</summary>
+    private const string DeletingRun = "deleting";
+
     /// <summary>This activation's token in the run leases it holds: no other activation has it.</summary>
     private readonly string _owner = Guid.NewGuid().ToString("N");
 
@@ -163,6 +166,11 @@ internal sealed partial class ImportsGrain(
             return Refused<bool>(missing);
         if (_running.TryGetValue(importId, out var running))
             return Busy<bool>(importId, running.State.RunId);
+        // Taken so that no other activation's run is under way (or starts) while the import goes; deleted with it.
+        var now = clock.GetUtcNow();
+        var holder = await store.AcquireLeaseAsync(_project, importId, new RunLease(_owner, DeletingRun, now + options.Value.RunLease), now);
+        if (holder.Owner != _owner)
+            return Busy<bool>(importId, holder.RunId);
         await store.DeleteImportAsync(_project, importId);
         _imports.Remove(importId);
         _runs.Remove(importId);
@@ -212,11 +220,20 @@ internal sealed partial class ImportsGrain(
             _running.Remove(importId);
             return Busy<ImportRunState>(importId, holder.RunId);
         }
-        if (scheduledFor is { } tick && await TickRunElsewhereAsync(importId, tick) is { } ranElsewhere)
+        try
         {
-            await store.ReleaseLeaseAsync(_project, importId, holder);
+            if (scheduledFor is { } tick && await TickRunElsewhereAsync(importId, tick) is { } ranElsewhere)
+            {
+                _running.Remove(importId);
+                await store.ReleaseLeaseAsync(_project, importId, holder);
+                return Busy<ImportRunState>(importId, ranElsewhere.RunId);
+            }
+        }
+        catch
+        {
+            // The import is not left taken by a run that never started; a lease not let go expires by itself.
             _running.Remove(importId);
-            return Busy<ImportRunState>(importId, ranElsewhere.RunId);
+            throw;
         }
         _runs[importId][run.RunId] = run;
         // The run outlives this call; the activation stays while it goes on.
@@ -248,10 +265,8 @@ internal sealed partial class ImportsGrain(
     /// </summary>
     private async Task<ImportRunState?> TickRunElsewhereAsync(string importId, DateTimeOffset tick)
     {
-        var stored = (await store.RunsAsync(_project, importId)).FirstOrDefault(r => r.ScheduledFor >= tick);
-        if (stored is not null && _runs.TryGetValue(importId, out var runs))
-            runs[stored.RunId] = stored;
-        return stored;
+        await LoadRunsAsync(importId);
+        return _runs[importId].Values.FirstOrDefault(r => r.ScheduledFor >= tick);
     }
 
     private async Task ExecuteAsync(ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, LeasedRun leased)
@@ -298,18 +313,31 @@ internal sealed partial class ImportsGrain(
             }
             LogLeaseLost(_project, importId, ended.RunId);
             // No longer this activation's run: it answers the runs as stored, this one failed as orphaned if need be.
-            _running.Remove(importId);
+            Forget(importId, progress);
             if (_imports.ContainsKey(importId))
                 await LoadRunsAsync(importId);
         }
         catch (Exception e)
         {
             LogRunNotStored(e, _project, importId);
+            // Its stored state is the last saved and its lease not let go: once the lease expires it is failed as orphaned.
+            _watched.Add(importId);
+            KeepWatchTimer();
         }
         finally
         {
-            _running.Remove(importId);
+            Forget(importId, progress);
         }
+    }
+
+    /// <summary>
+    /// Stops answering <paramref name="progress"/> as the import's run under way, unless another run has taken its
+    /// place meanwhile (the grain is reentrant: a run can start while this one's end is being stored).
+    /// </summary>
+    private void Forget(string importId, RunProgress progress)
+    {
+        if (_running.GetValueOrDefault(importId) == progress)
+            _running.Remove(importId);
     }
 
     private async Task SaveWhileRunningAsync(RunProgress progress, LeasedRun leased, CancellationToken stop)
@@ -322,8 +350,16 @@ internal sealed partial class ImportsGrain(
                 await Task.Delay(SaveEvery, clock, stop);
                 if (progress.Changes == saved)
                     continue;
-                saved = progress.Changes;
-                await SaveAsync(progress, leased);
+                try
+                {
+                    await SaveAsync(progress, leased);
+                    saved = progress.Changes;
+                }
+                catch (StorageUnavailableException e)
+                {
+                    // Tried again at the next period; the run's end is stored whatever its progress missed.
+                    LogProgressNotStored(e, _project, progress.State.ImportId, progress.State.RunId);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -373,6 +409,9 @@ internal sealed partial class ImportsGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} of {Project}: the run's end could not be stored")]
     private partial void LogRunNotStored(Exception exception, string project, string importId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId} of {Project}: the progress of run {RunId} could not be stored; tried again shortly")]
+    private partial void LogProgressNotStored(Exception exception, string project, string importId, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Import {ImportId} of {Project}: run {RunId} lost its lease to another activation and stopped; nothing more of it was stored")]

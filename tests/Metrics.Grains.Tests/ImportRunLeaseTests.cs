@@ -177,6 +177,23 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
         AssertSameRun(failedByOther, await StoredAsync(runId));
     }
 
+    [Fact]
+    public async Task DeletingAnImportAnotherActivationIsRunningIsRefusedNamingTheRunUntilItEnds()
+    {
+        await StartSiloAsync(QuickRenewal);
+        var (run, lease) = await OtherActivationRunsAsync();
+
+        var refused = await Imports.Delete("daily");
+        Assert.Equal(ImportRefusal.Busy, refused.Refusal);
+        Assert.Equal($"run {run.RunId} of import \"daily\" is under way; wait until it ends", refused.Message);
+        Assert.Single(await Store.ImportsAsync(Project));
+        Assert.True(await Store.RenewLeaseAsync(Project, "daily", lease)); // the other activation still holds it
+
+        Assert.True(await Store.SaveRunAsync(Project, run with { Status = ImportRunStatus.Succeeded, FinishedAt = _clock.Now }, lease));
+        Assert.Null((await Imports.Delete("daily")).Refusal);
+        Assert.Empty(await Store.ImportsAsync(Project));
+    }
+
     /// <summary>
     /// This activation read the runs before another ran the schedule's latest tick to its end (and let the lease go):
     /// its own memory says the tick has no run, the store says it has one, and a tick makes one run.

@@ -48,10 +48,7 @@ internal sealed class ImportRunner(
             progress.Changed();
         }
         if (import.SignalQuery.Length > 0)
-        {
-            await confirm();
-            await SignalAsync(import, source, readiness, cancellationToken);
-        }
+            await SignalAsync(import, source, readiness, confirm, cancellationToken);
     }
 
     private async Task LoadDayAsync(
@@ -267,7 +264,8 @@ internal sealed class ImportRunner(
     }
 
     /// <summary>signal_query: the watermark moves to the end of the latest finished day, as MarkDataReady would.</summary>
-    private async Task SignalAsync(ImportDefinition import, IImportSource source, IReadinessGrain readiness, CancellationToken cancellationToken)
+    private async Task SignalAsync(
+        ImportDefinition import, IImportSource source, IReadinessGrain readiness, Func<Task> confirm, CancellationToken cancellationToken)
     {
         if (await SourceCall(() => source.FinishedDateAsync(import.SignalQuery, cancellationToken)) is not { } finished)
             return;
@@ -277,6 +275,7 @@ internal sealed class ImportRunner(
         var timestamp = finished.EndUnixSeconds;
         if (timestamp <= (await readiness.Get()).Watermark)
             return;
+        await confirm();
         var result = await readiness.MarkDataReady(timestamp);
         if (result.Refusal is { } refusal)
             throw new ImportRunFailed($"signal_query's finished_date {finished}: {refusal}");
