@@ -45,12 +45,12 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
             await _silo.DisposeAsync();
     }
 
-    private async Task StartSiloAsync(TimeSpan renewal)
+    private async Task StartSiloAsync(TimeSpan renewal, IImportStore? store = null)
     {
         var projects = new ListSourceProjects();
         projects.Sources["warehouse"] = _source;
         _silo = await EmbeddedSilo.StartAsync(_clock, projects, services => services
-            .AddSingleton(Store)
+            .AddSingleton(store ?? Store)
             .Configure<ImportOptions>(o => (o.RunLease, o.RunLeaseRenewal) = (Lease, renewal)));
     }
 
@@ -192,6 +192,22 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
         Assert.True(await Store.SaveRunAsync(Project, run with { Status = ImportRunStatus.Succeeded, FinishedAt = _clock.Now }, lease));
         Assert.Null((await Imports.Delete("daily")).Refusal);
         Assert.Empty(await Store.ImportsAsync(Project));
+    }
+
+    /// <summary>A scheduled run re-reads the import's runs before it starts: when that read fails, the import is not left taken.</summary>
+    [Fact]
+    public async Task AScheduledRunThatCannotReadTheRunsLeavesTheImportFree()
+    {
+        var failing = new FailingImportStore(Store);
+        await StartSiloAsync(QuickRenewal, failing);
+        await Store.SaveImportAsync(Project, Definition() with { Schedule = "daily@02:00", CreatedAt = _clock.Now.AddDays(-2) });
+        Assert.Single(await Imports.List());
+
+        failing.FailRunReads = true;
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Imports.CheckSchedules());
+        failing.FailRunReads = false;
+
+        Assert.Equal(ImportRunStatus.Succeeded, (await RunToEndAsync()).Status);
     }
 
     /// <summary>
