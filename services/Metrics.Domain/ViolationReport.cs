@@ -36,22 +36,12 @@ public sealed record ViolationReport(string Message, IReadOnlyList<RecordViolati
     public static ViolationReport Of(IReadOnlyList<RecordViolation> violations)
     {
         var listed = ListWithinBound(violations);
-        var records = RecordCount(violations);
+        var records = RecordViolation.FirstOfEachRecord(violations).Count();
         var count = $"{violations.Count} invalid field(s)" + (records > 0 ? $" in {records} record(s)" : "");
         var extent = violations.Count > listed.Count ? $"; the first {listed.Count} are listed in the details" : "";
         var named = string.Join("; ", violations.Take(Named).Select(v => $"{v.Path}: {Shorten(v.Description)}"));
         var message = $"{count}{extent}: {named}{(violations.Count > Named ? "; ..." : "")}";
         return new ViolationReport(Cut(message, MaxMessageBytes), listed);
-    }
-
-    /// <summary>The records with a violation of their own; each record's violations stand together.</summary>
-    private static int RecordCount(IReadOnlyList<RecordViolation> violations)
-    {
-        var (count, previous) = (0, -1);
-        foreach (var violation in violations)
-            if (violation.Index >= 0 && violation.Index != previous)
-                (count, previous) = (count + 1, violation.Index);
-        return count;
     }
 
     public static string Shorten(string description) =>

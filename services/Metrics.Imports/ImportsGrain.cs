@@ -206,27 +206,18 @@ internal sealed partial class ImportsGrain(
         // Taken before the lease is asked for, so that a second call meanwhile is refused here.
         _running[importId] = progress;
         RunLease holder;
+        string? busyWith = null;
         try
         {
             holder = await store.AcquireLeaseAsync(_project, importId, new RunLease(_owner, run.RunId, now + options.Value.RunLease), now);
-        }
-        catch
-        {
-            _running.Remove(importId);
-            throw;
-        }
-        if (holder.Owner != _owner)
-        {
-            _running.Remove(importId);
-            return Busy<ImportRunState>(importId, holder.RunId);
-        }
-        try
-        {
-            if (scheduledFor is { } tick && await TickRunElsewhereAsync(importId, tick) is { } ranElsewhere)
+            if (holder.Owner != _owner)
             {
-                _running.Remove(importId);
+                busyWith = holder.RunId;
+            }
+            else if (scheduledFor is { } tick && await TickRunElsewhereAsync(importId, tick) is { } ranElsewhere)
+            {
+                busyWith = ranElsewhere.RunId;
                 await store.ReleaseLeaseAsync(_project, importId, holder);
-                return Busy<ImportRunState>(importId, ranElsewhere.RunId);
             }
         }
         catch
@@ -234,6 +225,11 @@ internal sealed partial class ImportsGrain(
             // The import is not left taken by a run that never started; a lease not let go expires by itself.
             _running.Remove(importId);
             throw;
+        }
+        if (busyWith is not null)
+        {
+            _running.Remove(importId);
+            return Busy<ImportRunState>(importId, busyWith);
         }
         _runs[importId][run.RunId] = run;
         // The run outlives this call; the activation stays while it goes on.

@@ -222,13 +222,12 @@ public sealed partial class MetricIngestor(
     private void CountRejected(IngestRequest request, IReadOnlyList<RecordViolation> violations)
     {
         var byReason = new Dictionary<string, int>(StringComparer.Ordinal);
-        var (withOwn, previous) = (0, -1);
-        foreach (var v in violations)
-            if (v.Index >= 0 && v.Index != previous)
-            {
-                (withOwn, previous) = (withOwn + 1, v.Index);
-                byReason[v.Field] = byReason.GetValueOrDefault(v.Field) + 1;
-            }
+        var withOwn = 0;
+        foreach (var first in RecordViolation.FirstOfEachRecord(violations))
+        {
+            withOwn++;
+            byReason[first.Field] = byReason.GetValueOrDefault(first.Field) + 1;
+        }
         var all = violations.FirstOrDefault(v => v.Index < 0)?.Field ?? OtherRecordsInvalid;
         foreach (var (reason, count) in byReason)
             meters.Rejected(request.Project, reason, count);
