@@ -278,7 +278,7 @@ internal sealed partial class ImportsGrain(
             var renewer = leased.RenewWhileRunningAsync(saving.Token);
             try
             {
-                await runner.RunAsync(_project, import, from, to, progress, leased.ConfirmAsync, leased.Lost);
+                await runner.RunAsync(_project, import, from, to, progress, leased, leased.Lost);
                 progress.End(ImportRunStatus.Succeeded, Summary(progress.State), clock.GetUtcNow());
             }
             catch (OperationCanceledException) when (leased.IsLost)

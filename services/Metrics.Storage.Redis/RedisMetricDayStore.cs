@@ -30,6 +30,9 @@ internal sealed class RedisMetricDayStore(
     /// <summary>The seal's reply when the staged chunks expired before it: distinct from both successes.</summary>
     private const int StagingIncomplete = 2;
 
+    /// <summary>The reply to an import's load whose run no longer holds the import's lease: nothing written.</summary>
+    private const int LeaseLost = 3;
+
     /// <summary>Chunks read from Redis at once when a sealed day loads.</summary>
     private const int ChunksPerRead = 16;
 
@@ -49,15 +52,23 @@ internal sealed class RedisMetricDayStore(
         """, KeyCount: 2, ArgumentCount: 1);
 
     /// <summary>
-    /// KEYS: head, journal, the attempt's staged chunks, the snapshot's chunks, the earlier versions; ARGV: the expected
-    /// version, the number of chunks staged, the superseded version's record (empty: none). A conflict, or staged
-    /// chunks that expired, drop the attempt's chunks and write nothing.
+    /// KEYS: head, journal, the attempt's staged chunks, the snapshot's chunks, the earlier versions, and for an
+    /// import's load its run lease; ARGV: the expected version, the number of chunks staged, the superseded version's
+    /// record (empty: none), and for a load the lease's owner and run. A conflict, staged chunks that expired, or a
+    /// lease that is not the load's run's any more, drop the attempt's chunks and write nothing.
     /// </summary>
     private static readonly string Seal = $$"""
         local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
         if version ~= tonumber(ARGV[1]) then
           redis.call('DEL', KEYS[3])
           return {{{Conflict}}, version}
+        end
+        if KEYS[6] then
+          local held = redis.call('HMGET', KEYS[6], '{{StoredRunLeases.Owner}}', '{{StoredRunLeases.Run}}')
+          if held[1] ~= ARGV[4] or held[2] ~= ARGV[5] then
+            redis.call('DEL', KEYS[3])
+            return {{{LeaseLost}}, version}
+          end
         end
         if redis.call('LLEN', KEYS[3]) ~= tonumber(ARGV[2]) then
           redis.call('DEL', KEYS[3])
@@ -88,7 +99,8 @@ internal sealed class RedisMetricDayStore(
     public async Task AppendAsync(MetricDayId id, long expectedVersion, MetricSlice slice) => ThrowOnFailure(id, expectedVersion,
         await logstream.AppendAsync(id, slice, Append, [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id)], [expectedVersion]));
 
-    public async Task SaveSnapshotAsync(MetricDayId id, long expectedVersion, MetricDaySnapshot sealedDay, MetricDayVersionRecord? supersedes = null)
+    public async Task SaveSnapshotAsync(
+        MetricDayId id, long expectedVersion, MetricDaySnapshot sealedDay, MetricDayVersionRecord? supersedes = null, ImportRunFence? fence = null)
     {
         var chunks = StoredSealedDays.Write(sealedDay, sealedDays.Value.ChunkBytes);
         var staging = RedisKeys.MetricDaySealing(id, Guid.NewGuid());
@@ -99,9 +111,11 @@ internal sealed class RedisMetricDayStore(
             _ = push.KeyExpireAsync(staging, StagingExpiry);
             await RedisGuard.Call(() => push.ExecuteAsync());
         }
-        await WriteAsync(id, Seal,
-            [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id), staging, RedisKeys.MetricDaySealed(id), RedisKeys.MetricDayVersions(id)],
-            [expectedVersion, chunks.Count, supersedes is null ? RedisValue.EmptyString : JsonSerializer.Serialize(supersedes)]);
+        RedisKey[] keys = [RedisKeys.MetricDayHead(id), RedisKeys.MetricDayJournal(id), staging, RedisKeys.MetricDaySealed(id), RedisKeys.MetricDayVersions(id)];
+        RedisValue[] values = [expectedVersion, chunks.Count, supersedes is null ? RedisValue.EmptyString : JsonSerializer.Serialize(supersedes)];
+        if (fence is not null)
+            (keys, values) = ([.. keys, RedisKeys.ImportRunLease(id.Project, fence.ImportId)], [.. values, fence.Owner, fence.RunId]);
+        await WriteAsync(id, Seal, keys, values, fence);
     }
 
     public async Task<IReadOnlyList<MetricDayVersionRecord>> EarlierVersionsAsync(MetricDayId id) =>
@@ -126,13 +140,13 @@ internal sealed class RedisMetricDayStore(
         return StoredSealedDays.Read(stored);
     }
 
-    private async Task WriteAsync(MetricDayId id, string script, RedisKey[] keys, RedisValue[] values)
+    private async Task WriteAsync(MetricDayId id, string script, RedisKey[] keys, RedisValue[] values, ImportRunFence? fence)
     {
         var reply = (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(script, keys, values)))!;
-        ThrowOnFailure(id, (long)values[0], reply);
+        ThrowOnFailure(id, (long)values[0], reply, fence);
     }
 
-    private static void ThrowOnFailure(MetricDayId id, long expectedVersion, RedisResult[] reply)
+    private static void ThrowOnFailure(MetricDayId id, long expectedVersion, RedisResult[] reply, ImportRunFence? fence = null)
     {
         switch ((int)reply[0])
         {
@@ -140,6 +154,8 @@ internal sealed class RedisMetricDayStore(
                 throw new StoreConflictException($"{id}: expected version {expectedVersion}, found {(long)reply[1]}");
             case StagingIncomplete:
                 throw new StorageUnavailableException($"{id}: the sealed snapshot's staged chunks expired before the seal");
+            case LeaseLost:
+                throw new RunLeaseLostException($"{id}: run {fence!.RunId} of import {fence.ImportId} no longer holds its lease");
         }
     }
 }

@@ -32,6 +32,9 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
 
     protected abstract IImportStore Store { get; }
 
+    /// <summary>The deployment's other stores, which fence a run's loads by the lease <see cref="Store"/> keeps.</summary>
+    protected abstract void AddStores(IServiceCollection services);
+
     public virtual Task InitializeAsync()
     {
         _source.Add("u1", "revenue", Day, 10);
@@ -49,9 +52,12 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
     {
         var projects = new ListSourceProjects();
         projects.Sources["warehouse"] = _source;
-        _silo = await EmbeddedSilo.StartAsync(_clock, projects, services => services
-            .AddSingleton(store ?? Store)
-            .Configure<ImportOptions>(o => (o.RunLease, o.RunLeaseRenewal) = (Lease, renewal)));
+        _silo = await EmbeddedSilo.StartAsync(_clock, projects, services =>
+        {
+            AddStores(services);
+            services.AddSingleton(store ?? Store)
+                .Configure<ImportOptions>(o => (o.RunLease, o.RunLeaseRenewal) = (Lease, renewal));
+        });
     }
 
     private IImportsGrain Imports => _silo!.Grains.GetGrain<IImportsGrain>(Project);
@@ -244,6 +250,8 @@ public sealed class InMemoryImportRunLeaseTests : ImportRunLeaseTests
     private readonly InMemoryImportStore _store = new();
 
     protected override IImportStore Store => _store;
+
+    protected override void AddStores(IServiceCollection services) => services.AddSingleton<IImportRunFences>(_store);
 }
 
 /// <summary><see cref="ImportRunLeaseTests"/> on the Redis deployment's store, against a real redis-server.</summary>
@@ -254,6 +262,9 @@ public sealed class RedisImportRunLeaseTests : ImportRunLeaseTests
     private RedisImportStore _store = null!;
 
     protected override IImportStore Store => _store;
+
+    protected override void AddStores(IServiceCollection services) =>
+        services.AddSingleton<IConnectionMultiplexer>(_connection).AddRedisMetricsStorage();
 
     public override async Task InitializeAsync()
     {

@@ -149,7 +149,11 @@ public sealed class ImportRunTests : IAsyncLifetime
         await day.StageLoad(first, rows);
         await day.StageLoad(second, rows);
 
-        LoadCommit Commit(Guid load) => new(load, "daily", fingerprint, false, DateTimeOffset.UtcNow, Restate: true, "import:daily");
+        // Each commit is made under a lease that holds the import, as each run's was when it swapped in.
+        var lease = new RunLease("an-activation", "a-run", DateTimeOffset.UtcNow.AddMinutes(1));
+        await _silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, DateTimeOffset.UtcNow);
+        var fence = new ImportRunFence("daily", lease.Owner, lease.RunId);
+        LoadCommit Commit(Guid load) => new(load, fingerprint, false, DateTimeOffset.UtcNow, Restate: true, "import:daily", fence);
         var outcomes = new[] { await day.CommitLoad(Commit(first)), await day.CommitLoad(Commit(second)) };
 
         Assert.Equal([LoadOutcome.Restated, LoadOutcome.Sealed], outcomes);

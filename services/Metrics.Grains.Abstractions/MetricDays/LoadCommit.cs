@@ -3,17 +3,21 @@ namespace Metrics.Grains.MetricDays;
 /// <summary>
 /// Makes the rows staged under <see cref="LoadId"/> the day's content from <see cref="ImportId"/>: on an open day
 /// they replace what the day held of their kind (production, or test when <see cref="IsTest"/>); on a sealed day,
-/// only with <see cref="Restate"/>, they become a new sealed version whose cause is <see cref="Cause"/>.
+/// only with <see cref="Restate"/>, they become a new sealed version whose cause is <see cref="Cause"/>. Either is
+/// written only while the run's lease, <see cref="Fence"/>, holds the import.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LoadCommit(
     Guid LoadId,
-    string ImportId,
     LoadFingerprint Fingerprint,
     bool IsTest,
     DateTimeOffset LoadedAt,
     bool Restate,
-    string Cause);
+    string Cause,
+    ImportRunFence Fence)
+{
+    public string ImportId => Fence.ImportId;
+}
 
 [GenerateSerializer]
 public enum LoadOutcome
@@ -26,4 +30,6 @@ public enum LoadOutcome
     Sealed,
     /// <summary>The staged rows are gone (the grain was activated afresh since): stage them again.</summary>
     StagingLost,
+    /// <summary>The run's lease no longer holds the import (another activation took it over): nothing changed.</summary>
+    LeaseLost,
 }

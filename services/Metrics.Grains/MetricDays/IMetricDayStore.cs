@@ -13,9 +13,12 @@ public interface IMetricDayStore
 
     /// <summary>
     /// Replaces the journal with the snapshot — the seal, an import's load of an open day, or a restatement, which
-    /// keeps the version it <paramref name="supersedes"/> among the day's earlier versions — as one write.
+    /// keeps the version it <paramref name="supersedes"/> among the day's earlier versions — as one write. An import's
+    /// load is written only if its run's lease still holds the import, checked in the same write: if not, nothing is
+    /// written and <see cref="RunLeaseLostException"/> is thrown.
     /// </summary>
-    Task SaveSnapshotAsync(MetricDayId id, long expectedVersion, MetricDaySnapshot snapshot, MetricDayVersionRecord? supersedes = null);
+    Task SaveSnapshotAsync(
+        MetricDayId id, long expectedVersion, MetricDaySnapshot snapshot, MetricDayVersionRecord? supersedes = null, ImportRunFence? fence = null);
 
     /// <summary>The sealed versions restatements superseded, oldest first.</summary>
     Task<IReadOnlyList<MetricDayVersionRecord>> EarlierVersionsAsync(MetricDayId id);

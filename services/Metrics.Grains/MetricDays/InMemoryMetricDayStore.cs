@@ -3,8 +3,11 @@ using Metrics.Grains.Logstream;
 
 namespace Metrics.Grains.MetricDays;
 
-/// <summary>The embedded mode's metric-day store: process memory, lost when the process ends.</summary>
-public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream) : IMetricDayStore
+/// <summary>
+/// The embedded mode's metric-day store: process memory, lost when the process ends. An import's load is written
+/// under the lock of the run leases (<paramref name="fences"/>, registered with the imports).
+/// </summary>
+public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream, IImportRunFences? fences = null) : IMetricDayStore
 {
     private sealed class Entry
     {
@@ -30,15 +33,21 @@ public sealed class InMemoryMetricDayStore(ILogstreamWriter logstream) : IMetric
         await logstream.AppendAsync(LogstreamBatch.Accepted(id, slice));
     }
 
-    public Task SaveSnapshotAsync(MetricDayId id, long expectedVersion, MetricDaySnapshot snapshot, MetricDayVersionRecord? supersedes = null)
+    public Task SaveSnapshotAsync(
+        MetricDayId id, long expectedVersion, MetricDaySnapshot snapshot, MetricDayVersionRecord? supersedes = null, ImportRunFence? fence = null)
     {
-        Write(id, expectedVersion, e =>
+        void Save() => Write(id, expectedVersion, e =>
         {
             e.Snapshot = snapshot;
             e.Slices = [];
             if (supersedes is not null)
                 e.EarlierVersions.Add(supersedes);
         });
+
+        if (fence is null)
+            Save();
+        else if (!(fences ?? throw new InvalidOperationException("an import's load needs the imports' run leases registered")).WriteIfHeld(id.Project, fence, Save))
+            throw new RunLeaseLostException($"{id}: run {fence.RunId} of import {fence.ImportId} no longer holds its lease");
         return Task.CompletedTask;
     }
 

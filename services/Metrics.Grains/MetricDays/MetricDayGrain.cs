@@ -220,7 +220,14 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
         {
             snapshot = Snapshot(units, null, 0, null, null, lastIngestedAt, commit);
         }
-        await WriteAsync(() => store.SaveSnapshotAsync(_id, _version, snapshot, supersedes));
+        try
+        {
+            await WriteAsync(() => store.SaveSnapshotAsync(_id, _version, snapshot, supersedes, commit.Fence));
+        }
+        catch (RunLeaseLostException)
+        {
+            return LoadOutcome.LeaseLost;
+        }
 
         _units = units;
         _lastIngestedAt = lastIngestedAt;
@@ -260,7 +267,7 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
         {
             await write();
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not RunLeaseLostException)
         {
             // Another activation wrote this day, or the store failed without saying whether the write landed:
             // either way this activation may be stale, so the next call reloads the day from the store.

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
+using Metrics.Grains.MetricDays;
 using Metrics.Imports.Runs;
 
 namespace Metrics.Imports.Definitions;
 
 /// <summary>
 /// The embedded mode's import store: process memory, lost when the process ends. The runs and the run leases change
-/// under one lock, so that a lease's check and the write it guards are one step, as in Redis.
+/// under one lock, so that a lease's check and the write it guards are one step, as in Redis: a run's save, and a
+/// load's swap into its metric-day (<see cref="IImportRunFences"/>).
 /// </summary>
-internal sealed class InMemoryImportStore : IImportStore
+internal sealed class InMemoryImportStore : IImportStore, IImportRunFences
 {
     private readonly ConcurrentDictionary<(string Project, string ImportId), ImportDefinition> _imports = new();
     private readonly Dictionary<(string Project, string ImportId), Dictionary<string, ImportRunState>> _runs = [];
@@ -106,7 +108,20 @@ internal sealed class InMemoryImportStore : IImportStore
         }
     }
 
-    /// <summary>Whether <paramref name="lease"/>'s owner holds the import's lease for its run; its expiry matters only to others.</summary>
-    private bool Holds(string project, string importId, RunLease lease) =>
-        _leases.TryGetValue((project, importId), out var held) && held.Owner == lease.Owner && held.RunId == lease.RunId;
+    public bool WriteIfHeld(string project, ImportRunFence fence, Action write)
+    {
+        lock (_lock)
+        {
+            if (!Holds(project, fence.ImportId, fence.Owner, fence.RunId))
+                return false;
+            write();
+            return true;
+        }
+    }
+
+    private bool Holds(string project, string importId, RunLease lease) => Holds(project, importId, lease.Owner, lease.RunId);
+
+    /// <summary>Whether <paramref name="owner"/> holds the import's lease for <paramref name="runId"/>; its expiry matters only to others.</summary>
+    private bool Holds(string project, string importId, string owner, string runId) =>
+        _leases.TryGetValue((project, importId), out var held) && held.Owner == owner && held.RunId == runId;
 }

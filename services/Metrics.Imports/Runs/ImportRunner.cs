@@ -18,8 +18,10 @@ namespace Metrics.Imports.Runs;
 /// rules of <c>LogCustomMetric</c>, stages them in the metric-day grains and swaps them in — on an open day after
 /// the readiness grain admits the write, as an ingest request is, and on a sealed day as a restatement when the
 /// change exceeds the import's threshold. A run that stops half-way leaves every metric-day as it was or as loaded.
-/// Before each swap, and before the signal, it awaits <c>confirm</c>, which throws once the run may apply nothing
-/// more (its lease lost to another activation).
+/// Before each swap, and before the signal, it confirms the run's lease, which throws once the run may apply nothing
+/// more (its lease lost to another activation); each swap is fenced by the lease too, in the store's own write, so
+/// a run stopped between the confirmation and the swap (and woken after another activation took the import over)
+/// swaps nothing in.
 /// </summary>
 internal sealed class ImportRunner(
     IGrainFactory grains, IImportProjects projects, IReadinessFeed feed, ILogstreamWriter logstream, ProductMeters meters, TimeProvider clock)
@@ -31,7 +33,7 @@ internal sealed class ImportRunner(
     private const int ReadAhead = 2 * ChunkRows;
 
     public async Task RunAsync(
-        string project, ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, Func<Task> confirm, CancellationToken cancellationToken)
+        string project, ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, LeasedRun run, CancellationToken cancellationToken)
     {
         var source = projects.Source(project, import.Source)
             ?? throw new ImportRunFailed($"source \"{import.Source}\" is no longer configured for the project");
@@ -44,16 +46,16 @@ internal sealed class ImportRunner(
         {
             if (!PacificDay.TryParse(day.Key, out var date) || date < from || date > to)
                 continue; // a query that ignores {{start_date}}..{{end_date}}: only the run's window is loaded
-            await LoadDayAsync(project, import, source, readiness, date, day.ToList(), progress, confirm, cancellationToken);
+            await LoadDayAsync(project, import, source, readiness, date, day.ToList(), progress, run, cancellationToken);
             progress.Changed();
         }
         if (import.SignalQuery.Length > 0)
-            await SignalAsync(import, source, readiness, confirm, cancellationToken);
+            await SignalAsync(import, source, readiness, run, cancellationToken);
     }
 
     private async Task LoadDayAsync(
         string project, ImportDefinition import, IImportSource source, IReadinessGrain readiness, PacificDay day,
-        IReadOnlyList<DayFingerprint> fingerprints, RunProgress progress, Func<Task> confirm, CancellationToken cancellationToken)
+        IReadOnlyList<DayFingerprint> fingerprints, RunProgress progress, LeasedRun run, CancellationToken cancellationToken)
     {
         var daySealed = Watermark.Seals((await readiness.Get()).Watermark, day);
         var wanted = new Dictionary<string, LoadFingerprint>(StringComparer.Ordinal);
@@ -79,8 +81,8 @@ internal sealed class ImportRunner(
         var staged = await StageAsync(project, import, source, day, wanted, progress, cancellationToken);
         try
         {
-            await confirm();
-            await CommitAsync(project, import, readiness, day, staged, progress);
+            await run.ConfirmAsync();
+            await CommitAsync(project, import, readiness, day, staged, progress, run);
         }
         finally
         {
@@ -206,7 +208,8 @@ internal sealed class ImportRunner(
     /// (before, or since the fingerprints were compared): each metric restated, and the restatement announced.
     /// </summary>
     private async Task CommitAsync(
-        string project, ImportDefinition import, IReadinessGrain readiness, PacificDay day, Dictionary<string, StagedMetric> staged, RunProgress progress)
+        string project, ImportDefinition import, IReadinessGrain readiness, PacificDay day, Dictionary<string, StagedMetric> staged, RunProgress progress,
+        LeasedRun run)
     {
         var intent = new WriteIntent(
             Guid.NewGuid(),
@@ -222,7 +225,7 @@ internal sealed class ImportRunner(
         try
         {
             // The metric-days swap their loads in at once, each in one write of its own.
-            await Task.WhenAll(staged.Select(s => CommitOneAsync(project, import, day, s.Key, s.Value, restate, admission.Watermark, progress)));
+            await Task.WhenAll(staged.Select(s => CommitOneAsync(project, import, day, s.Key, s.Value, restate, admission.Watermark, progress, run)));
         }
         finally
         {
@@ -232,14 +235,18 @@ internal sealed class ImportRunner(
     }
 
     private async Task CommitOneAsync(
-        string project, ImportDefinition import, PacificDay day, string metric, StagedMetric load, bool restate, long watermark, RunProgress progress)
+        string project, ImportDefinition import, PacificDay day, string metric, StagedMetric load, bool restate, long watermark, RunProgress progress,
+        LeasedRun run)
     {
         var grain = MetricDay(project, metric, day);
         var cause = $"import:{import.ImportId}: rows {load.Fingerprint.Rows}, sum {load.Fingerprint.ValueSum:R}";
-        var outcome = await grain.CommitLoad(new LoadCommit(load.LoadId, import.ImportId, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause));
+        var outcome = await grain.CommitLoad(new LoadCommit(load.LoadId, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause, run.Fence));
         load.Committed = true;
         switch (outcome)
         {
+            case LoadOutcome.LeaseLost:
+                await run.MarkLostAsync();
+                throw new OperationCanceledException($"{metric} on {day}: the run's lease was lost", run.Lost);
             case LoadOutcome.StagingLost:
                 throw new ImportRunFailed($"{metric} on {day}: the staged rows were lost (the grain moved to another node); run the import again");
             case LoadOutcome.Sealed:
@@ -265,7 +272,7 @@ internal sealed class ImportRunner(
 
     /// <summary>signal_query: the watermark moves to the end of the latest finished day, as MarkDataReady would.</summary>
     private async Task SignalAsync(
-        ImportDefinition import, IImportSource source, IReadinessGrain readiness, Func<Task> confirm, CancellationToken cancellationToken)
+        ImportDefinition import, IImportSource source, IReadinessGrain readiness, LeasedRun run, CancellationToken cancellationToken)
     {
         if (await SourceCall(() => source.FinishedDateAsync(import.SignalQuery, cancellationToken)) is not { } finished)
             return;
@@ -275,7 +282,7 @@ internal sealed class ImportRunner(
         var timestamp = finished.EndUnixSeconds;
         if (timestamp <= (await readiness.Get()).Watermark)
             return;
-        await confirm();
+        await run.ConfirmAsync();
         var result = await readiness.MarkDataReady(timestamp);
         if (result.Refusal is { } refusal)
             throw new ImportRunFailed($"signal_query's finished_date {finished}: {refusal}");

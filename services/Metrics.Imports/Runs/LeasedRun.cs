@@ -1,4 +1,5 @@
 using Metrics.Grains;
+using Metrics.Grains.MetricDays;
 using Metrics.Imports.Definitions;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +22,9 @@ internal sealed partial class LeasedRun(
 
     public bool IsLost => _lost.IsCancellationRequested;
 
+    /// <summary>What the run's loads are committed under: each is swapped in only while this lease holds the import.</summary>
+    public ImportRunFence Fence => new(importId, _lease.Owner, _lease.RunId);
+
     /// <summary>Stores the run as it is now; false, and the lease lost, if the lease no longer holds its import.</summary>
     public async Task<bool> SaveAsync(ImportRunState run)
     {
@@ -39,6 +43,9 @@ internal sealed partial class LeasedRun(
         await RenewAsync();
         _lost.Token.ThrowIfCancellationRequested();
     }
+
+    /// <summary>A load was refused by its fence: the lease is lost.</summary>
+    public Task MarkLostAsync() => _lost.CancelAsync();
 
     /// <summary>Renews the lease every <see cref="ImportOptions.RunLeaseRenewal"/> until <paramref name="stop"/>, or until it is lost.</summary>
     public async Task RenewWhileRunningAsync(CancellationToken stop)
