@@ -169,8 +169,13 @@ internal sealed partial class ImportsGrain(
         // Taken so that no other activation's run is under way (or starts) while the import goes; deleted with it.
         var now = clock.GetUtcNow();
         var holder = await store.AcquireLeaseAsync(_project, importId, new RunLease(_owner, DeletingRun, now + options.Value.RunLease), now);
+        if (holder is null)
+            return Gone<bool>(importId);
         if (holder.Owner != _owner)
             return Busy<bool>(importId, holder.RunId);
+        // A run of this activation that started while the lease was asked for took it over: the run goes on.
+        if (_running.TryGetValue(importId, out running))
+            return Busy<bool>(importId, running.State.RunId);
         await store.DeleteImportAsync(_project, importId);
         _imports.Remove(importId);
         _runs.Remove(importId);
@@ -205,11 +210,16 @@ internal sealed partial class ImportsGrain(
         var progress = new RunProgress(run);
         // Taken before the lease is asked for, so that a second call meanwhile is refused here.
         _running[importId] = progress;
-        RunLease holder;
+        RunLease? holder;
         string? busyWith = null;
         try
         {
             holder = await store.AcquireLeaseAsync(_project, importId, new RunLease(_owner, run.RunId, now + options.Value.RunLease), now);
+            if (holder is null)
+            {
+                _running.Remove(importId);
+                return Gone<ImportRunState>(importId);
+            }
             if (holder.Owner != _owner)
             {
                 busyWith = holder.RunId;
@@ -388,6 +398,14 @@ internal sealed partial class ImportsGrain(
         _imports.TryGetValue(importId, out import) ? null : $"import \"{importId}\" does not exist";
 
     private static ImportAnswer<T> Refused<T>(string message) => new(default, ImportRefusal.NotFound, "import_id", message);
+
+    /// <summary>The import was deleted by another activation since this one read it: it is forgotten here too.</summary>
+    private ImportAnswer<T> Gone<T>(string importId)
+    {
+        _imports.Remove(importId);
+        _runs.Remove(importId);
+        return Refused<T>(Find(importId, out _)!);
+    }
 
     private static ImportAnswer<T> Busy<T>(string importId, string runId) =>
         new(default, ImportRefusal.Busy, "import_id", $"run {runId} of import \"{importId}\" is under way; wait until it ends");

@@ -36,13 +36,17 @@ internal sealed class RedisImportStore(IConnectionMultiplexer redis) : IImportSt
         return RedisGuard.Call(() => delete.ExecuteAsync());
     }
 
-    public async Task<RunLease> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now)
+    public async Task<RunLease?> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now)
     {
         var reply = (RedisResult[])(await RedisGuard.Call(() => Db.ScriptEvaluateAsync(StoredRunLeases.Acquire,
-            [RedisKeys.ImportRunLease(project, importId)], [wanted.Owner, wanted.RunId, wanted.ExpiresAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds()])))!;
-        return (int)reply[0] == StoredRunLeases.Taken
-            ? wanted
-            : new RunLease((string)reply[1]!, (string)reply[2]!, DateTimeOffset.FromUnixTimeMilliseconds((long)reply[3]));
+            [RedisKeys.ImportRunLease(project, importId), RedisKeys.Imports(project)],
+            [wanted.Owner, wanted.RunId, wanted.ExpiresAt.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), importId])))!;
+        return (int)reply[0] switch
+        {
+            StoredRunLeases.Taken => wanted,
+            StoredRunLeases.ImportGone => null,
+            _ => new RunLease((string)reply[1]!, (string)reply[2]!, DateTimeOffset.FromUnixTimeMilliseconds((long)reply[3])),
+        };
     }
 
     public async Task<bool> RenewLeaseAsync(string project, string importId, RunLease renewed) =>

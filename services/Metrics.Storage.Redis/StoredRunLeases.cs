@@ -19,6 +19,9 @@ internal static class StoredRunLeases
     /// <summary>The acquire's reply when another owner's lease is live: <c>{Refused, owner, run, expires}</c>, nothing written.</summary>
     public const int Refused = 0;
 
+    /// <summary>The acquire's reply when the import is no longer defined: nothing written.</summary>
+    public const int ImportGone = 2;
+
     /// <summary>A renewal's or a save's reply when the caller still held the lease and the write was done.</summary>
     public const int Kept = 1;
 
@@ -39,8 +42,12 @@ internal static class StoredRunLeases
     private const int Succeeded = (int)ImportRunStatus.Succeeded;
     private const int Failed = (int)ImportRunStatus.Failed;
 
-    /// <summary>KEYS[1] the lease; ARGV: owner, run, expiry, now. Taken unless another owner holds a lease that expires after now.</summary>
+    /// <summary>
+    /// KEYS: the lease, the project's imports; ARGV: owner, run, expiry, now, the import. Taken unless the import is
+    /// gone or another owner holds a lease that expires after now.
+    /// </summary>
     public static readonly string Acquire = $$"""
+        if redis.call('HEXISTS', KEYS[2], ARGV[5]) == 0 then return {{{ImportGone}}} end
         local held = redis.call('HMGET', KEYS[1], '{{Owner}}', '{{Run}}', '{{Expires}}')
         if held[1] and held[1] ~= ARGV[1] and tonumber(held[3]) > tonumber(ARGV[4]) then
           return {{{Refused}}, held[1], held[2], held[3]}

@@ -17,7 +17,7 @@ internal sealed class FailingImportStore(IImportStore inner) : IImportStore
 
     public Task DeleteImportAsync(string project, string importId) => inner.DeleteImportAsync(project, importId);
 
-    public Task<RunLease> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now) =>
+    public Task<RunLease?> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now) =>
         inner.AcquireLeaseAsync(project, importId, wanted, now);
 
     public Task<bool> RenewLeaseAsync(string project, string importId, RunLease renewed) => inner.RenewLeaseAsync(project, importId, renewed);

@@ -69,11 +69,10 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
     {
         await Store.SaveImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
         var wanted = new RunLease(Other, "run-of-the-other", _clock.Now + Lease);
-        var lease = await Store.AcquireLeaseAsync(Project, "daily", wanted, _clock.Now);
-        Assert.Equal(wanted, lease);
+        Assert.Equal(wanted, await Store.AcquireLeaseAsync(Project, "daily", wanted, _clock.Now));
         var run = new ImportRunState("daily", wanted.RunId, ImportRunStatus.Running, Day, Day, 1, 0, 0, 0, 0, 0, [], _clock.Now, null, "", ImportRunState.Manual);
-        Assert.True(await Store.SaveRunAsync(Project, run, lease));
-        return (run, lease);
+        Assert.True(await Store.SaveRunAsync(Project, run, wanted));
+        return (run, wanted);
     }
 
     private async Task<ImportRunState> StoredAsync(string runId) => (await Store.RunsAsync(Project, "daily")).Single(r => r.RunId == runId);
@@ -198,6 +197,24 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
         Assert.True(await Store.SaveRunAsync(Project, run with { Status = ImportRunStatus.Succeeded, FinishedAt = _clock.Now }, lease));
         Assert.Null((await Imports.Delete("daily")).Refusal);
         Assert.Empty(await Store.ImportsAsync(Project));
+    }
+
+    [Fact]
+    public async Task AnImportAnotherActivationDeletedIsNeitherRunNorDeletedAgainHere()
+    {
+        await StartSiloAsync(QuickRenewal);
+        Assert.Null((await Imports.Create(Definition())).Refusal);
+
+        await Store.DeleteImportAsync(Project, "daily"); // by the other activation
+
+        var run = await Imports.Run("daily", Day, Day);
+        Assert.Equal((ImportRefusal.NotFound, "import_id"), (run.Refusal, run.Field));
+        Assert.Equal("import \"daily\" does not exist", run.Message);
+        Assert.Empty(await Store.RunsAsync(Project, "daily"));
+        Assert.Empty(await Store.ImportsAsync(Project));
+        Assert.Null(await _silo!.Grains.GetReadinessGrain(Project).DescribeMetric("revenue")); // nothing loaded, nothing owned
+        Assert.Equal(ImportRefusal.NotFound, (await Imports.Get("daily")).Refusal);
+        Assert.Equal(ImportRefusal.NotFound, (await Imports.Delete("daily")).Refusal);
     }
 
     /// <summary>A scheduled run re-reads the import's runs before it starts: when that read fails, the import is not left taken.</summary>

@@ -20,9 +20,10 @@ public interface IImportStore
 
     /// <summary>
     /// Takes the import's run lease for <paramref name="wanted"/>'s run unless another owner's lease is live at
-    /// <paramref name="now"/>. Answers the lease that holds the import now: <paramref name="wanted"/>, or the other's.
+    /// <paramref name="now"/>. Answers the lease that holds the import now: <paramref name="wanted"/>, or the other's;
+    /// null, and nothing taken, if the import no longer exists (another activation deleted it).
     /// </summary>
-    Task<RunLease> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now);
+    Task<RunLease?> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now);
 
     /// <summary>Moves the lease's expiry to <paramref name="renewed"/>'s if its owner still holds it for its run; false if not.</summary>
     Task<bool> RenewLeaseAsync(string project, string importId, RunLease renewed);

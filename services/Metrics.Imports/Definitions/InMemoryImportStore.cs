@@ -33,23 +33,25 @@ internal sealed class InMemoryImportStore : IImportStore, IImportRunFences
 
     public Task DeleteImportAsync(string project, string importId)
     {
-        _imports.TryRemove((project, importId), out _);
         lock (_lock)
         {
+            _imports.TryRemove((project, importId), out _);
             _runs.Remove((project, importId));
             _leases.Remove((project, importId));
         }
         return Task.CompletedTask;
     }
 
-    public Task<RunLease> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now)
+    public Task<RunLease?> AcquireLeaseAsync(string project, string importId, RunLease wanted, DateTimeOffset now)
     {
         lock (_lock)
         {
+            if (!_imports.ContainsKey((project, importId)))
+                return Task.FromResult<RunLease?>(null);
             if (_leases.TryGetValue((project, importId), out var held) && held.Owner != wanted.Owner && held.LiveAt(now))
-                return Task.FromResult(held);
+                return Task.FromResult<RunLease?>(held);
             _leases[(project, importId)] = wanted;
-            return Task.FromResult(wanted);
+            return Task.FromResult<RunLease?>(wanted);
         }
     }
 
