@@ -24,10 +24,13 @@ internal sealed class ListSource : IImportSource
     public Task<IReadOnlyList<DayFingerprint>> FingerprintAsync(string query, PacificDay from, PacificDay to, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DayFingerprint>>(InRange(from, to)
             .GroupBy(r => (r.MetricName, r.Date))
-            .Select(g => new DayFingerprint(g.Key.MetricName, g.Key.Date, g.Count(),
-                g.Where(r => !IsRatio(r)).Sum(r => r.MetricValue ?? 0),
-                g.Where(IsRatio).Sum(r => r.Numerator!.Value),
-                g.Where(IsRatio).Sum(r => r.Denominator!.Value)))
+            .Select(g =>
+            {
+                var tally = new DayFingerprintTally();
+                foreach (var row in g)
+                    tally.Add(row);
+                return tally.ToFingerprint(g.Key.MetricName, g.Key.Date);
+            })
             .ToList());
 
     public async IAsyncEnumerable<SourceRow> ReadAsync(string query, PacificDay from, PacificDay to, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -43,8 +46,6 @@ internal sealed class ListSource : IImportSource
 
     private IEnumerable<SourceRow> InRange(PacificDay from, PacificDay to) =>
         Rows.Where(r => PacificDay.TryParse(r.Date, out var day) && day >= from && day <= to);
-
-    private static bool IsRatio(SourceRow row) => row.Numerator is not null && row.Denominator is not null;
 }
 
 /// <summary>Every project has the default ID types and the sources the test registers by name.</summary>

@@ -29,11 +29,15 @@ public abstract class LoadFenceTests : IAsyncLifetime
     /// <summary>The stores of the deployment under test, registered over the embedded mode's.</summary>
     protected abstract void AddStores(IServiceCollection services);
 
-    public virtual async Task InitializeAsync() => _silo = await EmbeddedSilo.StartAsync(services: AddStores);
-
     public virtual async Task DisposeAsync() => await _silo.DisposeAsync();
 
     private IMetricDayGrain MetricDay => _silo.Grains.GetMetricDayGrain(DayId);
+
+    public virtual async Task InitializeAsync()
+    {
+        _silo = await EmbeddedSilo.StartAsync(services: AddStores);
+        await Store.SaveImportAsync(Project, new ImportDefinition(Import, "warehouse", "select * from metrics", "", 14, 0.01, false, "", 0, Now));
+    }
 
     private async Task<ImportRunFence> TakeLeaseAsync(string owner, string runId, DateTimeOffset now)
     {
@@ -46,7 +50,7 @@ public abstract class LoadFenceTests : IAsyncLifetime
     {
         var loadId = Guid.NewGuid();
         await MetricDay.StageLoad(loadId, [new UnitRow("user_id", "u1", value, null, null)]);
-        return await MetricDay.CommitLoad(new LoadCommit(loadId, new LoadFingerprint(1, value, 0, 0), false, Now, false, "test", fence));
+        return await MetricDay.CommitLoad(new LoadCommit(loadId, 1, new LoadFingerprint(1, value, 0, 0), false, Now, false, "test", fence));
     }
 
     [Fact]

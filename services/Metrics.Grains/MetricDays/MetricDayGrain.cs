@@ -31,7 +31,20 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
 
     private sealed record Sealed(DateTimeOffset FinalizedAt, DayAggregates Production, int Version, DateTimeOffset? RestatedAt, string Cause);
 
-    private sealed record StagedLoad(MetricDayTotals Totals, List<UnitRow[]> Chunks);
+    /// <summary>A load staged, and when it was last added to: one no chunk or commit came to for <see cref="StagingExpiry"/> is dropped.</summary>
+    private sealed record StagedLoad(MetricDayTotals Totals, List<UnitRow[]> Chunks)
+    {
+        public DateTimeOffset TouchedAt { get; set; }
+    }
+
+    /// <summary>
+    /// How long a staged load is kept without a chunk or its commit: its run died (its node killed, its lease lost
+    /// before it could discard). A run's chunks come seconds apart; a commit after the expiry finds
+    /// <see cref="LoadOutcome.StagingLost"/> and its run fails, asking to run again.
+    /// </summary>
+    internal static readonly TimeSpan StagingExpiry = TimeSpan.FromMinutes(15);
+
+    private IGrainTimer? _stagingExpiry;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -179,11 +192,20 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
 
     public Task StageLoad(Guid loadId, UnitRow[] rows)
     {
+        DropExpiredLoads();
         if (!_staged.TryGetValue(loadId, out var staged))
+        {
             _staged[loadId] = staged = new StagedLoad(new MetricDayTotals(), []);
+            _stagingExpiry ??= this.RegisterGrainTimer(() =>
+            {
+                DropExpiredLoads();
+                return Task.CompletedTask;
+            }, StagingExpiry, StagingExpiry);
+        }
         foreach (var row in rows)
             staged.Totals.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator));
         staged.Chunks.Add(rows);
+        staged.TouchedAt = clock.GetUtcNow();
         return Task.CompletedTask;
     }
 
@@ -193,10 +215,34 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
         return Task.CompletedTask;
     }
 
+    /// <summary>Checked on a timer while loads are staged, and at each staging call.</summary>
+    private void DropExpiredLoads()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (loadId, staged) in _staged)
+            if (now - staged.TouchedAt >= StagingExpiry)
+                _staged.Remove(loadId);
+        if (_staged.Count == 0)
+        {
+            _stagingExpiry?.Dispose();
+            _stagingExpiry = null;
+        }
+    }
+
     public async Task<LoadOutcome> CommitLoad(LoadCommit commit)
     {
+        DropExpiredLoads();
+        // Every row the run staged must be here: a chunk staged in an activation that ended since is not.
         if (!_staged.Remove(commit.LoadId, out var staged))
+        {
+            if (commit.Rows != 0)
+                return LoadOutcome.StagingLost;
+            staged = new StagedLoad(new MetricDayTotals(), []);
+        }
+        else if (staged.Totals.Rows != commit.Rows)
+        {
             return LoadOutcome.StagingLost;
+        }
         await RefreshIfStaleAsync();
         // A test import never restates: a sealed day's versions are about its production aggregates. Nor does a load
         // the sealed day already holds: two runs that compared fingerprints before either swapped in (two
@@ -215,6 +261,11 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
             snapshot = Snapshot(units, current.FinalizedAt, current.Version + 1, commit.LoadedAt, commit.Cause, lastIngestedAt, commit);
             supersedes = new MetricDayVersionRecord(current.Version, current.Production.Overall, current.Production.ByIdType.ToArray(),
                 current.RestatedAt ?? current.FinalizedAt, current.Cause);
+        }
+        else if (commit.Restate)
+        {
+            // A metric new to a day sealed before: sealed by its load in the same write, never open on a sealed day.
+            snapshot = Snapshot(units, commit.LoadedAt, 1, null, commit.Cause, lastIngestedAt, commit);
         }
         else
         {
@@ -237,6 +288,11 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
         {
             _sealed = SealedView(before.FinalizedAt, before.Version + 1, commit.LoadedAt, commit.Cause);
             LogRestated(_id.Project, _id.MetricName, _id.Day.ToString(), before.Version + 1, commit.ImportId);
+        }
+        else if (commit.Restate)
+        {
+            _sealed = SealedView(commit.LoadedAt, 1, null, commit.Cause);
+            LogRestated(_id.Project, _id.MetricName, _id.Day.ToString(), 1, commit.ImportId);
         }
         var source = LogstreamBatch.ImportSource(commit.ImportId);
         foreach (var chunk in staged.Chunks)

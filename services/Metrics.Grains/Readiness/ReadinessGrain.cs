@@ -62,25 +62,23 @@ public sealed partial class ReadinessGrain(
         if (owned.Length > 0)
             return new WriteAdmission(false, [], _admissionWatermark, Owned: owned);
         var days = intent.Days;
+        var projectQuotas = quotas.For(_project);
         var sealedDays = days.Where(d => Watermark.Seals(_admissionWatermark, new PacificDay(d))).Order().ToArray();
         if (sealedDays.Length > 0)
+        {
+            // An import restates sealed days: its metrics are named in the catalog, owned by it, as its loads of open days' are.
+            if (intent.ImportId is not null && await RegisterAsync(intent with { MetricDays = [] }, projectQuotas) is { } catalogOverQuota)
+                return new WriteAdmission(false, [], _admissionWatermark, catalogOverQuota);
             return new WriteAdmission(false, sealedDays, _admissionWatermark);
-        var projectQuotas = quotas.For(_project);
+        }
         if (projectQuotas.CheckRequest(days.Length) is { } tooManyDays)
             return new WriteAdmission(false, [], _admissionWatermark, tooManyDays);
 
         _leases[intent.LeaseId] = new Lease(days, clock.GetUtcNow() + LeaseTimeout);
-        string? overQuota = null;
+        string? overQuota;
         try
         {
-            await CommitAsync(state =>
-            {
-                var change = state.Register(intent);
-                overQuota = change is null
-                    ? null
-                    : projectQuotas.CheckGrowth(state.Catalog.Count, change.NewMetricNames(state), state.OpenMetricDays, change.Opened.Count);
-                return overQuota is null ? change : null;
-            });
+            overQuota = await RegisterAsync(intent, projectQuotas);
         }
         catch
         {
@@ -93,6 +91,21 @@ public sealed partial class ReadinessGrain(
             return new WriteAdmission(false, [], _admissionWatermark, overQuota);
         }
         return new WriteAdmission(true, [], _admissionWatermark);
+    }
+
+    /// <summary>Opens the intent's metric-days and adds its catalog entries, unless a quota refuses them: then says why, and stores nothing.</summary>
+    private async Task<string?> RegisterAsync(WriteIntent intent, ProjectQuotas projectQuotas)
+    {
+        string? overQuota = null;
+        await CommitAsync(state =>
+        {
+            var change = state.Register(intent);
+            overQuota = change is null
+                ? null
+                : projectQuotas.CheckGrowth(state.Catalog.Count, change.NewMetricNames(state), state.OpenMetricDays, change.Opened.Count);
+            return overQuota is null ? change : null;
+        });
+        return overQuota;
     }
 
     public Task EndWrite(Guid leaseId)

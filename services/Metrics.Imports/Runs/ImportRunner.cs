@@ -58,7 +58,7 @@ internal sealed class ImportRunner(
         IReadOnlyList<DayFingerprint> fingerprints, RunProgress progress, LeasedRun run, CancellationToken cancellationToken)
     {
         var daySealed = Watermark.Seals((await readiness.Get()).Watermark, day);
-        var wanted = new Dictionary<string, LoadFingerprint>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, StagedMetric>(StringComparer.Ordinal);
         foreach (var fingerprint in fingerprints)
         {
             var loaded = new LoadFingerprint(fingerprint.Rows, fingerprint.ValueSum, fingerprint.NumeratorSum, fingerprint.DenominatorSum);
@@ -71,7 +71,7 @@ internal sealed class ImportRunner(
                 ? !import.IsTest && change > import.RestateThreshold
                 : change > 0;
             if (load)
-                wanted[fingerprint.MetricName] = loaded;
+                wanted[fingerprint.MetricName] = new StagedMetric(loaded, change);
             else
                 progress.DaysUnchanged++;
         }
@@ -91,10 +91,16 @@ internal sealed class ImportRunner(
         }
     }
 
-    private sealed class StagedMetric(LoadFingerprint fingerprint)
+    /// <summary>
+    /// A metric of the day to load: its source's fingerprint and how far it is from what the day holds
+    /// (<see cref="Change"/>), the rows read of it (<see cref="Read"/>, to check against the fingerprint) and staged.
+    /// </summary>
+    private sealed class StagedMetric(LoadFingerprint fingerprint, double change)
     {
         public Guid LoadId { get; } = Guid.NewGuid();
         public LoadFingerprint Fingerprint { get; } = fingerprint;
+        public double Change { get; } = change;
+        public DayFingerprintTally Read { get; } = new();
         public long Rows;
         public CatalogEntry? Catalog;
         public bool Committed;
@@ -102,10 +108,9 @@ internal sealed class ImportRunner(
 
     /// <summary>Reads the day's rows, validates them in chunks, and stages the valid rows of the metrics to load.</summary>
     private async Task<Dictionary<string, StagedMetric>> StageAsync(
-        string project, ImportDefinition import, IImportSource source, PacificDay day, Dictionary<string, LoadFingerprint> wanted,
+        string project, ImportDefinition import, IImportSource source, PacificDay day, Dictionary<string, StagedMetric> staged,
         RunProgress progress, CancellationToken cancellationToken)
     {
-        var staged = wanted.ToDictionary(w => w.Key, w => new StagedMetric(w.Value), StringComparer.Ordinal);
         var validator = new RecordValidator(projects.IdTypes(project));
         var dayText = day.ToString();
         var chunk = new List<SourceRow>(ChunkRows);
@@ -161,14 +166,16 @@ internal sealed class ImportRunner(
             await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken))
             {
                 progress.RowsRead++;
-                if (row.Date != dayText || !staged.ContainsKey(row.MetricName))
+                if (row.Date != dayText || !staged.TryGetValue(row.MetricName, out var metric))
                     continue; // another day's row, or a metric left unchanged
+                metric.Read.Add(row);
                 chunk.Add(row);
                 if (chunk.Count == ChunkRows)
                     await FlushAsync();
             }
             if (chunk.Count > 0)
                 await FlushAsync();
+            CheckReadAsFingerprinted(day, staged);
         }
         catch (SourceException e)
         {
@@ -186,6 +193,23 @@ internal sealed class ImportRunner(
             await reading;
         }
         return staged;
+    }
+
+    /// <summary>
+    /// The rows read of each metric must be those its fingerprint counted: a source changed between the two queries
+    /// (a table reloaded, an export rewritten while it was read) would otherwise be loaded half, and stored under the
+    /// fingerprint of the whole, so that no later run would see a change.
+    /// </summary>
+    private static void CheckReadAsFingerprinted(PacificDay day, Dictionary<string, StagedMetric> staged)
+    {
+        foreach (var (metric, load) in staged)
+        {
+            var (counted, read) = (load.Fingerprint, load.Read);
+            if (!read.Agrees(counted.Rows, counted.ValueSum, counted.NumeratorSum, counted.DenominatorSum))
+                throw new ImportRunFailed(
+                    $"{day}: the source changed while it was read: {metric} had {counted.Rows} row(s) (values summing to {counted.ValueSum:R}) " +
+                    $"when fingerprinted and {read.Rows} (summing to {read.ValueSum:R}) when read; the day was not loaded, run the import again");
+        }
     }
 
     /// <summary>Copies the source's rows into the channel; the source's failure ends the channel with it.</summary>
@@ -238,9 +262,15 @@ internal sealed class ImportRunner(
         string project, ImportDefinition import, PacificDay day, string metric, StagedMetric load, bool restate, long watermark, RunProgress progress,
         LeasedRun run)
     {
+        if (restate && load.Change <= import.RestateThreshold)
+        {
+            // Compared while the day was open (any change loads it), sealed since: a sealed day restates only past the threshold.
+            progress.DaysUnchanged++;
+            return;
+        }
         var grain = MetricDay(project, metric, day);
         var cause = $"import:{import.ImportId}: rows {load.Fingerprint.Rows}, sum {load.Fingerprint.ValueSum:R}";
-        var outcome = await grain.CommitLoad(new LoadCommit(load.LoadId, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause, run.Fence));
+        var outcome = await grain.CommitLoad(new LoadCommit(load.LoadId, load.Rows, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause, run.Fence));
         load.Committed = true;
         switch (outcome)
         {
@@ -248,14 +278,10 @@ internal sealed class ImportRunner(
                 await run.MarkLostAsync();
                 throw new OperationCanceledException($"{metric} on {day}: the run's lease was lost", run.Lost);
             case LoadOutcome.StagingLost:
-                throw new ImportRunFailed($"{metric} on {day}: the staged rows were lost (the grain moved to another node); run the import again");
+                throw new ImportRunFailed($"{metric} on {day}: some staged rows were lost (the metric-day was activated afresh); run the import again");
             case LoadOutcome.Sealed:
                 progress.DaysUnchanged++;
                 return;
-            case LoadOutcome.Loaded when restate:
-                // A metric new to a day sealed before: sealed now, as its day is.
-                await grain.Seal();
-                break;
         }
         progress.RowsApplied += load.Rows;
         meters.ImportRows(project, import.ImportId, "applied", load.Rows);
