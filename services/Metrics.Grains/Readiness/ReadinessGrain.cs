@@ -69,6 +69,10 @@ public sealed partial class ReadinessGrain(
             // An import restates sealed days: its metrics are named in the catalog, owned by it, as its loads of open days' are.
             if (intent.ImportId is not null && await RegisterAsync(intent with { MetricDays = [] }, projectQuotas) is { } catalogOverQuota)
                 return new WriteAdmission(false, [], _admissionWatermark, catalogOverQuota);
+            // A seal under way waits for the writes admitted before it: so does this refusal, so that a retry of one
+            // of them, refused here, then finds in the metric-days what its first attempt stored.
+            await _sealing.WaitAsync();
+            _sealing.Release();
             return new WriteAdmission(false, sealedDays, _admissionWatermark);
         }
         if (projectQuotas.CheckRequest(days.Length) is { } tooManyDays)
@@ -126,6 +130,13 @@ public sealed partial class ReadinessGrain(
         {
             if (Watermark.Backward(_state.Watermark, timestamp) is { } refusal)
                 return new MarkReadyResult(refusal, _state.Watermark, []);
+            // Nothing to store: a stale activation (another moved the watermark on) would answer from its older state.
+            if (timestamp <= _state.Watermark && await StoredStateAsync() is var stored && !ReferenceEquals(stored, _state))
+            {
+                return Watermark.Backward(stored.Watermark, timestamp) is { } behind
+                    ? new MarkReadyResult(behind, stored.Watermark, [])
+                    : throw new StorageUnavailableException("the project's readiness was moved on by another node meanwhile; try again");
+            }
             if (timestamp > _state.Watermark)
             {
                 // Not moved back should the commit fail: the store may have taken it without saying so, and until this
