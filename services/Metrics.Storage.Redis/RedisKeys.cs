@@ -33,6 +33,12 @@ internal static class RedisKeys
     /// <summary>A list of the Logstream's entries, oldest first, as pairs of entry ID and stored bytes: what retention in bytes trims by.</summary>
     public static RedisKey LogstreamSizes(string project) => $"{Project(project)}:logstream:sizes";
 
+    /// <summary>
+    /// A counter: the entries ever added to the project's Logstream. Each entry carries its number (field <c>n</c>),
+    /// so that a reader that finds a gap in the numbers knows how many entries retention removed before it read them.
+    /// </summary>
+    public static RedisKey LogstreamSequence(string project) => $"{Project(project)}:logstream:sequence";
+
     /// <summary>A counter: the bytes of the entries listed in <see cref="LogstreamSizes"/>.</summary>
     public static RedisKey LogstreamBytes(string project) => $"{Project(project)}:logstream:bytes";
 

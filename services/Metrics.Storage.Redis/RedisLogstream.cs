@@ -42,7 +42,11 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
     {
         var script = Scripts.GetOrAdd(prelude, Compose);
         var project = batch.Project;
-        RedisKey[] allKeys = [.. keys, RedisKeys.Logstream(project), RedisKeys.LogstreamSizes(project), RedisKeys.LogstreamBytes(project)];
+        RedisKey[] allKeys =
+        [
+            .. keys, RedisKeys.Logstream(project), RedisKeys.LogstreamSizes(project), RedisKeys.LogstreamBytes(project),
+            RedisKeys.LogstreamSequence(project),
+        ];
         RedisValue[] allValues =
         [
             .. values, slice, options.Value.MaxEntries, quotas.For(project).LogstreamBytes, batch.MetricName, batch.Date,
@@ -53,7 +57,7 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
     }
 
     /// <summary>
-    /// The prelude, then: add the entry; list its ID and size (the bytes of its fields); drop the oldest listed
+    /// The prelude, then: add the entry, numbered; list its ID and size (the bytes of its fields); drop the oldest listed
     /// entries while the stream holds more than maxLen entries or maxBytes bytes, always keeping the newest; wake
     /// the nodes that follow the stream. Entries from before sizes were listed are trimmed by count alone.
     /// </summary>
@@ -63,11 +67,11 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
         return $$"""
             local slice = ARGV[{{a + 1}}]
             {{prelude.Lua}}
-            local stream, sizes, bytesKey = KEYS[{{k + 1}}], KEYS[{{k + 2}}], KEYS[{{k + 3}}]
+            local stream, sizes, bytesKey, sequence = KEYS[{{k + 1}}], KEYS[{{k + 2}}], KEYS[{{k + 3}}], KEYS[{{k + 4}}]
             local maxLen, maxBytes = tonumber(ARGV[{{a + 2}}]), tonumber(ARGV[{{a + 3}}])
             local metric, date, channel, rejection = ARGV[{{a + 4}}], ARGV[{{a + 5}}], ARGV[{{a + 6}}], ARGV[{{a + 7}}]
             local source = ARGV[{{a + 8}}]
-            local fields = {'m', metric, 'd', date, 's', slice}
+            local fields = {'m', metric, 'd', date, 's', slice, 'n', redis.call('INCR', sequence)}
             if rejection ~= '' then
               table.insert(fields, 'x')
               table.insert(fields, rejection)

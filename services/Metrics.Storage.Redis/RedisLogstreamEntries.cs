@@ -11,11 +11,15 @@ namespace Metrics.Storage.Redis;
 /// How a Logstream batch is kept in a project's Redis stream: fields <c>m</c> (metric), <c>d</c> (date),
 /// <c>s</c> (the slice as <see cref="StoredSlices"/> writes it: rows, test flag, ingestion time) and, for a refused
 /// request, <c>x</c> (its <see cref="Storage.Rejection"/>: each row's metric, date and reason, and the count), and
-/// for rows an import loaded, <c>o</c> (<c>import:&lt;import_id&gt;</c>; absent means <c>api</c>).
-/// An accepted slice is stored once and its bytes serve both the metric-day journal and the stream.
+/// for rows an import loaded, <c>o</c> (<c>import:&lt;import_id&gt;</c>; absent means <c>api</c>), and <c>n</c>, the
+/// entry's number in the project's Logstream (<see cref="RedisKeys.LogstreamSequence"/>; absent in entries written
+/// before it was kept). An accepted slice is stored once and its bytes serve both the metric-day journal and the stream.
 /// </summary>
 internal static class RedisLogstreamEntries
 {
+    /// <summary>The entry's number in its Logstream: one more than the entry added before it.</summary>
+    public static long? Number(StreamEntry entry) => entry["n"] is { IsNull: false } number ? (long)number : null;
+
     public static MetricSlice SliceOf(LogstreamBatch batch) => new(null, batch.IsTest, batch.IngestedAt, batch.Rows, "");
 
     /// <summary>Field <c>x</c> of a refused request's entry; empty for an accepted slice.</summary>

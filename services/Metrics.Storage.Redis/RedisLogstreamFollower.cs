@@ -8,7 +8,9 @@ namespace Metrics.Storage.Redis;
 /// <summary>
 /// Reads each project's Logstream stream once for this node, while the node has subscribers to it, and hands the
 /// batches to the hub in stream order. A pub/sub message per appended entry wakes the reader; a short poll covers
-/// messages lost while Redis was away.
+/// messages lost while Redis was away. Entries are numbered as they are added: a gap in the numbers read is entries
+/// retention removed before this node read them (it fell behind: a pause, a flood, a small byte quota), and the hub
+/// tells the subscribers how many.
 /// </summary>
 internal sealed class RedisLogstreamFollower(
     IConnectionMultiplexer redis, LogstreamHub hub, ILogger<RedisLogstreamFollower> logger)
@@ -50,11 +52,12 @@ internal sealed class RedisLogstreamFollower(
         Action<RedisChannel, RedisValue> onAppended = (_, _) => wake.Writer.TryWrite(true);
         var db = redis.GetDatabase();
         RedisValue last;
+        long? number;
         try
         {
             await RedisGuard.Call(() => redis.GetSubscriber().SubscribeAsync(channel, onAppended));
             var newest = await RedisGuard.Call(() => db.StreamRangeAsync(key, "-", "+", 1, Order.Descending));
-            last = newest.Length == 0 ? "0-0" : newest[0].Id;
+            (last, number) = newest.Length == 0 ? ("0-0", 0) : (newest[0].Id, RedisLogstreamEntries.Number(newest[0]));
         }
         catch (Exception e)
         {
@@ -79,7 +82,13 @@ internal sealed class RedisLogstreamFollower(
             {
                 var (page, atEnd) = await LogstreamReadAhead.ReadAfterAsync(db, key, last, ReadEntries, ReadBytes);
                 foreach (var entry in page)
+                {
+                    var next = RedisLogstreamEntries.Number(entry);
+                    if (next is { } n && number is { } previous && n > previous + 1)
+                        hub.Lost(project, n - previous - 1);
+                    number = next;
                     hub.Deliver(RedisLogstreamEntries.Read(project, entry));
+                }
                 if (page.Length > 0)
                     last = page[^1].Id;
                 if (atEnd)

@@ -39,6 +39,19 @@ public sealed class LogstreamHub(IOptions<LogstreamOptions> options, IProjectQuo
         meters.Dropped(stored.Batch.Project, dropped);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> entries of the project were removed by retention before this node read them: each
+    /// subscriber is told, with the next entry it gets (whatever its filter: which of them it wanted went with them).
+    /// </summary>
+    public void Lost(string project, long count)
+    {
+        if (!_subscribers.TryGetValue(project, out var subscribers))
+            return;
+        foreach (var subscriber in subscribers)
+            subscriber.Lost((ulong)count);
+        meters.Dropped(project, count * subscribers.Count);
+    }
+
     private void Unsubscribe(LogstreamSubscription subscription)
     {
         ImmutableInterlocked.Update(ref _subscribers, all =>

@@ -66,5 +66,12 @@ public sealed class LogstreamSubscription : IDisposable
         }
     }
 
+    /// <summary>Entries of the project lost before this node read them (retention overtook it): the next entry delivered says so.</summary>
+    internal void Lost(ulong count)
+    {
+        lock (_gate)
+            _dropped += count;
+    }
+
     public void Dispose() => _unsubscribe(this);
 }
