@@ -67,6 +67,27 @@ public sealed class WarehouseImportTests(ImportServer server)
         Assert.Equal([run.RunId], runs.Runs.Select(r => r.RunId));
     }
 
+    [Theory]
+    [InlineData("date >= {{start_date}}")]
+    [InlineData("date <= {{end_date}}")]
+    public async Task AQueryThatUsesOnlyOneOfThePlaceholdersLoadsItsWindow(string condition)
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        await using var database = server.OpenDatabase();
+        var table = await WarehouseTable.CreateAsync(database, $"metrics_{project.Name}", ImportRow.Sample(seed: 5, Days, units: 10));
+        await server.Imports.CreateAsync(key, "one_placeholder", "warehouse", $"SELECT * FROM {table.Name} WHERE {condition}");
+
+        var run = await server.Imports.RunToEndAsync(key, "one_placeholder", Days[1], Days[1]);
+
+        Assert.True(run.Status == ImportRunStatus.Succeeded, run.Message);
+        Assert.Equal((3, 0), (run.DaysLoaded, run.DaysUnchanged));
+        await AssertAggregatesAsync(key, table, Days[1]);
+        var outside = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Days[0] }, key).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, outside.StatusCode);
+    }
+
     [Fact]
     public async Task AChangedSourceReloadsOpenDaysAndRestatesSealedOnesOnlyPastTheThreshold()
     {
