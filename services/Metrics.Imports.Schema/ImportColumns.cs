@@ -73,12 +73,17 @@ public sealed class ImportColumns
     /// <summary>A row of the fingerprint's inner query is a ratio row.</summary>
     private const string IsRatio = "(numerator IS NOT NULL AND denominator IS NOT NULL)";
 
-    /// <summary>One row per (metric, day) in [from, to]: metric, day, rows, value sum, numerator sum, denominator sum.</summary>
+    /// <summary>
+    /// One row per (metric, day) in [from, to]: metric, day, rows, value sum, numerator sum, denominator sum. The row
+    /// count counts every row; the sums add only the values the validation can accept (<see cref="ValueSql.Acceptable"/>),
+    /// so a change of a valid value, or a value turning valid or invalid (NaN, ±Infinity, too large), changes the
+    /// fingerprint, whatever invalid values the day holds besides.
+    /// </summary>
     public string FingerprintSql(string source, string from, string to) => $"""
         SELECT metric_name, metric_day, count(*),
-               sum(CASE WHEN {IsRatio} THEN 0 ELSE coalesce(metric_value, 0) END),
-               sum(CASE WHEN {IsRatio} THEN numerator ELSE 0 END),
-               sum(CASE WHEN {IsRatio} THEN denominator ELSE 0 END)
+               sum(CASE WHEN {IsRatio} THEN 0 ELSE {ValueSql.Acceptable("coalesce(metric_value, 0)")} END),
+               sum(CASE WHEN {IsRatio} THEN {ValueSql.Acceptable("numerator")} ELSE 0 END),
+               sum(CASE WHEN {IsRatio} THEN {ValueSql.Acceptable("denominator")} ELSE 0 END)
         FROM (SELECT CAST({_metric} AS VARCHAR) AS metric_name, {Day} AS metric_day,
                      {_value} AS metric_value, {_numerator} AS numerator, {_denominator} AS denominator
               FROM ({source}) AS source) AS source

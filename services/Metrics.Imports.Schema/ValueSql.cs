@@ -1,3 +1,6 @@
+using System.Globalization;
+using Metrics.Domain;
+
 namespace Metrics.Imports.Schema;
 
 /// <summary>
@@ -33,4 +36,13 @@ internal static class ValueSql
 
     /// <summary>A value column that is absent: NULL, typed as the others are.</summary>
     public const string Absent = "CAST(NULL AS FLOAT8)";
+
+    /// <summary>
+    /// <paramref name="value"/> (a FLOAT8 expression) when the validation can accept it — finite, at most
+    /// <see cref="RecordValidator.MaxMagnitude"/> in magnitude — and NULL otherwise (NaN compares above every number in
+    /// both databases). A fingerprint's sums add these only: a NaN would make a sum NaN, and a huge value would
+    /// swallow a change of the others, so either would hide every later change of the day's valid rows.
+    /// </summary>
+    public static string Acceptable(string value) =>
+        $"CASE WHEN abs({value}) <= {RecordValidator.MaxMagnitude.ToString("0e0", CultureInfo.InvariantCulture)} THEN {value} END";
 }

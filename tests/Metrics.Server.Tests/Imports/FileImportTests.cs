@@ -119,6 +119,27 @@ public sealed class FileImportTests(ImportServer server)
         }
     }
 
+    [Fact]
+    public async Task ADayWithARejectedNaNRowInAFileIsStillReloadedWhenItsRowsChange()
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, project.Name));
+        var file = Path.Combine(folder.FullName, "day.csv");
+        await WriteRevenueCsvAsync(file, ("u1", 10), ("u2", double.NaN));
+        await server.Imports.CreateAsync(key, "nan", "files", $"{project.Name}/day.csv", i => i.MaxRejectedRows = 1);
+        var first = await server.Imports.RunToEndAsync(key, "nan", Days[0], Days[0]);
+        Assert.True(first.Status == ImportRunStatus.Succeeded, first.Message);
+        Assert.Equal((1, 1L), (first.DaysLoaded, first.RowsRejected));
+
+        await WriteRevenueCsvAsync(file, ("u1", 20), ("u2", double.NaN));
+        var second = await server.Imports.RunToEndAsync(key, "nan", Days[0], Days[0]);
+
+        Assert.True(second.Status == ImportRunStatus.Succeeded, second.Message);
+        Assert.Equal((1, 0), (second.DaysLoaded, second.DaysUnchanged));
+        Assert.Equal(20, (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Days[0] }, key)).Overall.Sum);
+    }
+
     private static async Task WriteCsvAsync(string path, IEnumerable<ImportRow> rows)
     {
         var csv = new StringBuilder("unit_id,id_type,date,metric_name,metric_value,numerator,denominator\n");
@@ -126,6 +147,11 @@ public sealed class FileImportTests(ImportServer server)
             csv.Append(CultureInfo.InvariantCulture, $"{r.UnitId},{r.IdType},{r.Date},{r.MetricName},{r.MetricValue:R},{r.Numerator:R},{r.Denominator:R}\n");
         await File.WriteAllTextAsync(path, csv.ToString());
     }
+
+    /// <summary>A CSV of revenue rows on the first day, with no ratio columns.</summary>
+    private static Task WriteRevenueCsvAsync(string path, params (string Unit, double Value)[] rows) =>
+        File.WriteAllTextAsync(path, "unit_id,id_type,date,metric_name,metric_value\n"
+            + string.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Unit},user_id,{Days[0]},revenue,{r.Value:R}\n"))));
 
     private static async Task WriteParquetAsync(string path, IEnumerable<ImportRow> rows)
     {
