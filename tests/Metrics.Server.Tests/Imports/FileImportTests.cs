@@ -140,6 +140,50 @@ public sealed class FileImportTests(ImportServer server)
         Assert.Equal(20, (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Days[0] }, key)).Overall.Sum);
     }
 
+    [Fact]
+    public async Task ALinkThroughALinkedDirectoryLeadingOutOfTheRootIsRefusedWhileLinksInsideItAreFollowed()
+    {
+        var outside = Directory.CreateTempSubdirectory("metrics-import-outside-");
+        var escaping = server.NewProject();
+        var inside = server.NewProject();
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, inside.Name));
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(outside.FullName, "secret.csv"), $"unit_id,id_type,date,metric_name,metric_value\nu1,user_id,{Days[0]},leak,1\n");
+            // Root/<p>/d2 -> the outside directory; Root/<p>/f.csv -> d2/secret.csv: f.csv's own target names a path under the Root.
+            var escapingFolder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, escaping.Name));
+            Directory.CreateSymbolicLink(Path.Combine(escapingFolder.FullName, "d2"), outside.FullName);
+            File.CreateSymbolicLink(Path.Combine(escapingFolder.FullName, "f.csv"), "d2/secret.csv");
+            // Root/<p>/latest.csv -> data/day.csv, and Root/<p>/alias -> data: both stay inside the Root.
+            var data = Directory.CreateDirectory(Path.Combine(folder.FullName, "data"));
+            await WriteRevenueCsvAsync(Path.Combine(data.FullName, "day.csv"), ("u1", 3));
+            File.CreateSymbolicLink(Path.Combine(folder.FullName, "latest.csv"), "data/day.csv");
+            Directory.CreateSymbolicLink(Path.Combine(folder.FullName, "alias"), "data");
+            await server.Imports.CreateAsync(escaping.SecretHeaders, "linked", "files", $"{escaping.Name}/f.csv");
+            await server.Imports.CreateAsync(inside.SecretHeaders, "latest", "files", $"{inside.Name}/latest.csv");
+            await server.Imports.CreateAsync(inside.SecretHeaders, "alias", "files", $"{inside.Name}/alias/*.csv");
+
+            var refused = await server.Imports.RunToEndAsync(escaping.SecretHeaders, "linked", Days[0], Days[0]);
+            var latest = await server.Imports.RunToEndAsync(inside.SecretHeaders, "latest", Days[0], Days[0]);
+
+            Assert.Equal(ImportRunStatus.Failed, refused.Status);
+            Assert.Contains("symbolic link", refused.Message);
+            Assert.Contains($"{escaping.Name}/f.csv", refused.Message);
+            Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), escaping.SecretHeaders)).Metrics);
+            Assert.True(latest.Status == ImportRunStatus.Succeeded, latest.Message);
+            Assert.Equal(1, latest.RowsApplied);
+            await server.Imports.DeleteImportAsync(new DeleteImportRequest { ImportId = "latest" }, inside.SecretHeaders);
+            await WriteRevenueCsvAsync(Path.Combine(data.FullName, "day.csv"), ("u1", 4));
+            var alias = await server.Imports.RunToEndAsync(inside.SecretHeaders, "alias", Days[0], Days[0]);
+            Assert.True(alias.Status == ImportRunStatus.Succeeded, alias.Message);
+            Assert.Equal(4, (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Days[0] }, inside.SecretHeaders)).Overall.Sum);
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+    }
+
     private static async Task WriteCsvAsync(string path, IEnumerable<ImportRow> rows)
     {
         var csv = new StringBuilder("unit_id,id_type,date,metric_name,metric_value,numerator,denominator\n");
