@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Metrics.Domain;
@@ -11,12 +12,15 @@ namespace Metrics.Imports.Sources;
 /// with DuckDB: one engine for both formats, which also computes the fingerprint's <c>GROUP BY</c> where the rows
 /// are, and streams the rows. The import's query is a path or a glob (<c>exports/2026-*/part-*.parquet</c>) relative
 /// to the root; the server resolves it itself and hands DuckDB only the real paths of the files found, each under the
-/// root's real path — no absolute path, no <c>..</c>, no symbolic link anywhere on the way leading out. One glob
-/// names files of one format (by extension).
+/// root's real path — no absolute path, no <c>..</c>, no symbolic link anywhere on the way leading out, no glob
+/// character left for DuckDB to expand. One glob names files of one format (by extension).
 /// CSV files have a header row; DuckDB detects the columns' types.
 /// </summary>
 internal sealed class FileSource(string name, string root) : IImportSource
 {
+    /// <summary>The characters that make a path a glob for DuckDB.</summary>
+    private static readonly SearchValues<char> GlobCharacters = SearchValues.Create("*?[");
+
     private readonly string _root = Path.GetFullPath(root);
 
     public async Task<IReadOnlyList<DayFingerprint>> FingerprintAsync(string query, PacificDay from, PacificDay to, CancellationToken cancellationToken)
@@ -68,7 +72,9 @@ internal sealed class FileSource(string name, string root) : IImportSource
 
     /// <summary>
     /// The files the query names, in order, each as its real path (every symbolic link on the way followed), which must
-    /// be under the real path of the root: DuckDB is given these paths, so it opens the very files checked.
+    /// be under the real path of the root: DuckDB is given these paths, so it opens the very files checked. A real path
+    /// with a character DuckDB reads as a glob (<c>*</c>, <c>?</c>, <c>[</c>) is refused, since DuckDB would expand it to
+    /// files never checked.
     /// </summary>
     private List<string> Resolve(string query)
     {
@@ -86,6 +92,8 @@ internal sealed class FileSource(string name, string root) : IImportSource
                 ?? throw new SourceException(SourceFailure.Query, $"\"{query}\" matches {shown}, which cannot be opened (a broken symbolic link?)");
             if (!real.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 throw new SourceException(SourceFailure.Query, $"\"{query}\" leads out of source {name}'s Root (a symbolic link): {shown}");
+            if (real.AsSpan().IndexOfAny(GlobCharacters) >= 0)
+                throw new SourceException(SourceFailure.Query, $"\"{query}\" matches {shown}, whose path has *, ? or [ (which the file reader would take for a pattern): rename it");
             files.Add(real);
         }
         if (files.Count == 0)

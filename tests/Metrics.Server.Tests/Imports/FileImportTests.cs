@@ -184,6 +184,34 @@ public sealed class FileImportTests(ImportServer server)
         }
     }
 
+    [Fact]
+    public async Task AFileWhosePathDuckDbWouldExpandAsAGlobIsRefused()
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        var outside = Directory.CreateTempSubdirectory("metrics-import-outside-");
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, project.Name));
+        try
+        {
+            // "[l]ink" is a directory inside the Root; as a glob it matches "link", which leads out of it.
+            await File.WriteAllTextAsync(Path.Combine(outside.FullName, "day.csv"), $"unit_id,id_type,date,metric_name,metric_value\nu1,user_id,{Days[0]},leak,1\n");
+            Directory.CreateSymbolicLink(Path.Combine(folder.FullName, "link"), outside.FullName);
+            var bracketed = Directory.CreateDirectory(Path.Combine(folder.FullName, "[l]ink"));
+            await WriteRevenueCsvAsync(Path.Combine(bracketed.FullName, "day.csv"), ("u1", 3));
+            await server.Imports.CreateAsync(key, "bracketed", "files", $"{project.Name}/[l]ink/day.csv");
+
+            var run = await server.Imports.RunToEndAsync(key, "bracketed", Days[0], Days[0]);
+
+            Assert.Equal(ImportRunStatus.Failed, run.Status);
+            Assert.Contains("[l]ink/day.csv", run.Message);
+            Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), key)).Metrics);
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+    }
+
     private static async Task WriteCsvAsync(string path, IEnumerable<ImportRow> rows)
     {
         var csv = new StringBuilder("unit_id,id_type,date,metric_name,metric_value,numerator,denominator\n");
