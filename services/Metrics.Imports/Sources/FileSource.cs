@@ -117,7 +117,15 @@ internal sealed class FileSource(string name, string root) : IImportSource
         catch (DuckDBException e)
         {
             // DuckDB's message names the file and the problem (a malformed CSV line, a missing column); no internals.
-            throw new SourceException(SourceFailure.Query, $"source {name} could not read \"{query}\": {ReaderError.Describe(e.Message)}", e);
+            throw new SourceException(SourceFailure.Query, $"source {name} could not read \"{query}\": {UnderRoot(ReaderError.Describe(e.Message))}", e);
         }
+    }
+
+    /// <summary><paramref name="message"/> with the files named by their paths under the root: where the root is on the server is not the client's to know.</summary>
+    private string UnderRoot(string message)
+    {
+        foreach (var root in new[] { RealPath.Of(_root), _root }.OfType<string>())
+            message = message.Replace(root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
+        return message;
     }
 }

@@ -212,6 +212,23 @@ public sealed class FileImportTests(ImportServer server)
         }
     }
 
+    [Fact]
+    public async Task AnUnreadableFileIsNamedByItsPathUnderTheRootNotTheServers()
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, project.Name));
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "broken.parquet"), "not a parquet file");
+        await server.Imports.CreateAsync(key, "broken", "files", $"{project.Name}/broken.parquet");
+
+        var run = await server.Imports.RunToEndAsync(key, "broken", Days[0], Days[0]);
+
+        Assert.Equal(ImportRunStatus.Failed, run.Status);
+        Assert.Contains($"{project.Name}/broken.parquet", run.Message);
+        Assert.DoesNotContain(server.Files.FullName, run.Message);
+        Assert.DoesNotContain(Path.GetFileName(server.Files.FullName), run.Message);
+    }
+
     private static async Task WriteCsvAsync(string path, IEnumerable<ImportRow> rows)
     {
         var csv = new StringBuilder("unit_id,id_type,date,metric_name,metric_value,numerator,denominator\n");
