@@ -1,11 +1,13 @@
+using Metrics.Domain;
+
 namespace Metrics.Imports.Schema;
 
 /// <summary>
 /// A (metric, day)'s fingerprint counted over its rows as they are read, the way the sources' fingerprint query
 /// counts them (<see cref="ImportColumns.FingerprintSql"/>): every row counted; a ratio row's numerator and
-/// denominator summed, any other row's value (0 when it has none); a figure that is not finite left out of the sums,
-/// as SQL leaves out a NULL. Compared with the source's own fingerprint, it tells whether the rows read are the rows
-/// fingerprinted.
+/// denominator summed, any other row's value (0 when it has none); a figure the validation cannot accept (not finite,
+/// or beyond <see cref="RecordValidator.MaxMagnitude"/>) left out of the sums, as <see cref="ValueSql.Acceptable"/>
+/// leaves it out. Compared with the source's own fingerprint, it tells whether the rows read are the rows fingerprinted.
 /// </summary>
 public sealed class DayFingerprintTally
 {
@@ -30,12 +32,12 @@ public sealed class DayFingerprintTally
         Rows++;
         if (row.IsRatio)
         {
-            NumeratorSum += Finite(row.Numerator!.Value);
-            DenominatorSum += Finite(row.Denominator!.Value);
+            NumeratorSum += Acceptable(row.Numerator!.Value);
+            DenominatorSum += Acceptable(row.Denominator!.Value);
         }
         else
         {
-            ValueSum += Finite(row.Value);
+            ValueSum += Acceptable(row.Value);
         }
     }
 
@@ -52,9 +54,9 @@ public sealed class DayFingerprintTally
             && Math.Abs(denominatorSum - DenominatorSum) <= slack;
     }
 
-    private double Finite(double figure)
+    private double Acceptable(double figure)
     {
-        if (!double.IsFinite(figure))
+        if (!(Math.Abs(figure) <= RecordValidator.MaxMagnitude))
             return 0;
         _magnitude += Math.Abs(figure);
         return figure;

@@ -1,14 +1,13 @@
 using System.Data.Common;
-using System.Globalization;
 
 namespace Metrics.Imports.Schema;
 
 /// <summary>
 /// The columns of the warehouse-import schema found among a query's result columns (names compared without case;
 /// <c>user_id</c> stands for <c>unit_id</c>), checked for presence and type, and the SQL that reads them or
-/// fingerprints them — one dialect for PostgreSQL and DuckDB, which share what it uses. A missing value column reads
-/// as NULL; a row with numerator and denominator is a ratio row, whose value counts 0; a row with neither a value
-/// nor a ratio pair counts <c>metric_value</c> 0.
+/// fingerprints them — one dialect for PostgreSQL and DuckDB, which share what it uses. The value columns are read as
+/// double precision numbers (<see cref="ValueSql"/>), and a missing one as NULL; a row with numerator and denominator
+/// is a ratio row, whose value counts 0; a row with neither a value nor a ratio pair counts <c>metric_value</c> 0.
 /// </summary>
 public sealed class ImportColumns
 {
@@ -46,39 +45,49 @@ public sealed class ImportColumns
 
         string Optional(string name, Type[] types) => Find(name) is { } column ? Checked(column, types) : "NULL";
 
+        string? Value(string name) => Find(name) is { } column ? ValueSql.AsDouble(Checked(column, Numbers), column.TypeName) : null;
+
         string Checked((string Name, Type Type, string TypeName) column, Type[]? types) =>
             types is null || types.Contains(column.Type)
                 ? Quote(column.Name)
                 : throw new SourceException(SourceFailure.Schema,
                     $"column {column.Name} has type {column.TypeName}; it must be {(types == Numbers ? "a number" : types == Dates ? "a DATE or YYYY-MM-DD text" : "boolean")}");
 
-        var value = Optional("metric_value", Numbers);
-        var numerator = Optional("numerator", Numbers);
-        var denominator = Optional("denominator", Numbers);
-        if (value == "NULL" && (numerator == "NULL" || denominator == "NULL"))
+        var value = Value("metric_value");
+        var numerator = Value("numerator");
+        var denominator = Value("denominator");
+        if (value is null && (numerator is null || denominator is null))
             Required("metric_value", Numbers, "metric_value");
         return new ImportColumns(
             Required("unit_id", null, "unit_id", "user_id"),
             Required("id_type", null, "id_type"),
             Required("date", Dates, "date"),
             Required("metric_name", null, "metric_name"),
-            value, numerator, denominator,
+            value ?? ValueSql.Absent, numerator ?? ValueSql.Absent, denominator ?? ValueSql.Absent,
             Optional("is_test", [typeof(bool)]));
     }
 
     /// <summary>The day of a row as YYYY-MM-DD text: the date part of a DATE, a timestamp or a text column.</summary>
     private string Day => $"left(CAST({_date} AS VARCHAR), 10)";
 
-    private string IsRatio => $"({_numerator} IS NOT NULL AND {_denominator} IS NOT NULL)";
+    /// <summary>A row of the fingerprint's inner query is a ratio row.</summary>
+    private const string IsRatio = "(numerator IS NOT NULL AND denominator IS NOT NULL)";
 
-    /// <summary>One row per (metric, day) in [from, to]: metric, day, rows, value sum, numerator sum, denominator sum.</summary>
+    /// <summary>
+    /// One row per (metric, day) in [from, to]: metric, day, rows, value sum, numerator sum, denominator sum. The row
+    /// count counts every row; the sums add only the values the validation can accept (<see cref="ValueSql.Acceptable"/>),
+    /// so a change of a valid value, or a value turning valid or invalid (NaN, ±Infinity, too large), changes the
+    /// fingerprint, whatever invalid values the day holds besides.
+    /// </summary>
     public string FingerprintSql(string source, string from, string to) => $"""
-        SELECT CAST({_metric} AS VARCHAR), {Day}, count(*),
-               sum(CASE WHEN {IsRatio} THEN 0 ELSE coalesce({_value}, 0) END),
-               sum(CASE WHEN {IsRatio} THEN {_numerator} ELSE 0 END),
-               sum(CASE WHEN {IsRatio} THEN {_denominator} ELSE 0 END)
-        FROM ({source}) AS source
-        WHERE {Day} BETWEEN '{from}' AND '{to}'
+        SELECT metric_name, metric_day, count(*),
+               sum(CASE WHEN {IsRatio} THEN 0 ELSE {ValueSql.Acceptable("coalesce(metric_value, 0)")} END),
+               sum(CASE WHEN {IsRatio} THEN {ValueSql.Acceptable("numerator")} ELSE 0 END),
+               sum(CASE WHEN {IsRatio} THEN {ValueSql.Acceptable("denominator")} ELSE 0 END)
+        FROM (SELECT CAST({_metric} AS VARCHAR) AS metric_name, {Day} AS metric_day,
+                     {_value} AS metric_value, {_numerator} AS numerator, {_denominator} AS denominator
+              FROM ({source}) AS source) AS source
+        WHERE metric_day BETWEEN '{from}' AND '{to}'
         GROUP BY 1, 2
         """;
 
@@ -107,7 +116,7 @@ public sealed class ImportColumns
     private static DayFingerprint ReadFingerprint(DbDataReader reader) => new(
         reader.IsDBNull(0) ? "" : reader.GetString(0),
         reader.IsDBNull(1) ? "" : reader.GetString(1),
-        (long)(Number(reader, 2) ?? 0),
+        reader.GetInt64(2),
         Number(reader, 3) ?? 0,
         Number(reader, 4) ?? 0,
         Number(reader, 5) ?? 0);
@@ -123,16 +132,8 @@ public sealed class ImportColumns
         Number(reader, 6),
         !reader.IsDBNull(7) && reader.GetBoolean(7));
 
-    /// <summary>Any numeric type a database returns (a double read without boxing); DuckDB sums integers into 128-bit ones.</summary>
-    private static double? Number(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal)
-        ? null
-        : reader.GetFieldType(ordinal) == typeof(double)
-            ? reader.GetDouble(ordinal)
-            : reader.GetValue(ordinal) switch
-            {
-                System.Numerics.BigInteger big => (double)big,
-                var other => Convert.ToDouble(other, CultureInfo.InvariantCulture),
-            };
+    /// <summary>A value column or a sum of them, double precision as the SQL reads them; null for NULL.</summary>
+    private static double? Number(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"")}\"";
 }

@@ -209,6 +209,24 @@ public sealed class ImportRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADayLoadedFromAFingerprintWithANaNSumIsReloadedWhenTheSumTurnsFinite()
+    {
+        // This source sums every value, NaN included, as the sources' SQL did: the day is loaded with a NaN value sum.
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u2", "revenue", "2026-03-10", double.NaN);
+        await Imports.Create(Definition(maxRejected: 1));
+        var first = await RunAsync();
+        Assert.Equal((1, 1L), (first.DaysLoaded, first.RowsRejected));
+        Assert.Equal(0, (await RunAsync()).DaysLoaded); // NaN and NaN: the same figure
+
+        _source.Rows[1] = _source.Rows[1] with { MetricValue = 5 };
+        var run = await RunAsync();
+
+        Assert.Equal((1, 0, 0L), (run.DaysLoaded, run.DaysUnchanged, run.RowsRejected));
+        Assert.Equal(15.0, (await MetricDay("revenue", Day1).View(false))!.Overall.Sum);
+    }
+
+    [Fact]
     public async Task ARowWhoseIsTestDiffersFromTheImportsIsRejectedNamingTheColumn()
     {
         _source.Add("u1", "revenue", "2026-03-10", 10);

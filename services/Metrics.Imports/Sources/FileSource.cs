@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Metrics.Domain;
@@ -10,12 +11,16 @@ namespace Metrics.Imports.Sources;
 /// A source of CSV and Parquet files (what BigQuery's and Snowflake's exports write) under a root directory, read
 /// with DuckDB: one engine for both formats, which also computes the fingerprint's <c>GROUP BY</c> where the rows
 /// are, and streams the rows. The import's query is a path or a glob (<c>exports/2026-*/part-*.parquet</c>) relative
-/// to the root; the server resolves it itself and hands DuckDB only the files found, each confined to the root —
-/// no absolute path, no <c>..</c>, no symbolic link leading out. One glob names files of one format (by extension).
+/// to the root; the server resolves it itself and hands DuckDB only the real paths of the files found, each under the
+/// root's real path — no absolute path, no <c>..</c>, no symbolic link anywhere on the way leading out, no glob
+/// character left for DuckDB to expand. One glob names files of one format (by extension).
 /// CSV files have a header row; DuckDB detects the columns' types.
 /// </summary>
 internal sealed class FileSource(string name, string root) : IImportSource
 {
+    /// <summary>The characters that make a path a glob for DuckDB.</summary>
+    private static readonly SearchValues<char> GlobCharacters = SearchValues.Create("*?[");
+
     private readonly string _root = Path.GetFullPath(root);
 
     public async Task<IReadOnlyList<DayFingerprint>> FingerprintAsync(string query, PacificDay from, PacificDay to, CancellationToken cancellationToken)
@@ -65,7 +70,12 @@ internal sealed class FileSource(string name, string root) : IImportSource
         return connection;
     }
 
-    /// <summary>The files the query names, full paths in order, each confined to the root.</summary>
+    /// <summary>
+    /// The files the query names, in order, each as its real path (every symbolic link on the way followed), which must
+    /// be under the real path of the root: DuckDB is given these paths, so it opens the very files checked. A real path
+    /// with a character DuckDB reads as a glob (<c>*</c>, <c>?</c>, <c>[</c>) is refused, since DuckDB would expand it to
+    /// files never checked.
+    /// </summary>
     private List<string> Resolve(string query)
     {
         var pattern = query.Trim().Replace('\\', '/');
@@ -73,13 +83,18 @@ internal sealed class FileSource(string name, string root) : IImportSource
             throw new SourceException(SourceFailure.Query, $"\"{query}\" is not a path under source {name}'s Root: give a path or glob relative to it, without '..'");
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(pattern);
-        var realRoot = RealPath(_root);
-        var files = matcher.GetResultsInFullPath(_root).Order(StringComparer.Ordinal).ToList();
-        foreach (var file in files)
+        var realRoot = RealRoot();
+        var files = new List<string>();
+        foreach (var file in matcher.GetResultsInFullPath(_root).Order(StringComparer.Ordinal))
         {
-            var real = RealPath(file);
+            var shown = Path.GetRelativePath(_root, file);
+            var real = RealPath.Of(file)
+                ?? throw new SourceException(SourceFailure.Query, $"\"{query}\" matches {shown}, which cannot be opened (a broken symbolic link?)");
             if (!real.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                throw new SourceException(SourceFailure.Query, $"\"{query}\" leads out of source {name}'s Root (a symbolic link): {Path.GetRelativePath(_root, file)}");
+                throw new SourceException(SourceFailure.Query, $"\"{query}\" leads out of source {name}'s Root (a symbolic link): {shown}");
+            if (real.AsSpan().IndexOfAny(GlobCharacters) >= 0)
+                throw new SourceException(SourceFailure.Query, $"\"{query}\" matches {shown}, whose path has *, ? or [ (which the file reader would take for a pattern): rename it");
+            files.Add(real);
         }
         if (files.Count == 0)
             throw new SourceException(SourceFailure.Query, $"no file under source {name}'s Root matches \"{query}\"");
@@ -89,21 +104,9 @@ internal sealed class FileSource(string name, string root) : IImportSource
 
     private static string Matches(string query) => $"\"{query}\" matches";
 
-    /// <summary>The path with every symbolic link on it followed.</summary>
-    private static string RealPath(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var parts = full.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-        var current = Path.DirectorySeparatorChar.ToString();
-        foreach (var part in parts)
-        {
-            current = Path.Combine(current, part);
-            var info = new FileInfo(current);
-            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
-                current = Path.GetFullPath(target.FullName);
-        }
-        return current;
-    }
+    /// <summary>The real path of the root, read each time: the directory (or a link on its way) may have moved since the server started.</summary>
+    private string RealRoot() =>
+        RealPath.Of(_root) ?? throw new SourceException(SourceFailure.Unavailable, $"source {name}'s Root cannot be opened");
 
     private async Task<T> CallAsync<T>(string query, Func<Task<T>> call)
     {
@@ -114,8 +117,15 @@ internal sealed class FileSource(string name, string root) : IImportSource
         catch (DuckDBException e)
         {
             // DuckDB's message names the file and the problem (a malformed CSV line, a missing column); no internals.
-            throw new SourceException(SourceFailure.Query, $"source {name} could not read \"{query}\": {ReaderError.Describe(e.Message)}", e);
+            throw new SourceException(SourceFailure.Query, $"source {name} could not read \"{query}\": {UnderRoot(ReaderError.Describe(e.Message))}", e);
         }
     }
 
+    /// <summary><paramref name="message"/> with the files named by their paths under the root: where the root is on the server is not the client's to know.</summary>
+    private string UnderRoot(string message)
+    {
+        foreach (var root in new[] { RealPath.Of(_root), _root }.OfType<string>())
+            message = message.Replace(root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
+        return message;
+    }
 }

@@ -9,7 +9,7 @@ namespace Metrics.Imports.Sources;
 
 /// <summary>
 /// A source over the PostgreSQL wire protocol (PostgreSQL, Amazon Redshift), through Npgsql. The import's query
-/// may use <c>{{start_date}}</c> and <c>{{end_date}}</c>: they are bound as parameters of unspecified type holding
+/// may use <c>{{start_date}}</c> and <c>{{end_date}}</c>, either or both: those it uses are bound as parameters of unspecified type holding
 /// <c>YYYY-MM-DD</c>, so the server takes them for what they are compared with — a DATE column or a text one
 /// (in a place that says nothing of the type, cast them: <c>{{start_date}}::date</c>). The query runs wrapped:
 /// its result columns are checked first (a query with no rows), the fingerprint is one <c>GROUP BY</c> over it, and
@@ -18,26 +18,25 @@ namespace Metrics.Imports.Sources;
 /// </summary>
 internal sealed class PostgresSource(string name, NpgsqlDataSource database) : IImportSource
 {
-    private const string StartDate = "{{start_date}}";
-    private const string EndDate = "{{end_date}}";
-
     /// <summary>A query that runs longer than this is cancelled by the server; the run fails saying so.</summary>
     private const int CommandTimeoutSeconds = 600;
 
     public async Task<IReadOnlyList<DayFingerprint>> FingerprintAsync(string query, PacificDay from, PacificDay to, CancellationToken cancellationToken) =>
         await CallAsync(async () =>
         {
+            var bound = BoundQuery.Of(query, from, to);
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            var columns = await ColumnsAsync(connection, query, from, to, cancellationToken);
-            await using var command = Command(connection, columns.FingerprintSql(Bound(query), from.ToString(), to.ToString()), from, to);
+            var columns = await ColumnsAsync(connection, bound, cancellationToken);
+            await using var command = Command(connection, columns.FingerprintSql(bound.Sql, from.ToString(), to.ToString()), bound);
             return await ImportColumns.ReadFingerprintsAsync(command, cancellationToken);
         });
 
     public async IAsyncEnumerable<SourceRow> ReadAsync(string query, PacificDay from, PacificDay to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var bound = BoundQuery.Of(query, from, to);
         await using var connection = await CallAsync(() => database.OpenConnectionAsync(cancellationToken).AsTask());
-        var columns = await CallAsync(() => ColumnsAsync(connection, query, from, to, cancellationToken));
-        await using var command = Command(connection, columns.RowsSql(Bound(query), from.ToString(), to.ToString()), from, to);
+        var columns = await CallAsync(() => ColumnsAsync(connection, bound, cancellationToken));
+        await using var command = Command(connection, columns.RowsSql(bound.Sql, from.ToString(), to.ToString()), bound);
         await using var reader = await CallAsync(() => command.ExecuteReaderAsync(cancellationToken));
         long row = 0;
         while (await CallAsync(() => reader.ReadAsync(cancellationToken)))
@@ -57,24 +56,19 @@ internal sealed class PostgresSource(string name, NpgsqlDataSource database) : I
             : throw new SourceException(SourceFailure.Schema, $"signal_query returned finished_date \"{latest}\", not a DATE or YYYY-MM-DD");
     });
 
-    private static async Task<ImportColumns> ColumnsAsync(NpgsqlConnection connection, string query, PacificDay from, PacificDay to, CancellationToken cancellationToken)
+    private static async Task<ImportColumns> ColumnsAsync(NpgsqlConnection connection, BoundQuery bound, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, $"SELECT * FROM ({Bound(query)}) AS source LIMIT 0", from, to);
+        await using var command = Command(connection, $"SELECT * FROM ({bound.Sql}) AS source LIMIT 0", bound);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return ImportColumns.Of(reader);
     }
 
-    /// <summary>The query with its placeholders as positional parameters; the wrapping SQL around it uses none.</summary>
-    private static string Bound(string query) => query.Replace(StartDate, "$1", StringComparison.Ordinal).Replace(EndDate, "$2", StringComparison.Ordinal);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, PacificDay from, PacificDay to)
+    /// <summary>A command of <paramref name="sql"/> (the bound query, wrapped by SQL that uses no parameter) with the bound query's values.</summary>
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, BoundQuery bound)
     {
         var command = new NpgsqlCommand(sql, connection) { CommandTimeout = CommandTimeoutSeconds };
-        if (sql.Contains("$1", StringComparison.Ordinal) || sql.Contains("$2", StringComparison.Ordinal))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = from.ToString(), NpgsqlDbType = NpgsqlDbType.Unknown });
-            command.Parameters.Add(new NpgsqlParameter { Value = to.ToString(), NpgsqlDbType = NpgsqlDbType.Unknown });
-        }
+        foreach (var value in bound.Values)
+            command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlDbType.Unknown });
         return command;
     }
 

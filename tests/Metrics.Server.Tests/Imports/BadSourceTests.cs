@@ -99,4 +99,44 @@ public sealed class BadSourceTests(ImportServer server)
         Assert.Contains($"row {error.Row}", rejected.Reason);
         Assert.All(entries, e => Assert.Equal("import:bad", e.Source));
     }
+
+    /// <summary>
+    /// The sample's values as PostgreSQL numerics, three of which no double holds: revenue NaN (u1) and 1e400 (u2), and a
+    /// ctr denominator of -1e400 (u3); u4's revenue rows are 1e-400, a double's 0.
+    /// </summary>
+    private static string Numerics(string table) => $"""
+        SELECT unit_id, id_type, date, metric_name,
+               CASE WHEN metric_name <> 'revenue' THEN metric_value::numeric
+                    WHEN unit_id = 'u1' THEN 'NaN'::numeric WHEN unit_id = 'u2' THEN 1e400 WHEN unit_id = 'u4' THEN 1e-400
+                    ELSE metric_value::numeric END AS metric_value,
+               numerator::numeric AS numerator,
+               CASE WHEN unit_id = 'u3' AND metric_name = 'ctr' THEN -1e400 ELSE denominator::numeric END AS denominator
+        FROM {table} ORDER BY metric_name, unit_id, metric_value
+        """;
+
+    [Fact]
+    public async Task NumericValuesNoDoubleHoldsAreInvalidRowsSkippedWithinTheLimit()
+    {
+        var (run, key) = await RunAsync("warehouse", Numerics, i => i.MaxRejectedRows = 3);
+
+        Assert.True(run.Status == ImportRunStatus.Succeeded, run.Message);
+        Assert.Equal((3L, run.RowsRead - 3), (run.RowsRejected, run.RowsApplied));
+        Assert.Equal(["denominator", "metric_value", "metric_value"], run.Errors.Select(e => e.Column).Order());
+        Assert.All(run.Errors, e => Assert.True(e.Row > 0 && e.Date == Day && e.Reason.Contains("finite"), e.ToString()));
+        var revenue = await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Day }, key);
+        var kept = ImportRow.Sample(seed: 21, [Day], units: 5).Where(r => r.MetricName == "revenue" && r.UnitId is not ("u1" or "u2" or "u4"));
+        Assert.Equal(kept.Sum(r => r.MetricValue!.Value), revenue.Overall.Sum, 9); // u4's 1e-400 counts 0
+        Assert.Equal(kept.Count() + 2, revenue.Overall.RowCount);
+    }
+
+    [Fact]
+    public async Task NumericValuesNoDoubleHoldsBeyondTheLimitRefuseTheDayNamingTheRows()
+    {
+        var (run, key) = await RunAsync("warehouse", Numerics, i => i.MaxRejectedRows = 2);
+
+        await AssertNothingAppliedAsync(run, key);
+        Assert.Contains("max_rejected_rows (2)", run.Message);
+        Assert.Contains("metric_value", run.Message);
+        Assert.DoesNotContain("internal error", run.Message);
+    }
 }

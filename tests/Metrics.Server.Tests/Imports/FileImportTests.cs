@@ -119,6 +119,116 @@ public sealed class FileImportTests(ImportServer server)
         }
     }
 
+    [Fact]
+    public async Task ADayWithARejectedNaNRowInAFileIsStillReloadedWhenItsRowsChange()
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, project.Name));
+        var file = Path.Combine(folder.FullName, "day.csv");
+        await WriteRevenueCsvAsync(file, ("u1", 10), ("u2", double.NaN));
+        await server.Imports.CreateAsync(key, "nan", "files", $"{project.Name}/day.csv", i => i.MaxRejectedRows = 1);
+        var first = await server.Imports.RunToEndAsync(key, "nan", Days[0], Days[0]);
+        Assert.True(first.Status == ImportRunStatus.Succeeded, first.Message);
+        Assert.Equal((1, 1L), (first.DaysLoaded, first.RowsRejected));
+
+        await WriteRevenueCsvAsync(file, ("u1", 20), ("u2", double.NaN));
+        var second = await server.Imports.RunToEndAsync(key, "nan", Days[0], Days[0]);
+
+        Assert.True(second.Status == ImportRunStatus.Succeeded, second.Message);
+        Assert.Equal((1, 0), (second.DaysLoaded, second.DaysUnchanged));
+        Assert.Equal(20, (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Days[0] }, key)).Overall.Sum);
+    }
+
+    [Fact]
+    public async Task ALinkThroughALinkedDirectoryLeadingOutOfTheRootIsRefusedWhileLinksInsideItAreFollowed()
+    {
+        var outside = Directory.CreateTempSubdirectory("metrics-import-outside-");
+        var escaping = server.NewProject();
+        var inside = server.NewProject();
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, inside.Name));
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(outside.FullName, "secret.csv"), $"unit_id,id_type,date,metric_name,metric_value\nu1,user_id,{Days[0]},leak,1\n");
+            // Root/<p>/d2 -> the outside directory; Root/<p>/f.csv -> d2/secret.csv: f.csv's own target names a path under the Root.
+            var escapingFolder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, escaping.Name));
+            Directory.CreateSymbolicLink(Path.Combine(escapingFolder.FullName, "d2"), outside.FullName);
+            File.CreateSymbolicLink(Path.Combine(escapingFolder.FullName, "f.csv"), "d2/secret.csv");
+            // Root/<p>/latest.csv -> data/day.csv, and Root/<p>/alias -> data: both stay inside the Root.
+            var data = Directory.CreateDirectory(Path.Combine(folder.FullName, "data"));
+            await WriteRevenueCsvAsync(Path.Combine(data.FullName, "day.csv"), ("u1", 3));
+            File.CreateSymbolicLink(Path.Combine(folder.FullName, "latest.csv"), "data/day.csv");
+            Directory.CreateSymbolicLink(Path.Combine(folder.FullName, "alias"), "data");
+            await server.Imports.CreateAsync(escaping.SecretHeaders, "linked", "files", $"{escaping.Name}/f.csv");
+            await server.Imports.CreateAsync(inside.SecretHeaders, "latest", "files", $"{inside.Name}/latest.csv");
+            await server.Imports.CreateAsync(inside.SecretHeaders, "alias", "files", $"{inside.Name}/alias/*.csv");
+
+            var refused = await server.Imports.RunToEndAsync(escaping.SecretHeaders, "linked", Days[0], Days[0]);
+            var latest = await server.Imports.RunToEndAsync(inside.SecretHeaders, "latest", Days[0], Days[0]);
+
+            Assert.Equal(ImportRunStatus.Failed, refused.Status);
+            Assert.Contains("symbolic link", refused.Message);
+            Assert.Contains($"{escaping.Name}/f.csv", refused.Message);
+            Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), escaping.SecretHeaders)).Metrics);
+            Assert.True(latest.Status == ImportRunStatus.Succeeded, latest.Message);
+            Assert.Equal(1, latest.RowsApplied);
+            await server.Imports.DeleteImportAsync(new DeleteImportRequest { ImportId = "latest" }, inside.SecretHeaders);
+            await WriteRevenueCsvAsync(Path.Combine(data.FullName, "day.csv"), ("u1", 4));
+            var alias = await server.Imports.RunToEndAsync(inside.SecretHeaders, "alias", Days[0], Days[0]);
+            Assert.True(alias.Status == ImportRunStatus.Succeeded, alias.Message);
+            Assert.Equal(4, (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Days[0] }, inside.SecretHeaders)).Overall.Sum);
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AFileWhosePathDuckDbWouldExpandAsAGlobIsRefused()
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        var outside = Directory.CreateTempSubdirectory("metrics-import-outside-");
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, project.Name));
+        try
+        {
+            // "[l]ink" is a directory inside the Root; as a glob it matches "link", which leads out of it.
+            await File.WriteAllTextAsync(Path.Combine(outside.FullName, "day.csv"), $"unit_id,id_type,date,metric_name,metric_value\nu1,user_id,{Days[0]},leak,1\n");
+            Directory.CreateSymbolicLink(Path.Combine(folder.FullName, "link"), outside.FullName);
+            var bracketed = Directory.CreateDirectory(Path.Combine(folder.FullName, "[l]ink"));
+            await WriteRevenueCsvAsync(Path.Combine(bracketed.FullName, "day.csv"), ("u1", 3));
+            await server.Imports.CreateAsync(key, "bracketed", "files", $"{project.Name}/[l]ink/day.csv");
+
+            var run = await server.Imports.RunToEndAsync(key, "bracketed", Days[0], Days[0]);
+
+            Assert.Equal(ImportRunStatus.Failed, run.Status);
+            Assert.Contains("[l]ink/day.csv", run.Message);
+            Assert.Empty((await server.Metrics.ListMetricsAsync(new ListMetricsRequest(), key)).Metrics);
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AnUnreadableFileIsNamedByItsPathUnderTheRootNotTheServers()
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        var folder = Directory.CreateDirectory(Path.Combine(server.Files.FullName, project.Name));
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "broken.parquet"), "not a parquet file");
+        await server.Imports.CreateAsync(key, "broken", "files", $"{project.Name}/broken.parquet");
+
+        var run = await server.Imports.RunToEndAsync(key, "broken", Days[0], Days[0]);
+
+        Assert.Equal(ImportRunStatus.Failed, run.Status);
+        Assert.Contains($"{project.Name}/broken.parquet", run.Message);
+        Assert.DoesNotContain(server.Files.FullName, run.Message);
+        Assert.DoesNotContain(Path.GetFileName(server.Files.FullName), run.Message);
+    }
+
     private static async Task WriteCsvAsync(string path, IEnumerable<ImportRow> rows)
     {
         var csv = new StringBuilder("unit_id,id_type,date,metric_name,metric_value,numerator,denominator\n");
@@ -126,6 +236,11 @@ public sealed class FileImportTests(ImportServer server)
             csv.Append(CultureInfo.InvariantCulture, $"{r.UnitId},{r.IdType},{r.Date},{r.MetricName},{r.MetricValue:R},{r.Numerator:R},{r.Denominator:R}\n");
         await File.WriteAllTextAsync(path, csv.ToString());
     }
+
+    /// <summary>A CSV of revenue rows on the first day, with no ratio columns.</summary>
+    private static Task WriteRevenueCsvAsync(string path, params (string Unit, double Value)[] rows) =>
+        File.WriteAllTextAsync(path, "unit_id,id_type,date,metric_name,metric_value\n"
+            + string.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Unit},user_id,{Days[0]},revenue,{r.Value:R}\n"))));
 
     private static async Task WriteParquetAsync(string path, IEnumerable<ImportRow> rows)
     {

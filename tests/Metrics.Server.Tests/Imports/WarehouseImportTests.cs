@@ -67,6 +67,27 @@ public sealed class WarehouseImportTests(ImportServer server)
         Assert.Equal([run.RunId], runs.Runs.Select(r => r.RunId));
     }
 
+    [Theory]
+    [InlineData("date >= {{start_date}}")]
+    [InlineData("date <= {{end_date}}")]
+    public async Task AQueryThatUsesOnlyOneOfThePlaceholdersLoadsItsWindow(string condition)
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        await using var database = server.OpenDatabase();
+        var table = await WarehouseTable.CreateAsync(database, $"metrics_{project.Name}", ImportRow.Sample(seed: 5, Days, units: 10));
+        await server.Imports.CreateAsync(key, "one_placeholder", "warehouse", $"SELECT * FROM {table.Name} WHERE {condition}");
+
+        var run = await server.Imports.RunToEndAsync(key, "one_placeholder", Days[1], Days[1]);
+
+        Assert.True(run.Status == ImportRunStatus.Succeeded, run.Message);
+        Assert.Equal((3, 0), (run.DaysLoaded, run.DaysUnchanged));
+        await AssertAggregatesAsync(key, table, Days[1]);
+        var outside = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Days[0] }, key).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, outside.StatusCode);
+    }
+
     [Fact]
     public async Task AChangedSourceReloadsOpenDaysAndRestatesSealedOnesOnlyPastTheThreshold()
     {
@@ -117,6 +138,33 @@ public sealed class WarehouseImportTests(ImportServer server)
         await foreach (var unit in export.ResponseStream.ReadAllAsync(timeout.Token))
             exported.Add(unit);
         Assert.Equal(restated.Overall.Sum, exported.Sum(u => u.Value), 6);
+    }
+
+    [Fact]
+    public async Task ADayWithARejectedNaNRowIsStillReloadedWhenItsRowsChange()
+    {
+        var project = server.NewProject();
+        var key = project.SecretHeaders;
+        await using var database = server.OpenDatabase();
+        var table = await WarehouseTable.CreateAsync(database, $"metrics_{project.Name}",
+            [new("u1", "user_id", Days[0], "revenue", 10, null, null), new("u2", "user_id", Days[0], "revenue", double.NaN, null, null), new("u3", "user_id", Days[0], "revenue", 1, null, null)]);
+        await server.Imports.CreateAsync(key, "nan", "warehouse", Query(table), i => i.MaxRejectedRows = 2);
+        async Task<double> RunAsync(int loaded, long rejected)
+        {
+            var run = await server.Imports.RunToEndAsync(key, "nan", Days[0], Days[0]);
+            Assert.True(run.Status == ImportRunStatus.Succeeded, run.Message);
+            Assert.Equal((loaded, 1 - loaded, rejected), (run.DaysLoaded, run.DaysUnchanged, run.RowsRejected));
+            return (await server.Metrics.GetMetricDayAsync(new GetMetricDayRequest { MetricName = "revenue", Date = Days[0] }, key)).Overall.Sum;
+        }
+
+        Assert.Equal(11, await RunAsync(loaded: 1, rejected: 1));
+        Assert.Equal(11, await RunAsync(loaded: 0, rejected: 0));
+        await table.ExecuteAsync("UPDATE {table} SET metric_value = 20 WHERE unit_id = 'u1'"); // a valid row beside the NaN one
+        Assert.Equal(21, await RunAsync(loaded: 1, rejected: 1));
+        await table.ExecuteAsync("UPDATE {table} SET metric_value = 5 WHERE unit_id = 'u2'"); // the NaN row turns valid
+        Assert.Equal(26, await RunAsync(loaded: 1, rejected: 0));
+        await table.ExecuteAsync("UPDATE {table} SET metric_value = 'Infinity' WHERE unit_id = 'u3'"); // a valid row turns invalid
+        Assert.Equal(25, await RunAsync(loaded: 1, rejected: 1));
     }
 
     [Fact]
