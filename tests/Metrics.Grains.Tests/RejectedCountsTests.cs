@@ -7,6 +7,7 @@ namespace Metrics.Grains.Tests;
 public sealed class RejectedCountsTests
 {
     private static readonly PacificDay Oldest = PacificDay.Parse("2026-05-01");
+    private static readonly PacificDay Today = PacificDay.Parse("2026-05-10");
 
     private static IncomingRecord Record(string metric, string date) => new("u", "user_id", metric, 1, null, null, date);
 
@@ -20,7 +21,7 @@ public sealed class RejectedCountsTests
         ];
         Assert.Equal(
             [new("b", PacificDay.Parse("2026-05-03"), 3), new("a", PacificDay.Parse("2026-05-03"), 2), new RejectedCount("b", PacificDay.Parse("2026-05-02"), 1)],
-            RejectedCounts.Of(records, Oldest));
+            RejectedCounts.Of(records, Oldest, Today));
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class RejectedCountsTests
             Record("", "2026-05-03"), Record("m", ""), Record("m", "not a date"), Record("m", "2026-04-30"),
             Record("m", "2026-05-01"), Record("m", "not a date"), Record("m", "2026-05-01"),
         ];
-        Assert.Equal([new RejectedCount("m", Oldest, 2)], RejectedCounts.Of(records, Oldest));
+        Assert.Equal([new RejectedCount("m", Oldest, 2)], RejectedCounts.Of(records, Oldest, Today));
     }
 
     [Fact]
@@ -41,9 +42,22 @@ public sealed class RejectedCountsTests
             .Select(i => Record($"m{i}", "2026-05-02"))
             .Append(Record("m0", "2026-05-02"))
             .ToList();
-        var counts = RejectedCounts.Of(records, Oldest);
+        var counts = RejectedCounts.Of(records, Oldest, Today);
         Assert.Equal(IRejectionTally.MetricsPerDay, counts.Count);
         Assert.Equal(new RejectedCount("m0", PacificDay.Parse("2026-05-02"), 2), counts[0]);
         Assert.DoesNotContain(counts, c => c.MetricName == $"m{IRejectionTally.MetricsPerDay}");
+    }
+
+    [Fact]
+    public void RecordsForDaysAfterTodayOrWithNamesNoMetricCanHaveAreLeftOut()
+    {
+        IncomingRecord[] records =
+        [
+            Record("m", "2026-05-11"), Record("m", "9999-12-31"), Record(new string('m', 257), "2026-05-10"),
+            Record(new string('m', 256), "2026-05-10"), Record("m", "2026-05-10"),
+        ];
+        Assert.Equal(
+            [new(new string('m', 256), Today, 1), new RejectedCount("m", Today, 1)],
+            RejectedCounts.Of(records, Oldest, Today));
     }
 }

@@ -178,8 +178,9 @@ public sealed partial class MetricIngestor(
     {
         if (request.IsTest || request.Records.Count > RecordValidator.MaxRecords)
             return;
-        var oldest = new PacificDay(PacificDay.Of(now).Date.AddDays(-IRejectionTally.DaysBack));
-        var counts = RejectedCounts.Of(request.Records, oldest);
+        var today = PacificDay.Of(now);
+        var oldest = new PacificDay(today.Date.AddDays(-IRejectionTally.DaysBack));
+        var counts = RejectedCounts.Of(request.Records, oldest, today);
         if (counts.Count == 0)
             return;
         try
