@@ -47,6 +47,13 @@ public static class RpcErrors
             throw InvalidArgument("type", ReadinessType.Unknown(type));
     }
 
+    /// <summary>INVALID_ARGUMENT for a name no metric can have (the ingest rules), before it keys any grain.</summary>
+    public static void RequireMetricName(string name)
+    {
+        if (MetricNameRule.Problem(name) is { } problem)
+            throw InvalidArgument("metric_name", problem);
+    }
+
     public static PacificDay RequireDate(string date, string field = "date") =>
         PacificDay.TryParse(date, out var day) ? day : throw InvalidArgument(field, $"{field} \"{date}\" is not a YYYY-MM-DD date");
 }
