@@ -7,7 +7,6 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
 {
     public const int MaxRecords = 10_000;
     public const int MaxUserIdBytes = 256;
-    public const int MaxMetricNameCharacters = 128;
 
     /// <summary>
     /// The largest magnitude of <c>metric_value</c>, <c>numerator</c> and <c>denominator</c>. It keeps every
@@ -55,17 +54,13 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
 
     private ValidRecord Validate(int i, IncomingRecord r, ref DateCache dates, List<RecordViolation> violations)
     {
-        if (Text(r.UserId, "user_id") is { } userIdProblem)
+        if (FieldText.Problem(r.UserId, "user_id") is { } userIdProblem)
             violations.Add(new(i, "user_id", userIdProblem));
         else if (r.UserId.Length > MaxUserIdBytes / 3 && Encoding.UTF8.GetByteCount(r.UserId) > MaxUserIdBytes)
             violations.Add(new(i, "user_id", $"user_id is longer than {MaxUserIdBytes} UTF-8 bytes"));
 
-        if (Text(r.MetricName, "metric_name") is { } nameProblem)
+        if (MetricNameRule.Problem(r.MetricName) is { } nameProblem)
             violations.Add(new(i, "metric_name", nameProblem));
-        else if (r.MetricName is "." or "..")
-            violations.Add(new(i, "metric_name", $"metric_name \"{r.MetricName}\" is reserved: it names no metric in a URL path (/v1/metrics/{r.MetricName})"));
-        else if (r.MetricName.Length > MaxMetricNameCharacters && RuneCount(r.MetricName) > MaxMetricNameCharacters)
-            violations.Add(new(i, "metric_name", $"metric_name is longer than {MaxMetricNameCharacters} characters"));
 
         if (string.IsNullOrEmpty(r.IdType))
             violations.Add(new(i, "id_type", $"id_type is required (defined: {string.Join(", ", idTypes.All)})"));
@@ -130,25 +125,6 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
             day = _day;
             return _valid;
         }
-    }
-
-    /// <summary>Control characters (Unicode category Cc) are all single UTF-16 code units.</summary>
-    private static string? Text(string value, string field)
-    {
-        if (string.IsNullOrEmpty(value))
-            return $"{field} is required";
-        foreach (var c in value)
-            if (char.IsControl(c))
-                return $"{field} contains a control character (U+{(int)c:X4})";
-        return null;
-    }
-
-    private static int RuneCount(string value)
-    {
-        var count = 0;
-        foreach (var _ in value.EnumerateRunes())
-            count++;
-        return count;
     }
 
     private static void CheckNumber(int i, double? value, string field, List<RecordViolation> violations)

@@ -28,6 +28,16 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
 
     private static readonly ConcurrentDictionary<RedisLogstreamPrelude, string> Scripts = new();
 
+    /// <summary>The IDs of the stream's first and last entries, read in one step (nil for an empty stream).</summary>
+    private const string WindowScript = """
+        local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+        if #first == 0 then
+          return false
+        end
+        local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        return {first[1][1], last[1][1]}
+        """;
+
     private IDatabase Db => redis.GetDatabase();
 
     public Task AppendAsync(LogstreamBatch batch) => AppendAsync(
@@ -144,14 +154,16 @@ internal sealed class RedisLogstream(IConnectionMultiplexer redis, IOptions<Logs
             }
             if (page.Length <= PageSize)
                 yield break;
-            if (!StreamId.TryParse(page[PageSize].Id!, out expected))
-                throw new InvalidDataException($"Logstream entry of {project} has the ID \"{page[PageSize].Id}\"");
+            expected = RedisLogstreamEntries.ReadId(project, page[PageSize].Id!);
         }
     }
 
-    public async Task<StreamId?> OldestAsync(string project)
+    public async Task<LogstreamWindow?> WindowAsync(string project)
     {
-        var first = await RedisGuard.Call(() => Db.StreamRangeAsync(RedisKeys.Logstream(project), Oldest, Newest, 1, Order.Ascending));
-        return first.Length == 0 ? null : RedisLogstreamEntries.Read(project, first[0]).Id;
+        var reply = await RedisGuard.Call(() => Db.ScriptEvaluateAsync(WindowScript, [RedisKeys.Logstream(project)]));
+        if (reply.IsNull)
+            return null;
+        var ids = (string[])reply!;
+        return new LogstreamWindow(RedisLogstreamEntries.ReadId(project, ids[0]), RedisLogstreamEntries.ReadId(project, ids[1]));
     }
 }

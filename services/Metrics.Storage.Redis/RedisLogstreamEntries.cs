@@ -36,10 +36,13 @@ internal static class RedisLogstreamEntries
     /// <summary>Field <c>o</c>: empty for the API, the common case, so that its entries carry no extra field.</summary>
     public static RedisValue WriteSource(string source) => source == LogstreamBatch.ApiSource ? RedisValue.EmptyString : source;
 
+    /// <summary>The position of an entry of <paramref name="project"/>'s stream, from its Redis ID.</summary>
+    public static StreamId ReadId(string project, string id) =>
+        StreamId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Logstream entry of {project} has the ID \"{id}\"");
+
     public static StoredBatch Read(string project, StreamEntry entry)
     {
-        if (!StreamId.TryParse(entry.Id!, out var id))
-            throw new InvalidDataException($"Logstream entry of {project} has the ID \"{entry.Id}\"");
+        var id = ReadId(project, entry.Id!);
         var slice = StoredSlices.Read((byte[])entry["s"]!);
         var (metric, date) = ((string)entry["m"]!, (string)entry["d"]!);
         return new StoredBatch(id, new LogstreamBatch(

@@ -332,16 +332,21 @@ public sealed class AuthenticationTests
         Assert.Equal("2026-04-22", (await Ingesting.NextAsync(aWatch, timeout.Token)).Date);
         Assert.Equal("2026-04-20", (await Ingesting.NextAsync(bWatch, timeout.Token)).Date);
 
-        // A cursor of B's stream given to A resumes A's own stream there: none of B's entries, before or after it.
+        // A cursor of B's stream beyond A's newest entry is refused to A: resuming after it would skip A's entries up to it.
         await IngestOneAsync(server, b.IngestKey, "b-cursor", metric);
         using var bBacklog = server.Logstream.Subscribe(new SubscribeRequest { Backlog = 1 }, bSecret);
         var bCursor = (await ReadUntilAsync(bBacklog, e => e.Count == 1, TimeSpan.FromSeconds(15))).Single().Cursor;
+        using var aAhead = server.Logstream.Subscribe(new SubscribeRequest { AfterCursor = bCursor }, aSecret, cancellationToken: timeout.Token);
+        Assert.Equal(StatusCode.OutOfRange, (await Assert.ThrowsAsync<RpcException>(() => aAhead.ResponseStream.MoveNext(timeout.Token))).StatusCode);
+
+        // Once A's stream holds an entry past it, the cursor resumes A's own stream there: none of B's entries, before or after it.
+        await IngestOneAsync(server, a.IngestKey, "a-past-cursor", metric);
         using var aResumed = server.Logstream.Subscribe(new SubscribeRequest { AfterCursor = bCursor }, aSecret);
         await aResumed.ResponseHeadersAsync;
         await IngestOneAsync(server, b.IngestKey, "b-after-cursor", metric);
         await IngestOneAsync(server, a.IngestKey, "a-after-cursor", metric);
         var aEntries = await ReadUntilAsync(aResumed, e => e.Any(x => x.UserId == "a-after-cursor"), TimeSpan.FromSeconds(15));
-        Assert.Equal(["a-after-cursor"], aEntries.Select(e => e.UserId));
+        Assert.Equal(["a-past-cursor", "a-after-cursor"], aEntries.Select(e => e.UserId));
     }
 
     /// <summary>One record for <paramref name="user"/> on <see cref="OpenDay"/>, which no seal of these tests reaches.</summary>

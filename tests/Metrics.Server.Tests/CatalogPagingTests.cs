@@ -83,6 +83,20 @@ public sealed class CatalogPagingTests
     }
 
     [Fact]
+    public async Task APageTokenAfterANameNoMetricCanHaveIsInvalidArgumentOnPageToken()
+    {
+        var server = await SharedServer.GetAsync();
+        var project = server.NewProject();
+        var token = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes("after:" + new string('m', 1 << 20)));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            server.Metrics.ListMetricsAsync(new ListMetricsRequest { PageToken = token }, Secret(project)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("page_token", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task JsonPagesThroughQueryParameters()
     {
         var server = await SharedServer.GetAsync();

@@ -12,6 +12,6 @@ public interface ILogstreamHistory
     /// </summary>
     IAsyncEnumerable<ReplayedBatch> ReadForwardAsync(string project, StreamId from, CancellationToken cancellationToken);
 
-    /// <summary>The oldest retained position, or null while the project's Logstream is empty.</summary>
-    Task<StreamId?> OldestAsync(string project);
+    /// <summary>The oldest and the newest retained positions, read together; null while the project's Logstream is empty.</summary>
+    Task<LogstreamWindow?> WindowAsync(string project);
 }

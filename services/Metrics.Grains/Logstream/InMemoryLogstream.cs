@@ -70,12 +70,12 @@ public sealed class InMemoryLogstream(LogstreamHub hub, IOptions<LogstreamOption
         await Task.CompletedTask;
     }
 
-    public Task<StreamId?> OldestAsync(string project)
+    public Task<LogstreamWindow?> WindowAsync(string project)
     {
         if (!_projects.TryGetValue(project, out var stream))
-            return Task.FromResult<StreamId?>(null);
+            return Task.FromResult<LogstreamWindow?>(null);
         lock (stream.Gate)
-            return Task.FromResult<StreamId?>(stream.Batches.TryPeek(out var oldest) ? oldest.Stored.Id : null);
+            return Task.FromResult<LogstreamWindow?>(stream.Batches.TryPeek(out var oldest) ? new(oldest.Stored.Id, stream.Last) : null);
     }
 
     private StoredBatch[] Snapshot(string project)

@@ -8,11 +8,19 @@ namespace Metrics.Grains.Logstream;
 /// </summary>
 public sealed class LogstreamFeed(LogstreamHub hub, ILogstreamHistory history, ILogstreamFollower follower)
 {
-    /// <summary>Throws <see cref="CursorExpiredException"/> when entries after the cursor are no longer retained.</summary>
+    /// <summary>
+    /// Throws <see cref="CursorOutOfRangeException"/> when entries after the cursor are no longer retained, or when
+    /// the cursor is beyond the newest entry (on an empty Logstream, every cursor is): such a cursor was never given
+    /// by this Logstream, and resuming after it would skip, unannounced, every entry up to it. An entry appended
+    /// since the window was read only moves the newest further.
+    /// </summary>
     public async Task EnsureRetainedAsync(string project, LogstreamCursor cursor)
     {
-        if (await history.OldestAsync(project) is { } oldest && cursor.Batch < oldest)
-            throw new CursorExpiredException(cursor, oldest);
+        var window = await history.WindowAsync(project);
+        if (window is not { } retained || cursor.Batch > retained.Newest)
+            throw CursorOutOfRangeException.Ahead(cursor, window?.Newest);
+        if (cursor.Batch < retained.Oldest)
+            throw CursorOutOfRangeException.Expired(cursor, retained.Oldest);
     }
 
     /// <summary>Starts receiving live entries; <see cref="ReadAsync"/> then replays and follows.</summary>

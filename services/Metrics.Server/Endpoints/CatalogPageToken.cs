@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using Metrics.Domain;
 
 namespace Metrics.Server.Endpoints;
 
@@ -27,7 +28,10 @@ internal static class CatalogPageToken
         {
             throw Invalid();
         }
-        return decoded.StartsWith(Mark, StringComparison.Ordinal) && decoded.Length > Mark.Length ? decoded[Mark.Length..] : throw Invalid();
+        // A token issued holds a catalog name, which the ingest rules admitted.
+        return decoded.StartsWith(Mark, StringComparison.Ordinal) && MetricNameRule.Problem(decoded[Mark.Length..]) is null
+            ? decoded[Mark.Length..]
+            : throw Invalid();
     }
 
     private static Grpc.Core.RpcException Invalid() =>

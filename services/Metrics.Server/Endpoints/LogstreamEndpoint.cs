@@ -50,9 +50,9 @@ public sealed class LogstreamEndpoint(LogstreamFeed feed) : LogstreamService.Log
             {
                 await feed.EnsureRetainedAsync(project, resumeAfter);
             }
-            catch (CursorExpiredException expired)
+            catch (CursorOutOfRangeException outside)
             {
-                throw RpcErrors.OutOfRange(expired.Message);
+                throw RpcErrors.OutOfRange("after_cursor", outside.Message);
             }
         }
         // Headers tell the client that it is subscribed: every entry appended after this point reaches it.

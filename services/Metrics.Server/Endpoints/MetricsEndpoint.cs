@@ -76,8 +76,7 @@ internal sealed class MetricsEndpoint(IGrainFactory grains, DayHealthReader heal
     /// </summary>
     public override async Task<MetricSeries> GetMetricSeries(GetMetricSeriesRequest request, ServerCallContext context)
     {
-        if (request.MetricName.Length == 0)
-            throw RpcErrors.InvalidArgument("metric_name", "metric_name is required");
+        RpcErrors.RequireMetricName(request.MetricName);
         var from = RpcErrors.RequireDate(request.From, "from");
         var to = RpcErrors.RequireDate(request.To, "to");
         if (to.Date < from.Date)
@@ -157,8 +156,7 @@ internal sealed class MetricsEndpoint(IGrainFactory grains, DayHealthReader heal
 
     private IMetricDayGrain MetricDayGrain(string metricName, string date, ServerCallContext context)
     {
-        if (metricName.Length == 0)
-            throw RpcErrors.InvalidArgument("metric_name", "metric_name is required");
+        RpcErrors.RequireMetricName(metricName);
         var day = RpcErrors.RequireDate(date);
         return grains.GetMetricDayGrain(new MetricDayId(context.Caller().Project, metricName, day));
     }

@@ -29,7 +29,13 @@ public static class RpcErrors
 
     public static RpcException NotFound(string message) => new(new Grpc.Core.Status(StatusCode.NotFound, message));
 
-    public static RpcException OutOfRange(string message) => new(new Grpc.Core.Status(StatusCode.OutOfRange, message));
+    /// <summary>OUT_OF_RANGE for a well-formed <paramref name="field"/> outside what the server holds, named in a <c>google.rpc.BadRequest</c> as well.</summary>
+    public static RpcException OutOfRange(string field, string message) => new Google.Rpc.Status
+    {
+        Code = (int)Code.OutOfRange,
+        Message = message,
+        Details = { Any.Pack(new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = message } } }) },
+    }.ToRpcException();
 
     public static RpcException ResourceExhausted(string message) => new(new Grpc.Core.Status(StatusCode.ResourceExhausted, message));
 
@@ -45,6 +51,13 @@ public static class RpcErrors
     {
         if (!ReadinessType.TryNormalize(type, out _))
             throw InvalidArgument("type", ReadinessType.Unknown(type));
+    }
+
+    /// <summary>INVALID_ARGUMENT for a name no metric can have (the ingest rules), before it keys any grain.</summary>
+    public static void RequireMetricName(string name)
+    {
+        if (MetricNameRule.Problem(name) is { } problem)
+            throw InvalidArgument("metric_name", problem);
     }
 
     public static PacificDay RequireDate(string date, string field = "date") =>
