@@ -6,11 +6,11 @@ namespace Metrics.Grains.Health;
 internal static class RejectedCounts
 {
     /// <summary>
-    /// No valid metric name is longer, in UTF-16 code units (<see cref="RecordValidator.MaxMetricNameCharacters"/>
+    /// No valid metric name is longer, in UTF-16 code units (<see cref="MetricNameRule.MaxCharacters"/>
     /// characters, each at most two): a longer one is counted nowhere, so that what a refused request leaves in the
     /// tally stays bounded whatever it holds.
     /// </summary>
-    private const int MaxNameLength = 2 * RecordValidator.MaxMetricNameCharacters;
+    private const int MaxNameLength = 2 * MetricNameRule.MaxCharacters;
 
     /// <summary>
     /// The dated records of <paramref name="records"/> for days from <paramref name="oldest"/> to

@@ -162,7 +162,7 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
             var totals = production.Units[unit];
             return new UnitValueRow(unit.IdType, unit.UserId, totals.Value, totals.Numerator, totals.Denominator, totals.Rows);
         });
-        return new ExportPage(ExportStatus.Finalized, rows.ToArray());
+        return new ExportPage(ExportStatus.Finalized, rows.ToArray(), _sealed.Version);
     }
 
     public async Task<MetricDayVersionView[]> Versions()

@@ -132,6 +132,7 @@ internal sealed class MetricsEndpoint(IGrainFactory grains, DayHealthReader heal
     public override async Task ExportMetricDay(ExportMetricDayRequest request, IServerStreamWriter<UnitValue> responseStream, ServerCallContext context)
     {
         var grain = MetricDayGrain(request.MetricName, request.Date, context);
+        int? version = null;
         for (var offset = 0; ; offset += ExportPageSize)
         {
             var page = await grain.Export(offset, ExportPageSize);
@@ -139,6 +140,9 @@ internal sealed class MetricsEndpoint(IGrainFactory grains, DayHealthReader heal
                 throw NoData(request.MetricName, request.Date);
             if (page.Status == ExportStatus.Open)
                 throw RpcErrors.FailedPrecondition($"{request.MetricName} on {request.Date} is still open; only finalized days can be exported");
+            // The pages of one export come from one sealed version: a restatement meanwhile reorders the units.
+            if ((version ??= page.Version) != page.Version)
+                throw RpcErrors.Aborted($"{request.MetricName} on {request.Date} was restated to version {page.Version} during the export of version {version}; export it again");
             foreach (var unit in page.Units)
                 await responseStream.WriteAsync(new UnitValue
                 {

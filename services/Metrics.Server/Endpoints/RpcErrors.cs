@@ -29,6 +29,9 @@ public static class RpcErrors
 
     public static RpcException NotFound(string message) => new(new Grpc.Core.Status(StatusCode.NotFound, message));
 
+    /// <summary>ABORTED: the call met a concurrent change it cannot span; calling again starts afresh.</summary>
+    public static RpcException Aborted(string message) => new(new Grpc.Core.Status(StatusCode.Aborted, message));
+
     /// <summary>OUT_OF_RANGE for a well-formed <paramref name="field"/> outside what the server holds, named in a <c>google.rpc.BadRequest</c> as well.</summary>
     public static RpcException OutOfRange(string field, string message) => new Google.Rpc.Status
     {
