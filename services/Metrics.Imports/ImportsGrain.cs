@@ -260,7 +260,7 @@ internal sealed partial class ImportsGrain(
             return Task.FromResult(Refused<ImportRunState>(missing));
         var run = RunsOf(importId).FirstOrDefault(r => r.RunId == runId);
         return Task.FromResult(run is null
-            ? new ImportAnswer<ImportRunState>(null, ImportRefusal.NotFound, "run_id", $"import \"{importId}\" has no run \"{runId}\"")
+            ? new ImportAnswer<ImportRunState>(null, ImportRefusal.NotFound, "run_id", $"import \"{importId}\" has no run \"{ViolationReport.Shorten(runId)}\"")
             : new ImportAnswer<ImportRunState>(run));
     }
 

@@ -15,10 +15,15 @@ public static partial class ImportRules
     [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
     private static partial Regex ImportIdPattern();
 
+    /// <summary>Why no import can have <paramref name="importId"/> (quoted cut short), or null.</summary>
+    public static string? ImportIdProblem(string importId) => ImportIdPattern().IsMatch(importId)
+        ? null
+        : $"import_id must be 1 to 64 of a-z, 0-9, '_' and '-', got \"{ViolationReport.Shorten(importId)}\"";
+
     public static IEnumerable<(string Field, string Problem)> Check(ImportDefinition definition, Func<string, bool> sourceExists)
     {
-        if (!ImportIdPattern().IsMatch(definition.ImportId))
-            yield return ("import.import_id", $"import_id must be 1 to 64 of a-z, 0-9, '_' and '-', got \"{definition.ImportId}\"");
+        if (ImportIdProblem(definition.ImportId) is { } importIdProblem)
+            yield return ("import.import_id", importIdProblem);
         if (definition.Source.Length == 0)
             yield return ("import.source", "source is required: the name of a source configured for the project");
         else if (!sourceExists(definition.Source))

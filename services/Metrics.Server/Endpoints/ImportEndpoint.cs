@@ -45,29 +45,30 @@ public sealed class ImportEndpoint(IGrainFactory grains) : ImportService.ImportS
         new() { Imports = { (await Imports(context).List()).Select(ToProto) } };
 
     public override async Task<Contract.Import> GetImport(GetImportRequest request, ServerCallContext context) =>
-        ToProto(Answer(await Imports(context).Get(request.ImportId)));
+        ToProto(Answer(await Imports(context).Get(Existing(request.ImportId))));
 
     public override async Task<DeleteImportResponse> DeleteImport(DeleteImportRequest request, ServerCallContext context)
     {
-        Answer(await Imports(context).Delete(request.ImportId));
+        Answer(await Imports(context).Delete(Existing(request.ImportId)));
         return new DeleteImportResponse();
     }
 
     public override async Task<ImportRun> RunImport(RunImportRequest request, ServerCallContext context) =>
-        ToProto(Answer(await Imports(context).Run(request.ImportId, request.FromDate, request.ToDate)));
+        ToProto(Answer(await Imports(context).Run(Existing(request.ImportId), request.FromDate, request.ToDate)));
 
     public override async Task<ListImportRunsResponse> ListImportRuns(ListImportRunsRequest request, ServerCallContext context) =>
-        new() { Runs = { Answer(await Imports(context).Runs(request.ImportId)).Select(ToProto) } };
+        new() { Runs = { Answer(await Imports(context).Runs(Existing(request.ImportId))).Select(ToProto) } };
 
     public override async Task WatchImportRun(WatchImportRunRequest request, IServerStreamWriter<ImportRun> responseStream, ServerCallContext context)
     {
         var imports = Imports(context);
+        var importId = Existing(request.ImportId);
         await StreamDrain.RunAsync(context, "watch the run again through another node", async cancellation =>
         {
             ImportRun? sent = null;
             while (true)
             {
-                var run = Answer(await imports.GetRun(request.ImportId, request.RunId));
+                var run = Answer(await imports.GetRun(importId, request.RunId));
                 var message = ToProto(run);
                 if (!message.Equals(sent))
                 {
@@ -82,6 +83,10 @@ public sealed class ImportEndpoint(IGrainFactory grains) : ImportService.ImportS
     }
 
     private IImportsGrain Imports(ServerCallContext context) => grains.GetGrain<IImportsGrain>(context.Caller().Project);
+
+    /// <summary>An import ID that an import can have, or INVALID_ARGUMENT on <c>import_id</c> (its value quoted cut short).</summary>
+    private static string Existing(string importId) =>
+        ImportRules.ImportIdProblem(importId) is { } problem ? throw RpcErrors.InvalidArgument("import_id", problem) : importId;
 
     private static T Answer<T>(ImportAnswer<T> answer) => answer.Refusal switch
     {

@@ -85,4 +85,37 @@ public sealed class ImportDefinitionTests(ImportServer server)
     }
 
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>A client's ID is never echoed whole: a megabyte of it in gRPC's trailers is a protocol error, not an answer.</summary>
+    [Fact]
+    public async Task AnImportIdNoImportCanHaveIsInvalidArgumentAndAHugeRunIdNotFoundBothQuotedShort()
+    {
+        var key = server.NewProject().SecretHeaders;
+        await server.Imports.CreateAsync(key, "known", "warehouse", "SELECT 1");
+        var huge = new string('x', 1 << 20);
+        Func<Task>[] calls =
+        [
+            () => server.Imports.GetImportAsync(new GetImportRequest { ImportId = huge }, key).ResponseAsync,
+            () => server.Imports.DeleteImportAsync(new DeleteImportRequest { ImportId = huge }, key).ResponseAsync,
+            () => server.Imports.RunImportAsync(new RunImportRequest { ImportId = huge }, key).ResponseAsync,
+            () => server.Imports.ListImportRunsAsync(new ListImportRunsRequest { ImportId = "Not An Id" }, key).ResponseAsync,
+            async () =>
+            {
+                using var watch = server.Imports.WatchImportRun(new WatchImportRunRequest { ImportId = huge, RunId = "r" }, key);
+                await watch.ResponseStream.MoveNext();
+            },
+        ];
+        foreach (var call in calls)
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.Equal("import_id", Assert.Single(error.GetRpcStatus()!.Details.Single().Unpack<Google.Rpc.BadRequest>().FieldViolations).Field);
+            Assert.True(error.Status.Detail.Length < 1024, $"a message of {error.Status.Detail.Length} characters");
+        }
+
+        using var run = server.Imports.WatchImportRun(new WatchImportRunRequest { ImportId = "known", RunId = huge }, key);
+        var unknownRun = await Assert.ThrowsAsync<RpcException>(() => run.ResponseStream.MoveNext());
+        Assert.Equal(StatusCode.NotFound, unknownRun.StatusCode);
+        Assert.True(unknownRun.Status.Detail.Length < 1024, $"a message of {unknownRun.Status.Detail.Length} characters");
+    }
 }
