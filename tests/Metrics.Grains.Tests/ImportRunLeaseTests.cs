@@ -3,9 +3,7 @@ using Metrics.Grains.MetricDays;
 using Metrics.Imports;
 using Metrics.Imports.Definitions;
 using Metrics.Imports.Runs;
-using Metrics.Storage.Redis;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 
 namespace Metrics.Grains.Tests;
 
@@ -16,7 +14,7 @@ namespace Metrics.Grains.Tests;
 /// orphaned once its lease has expired (the clock moved past it), and a run that lost its lease applies nothing more
 /// and stores nothing over what the other activation wrote. On the embedded mode's store and on Redis's.
 /// </summary>
-public abstract class ImportRunLeaseTests : IAsyncLifetime
+public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : IAsyncLifetime
 {
     private const string Project = "leased-imports";
     private const string Other = "the-other-activation";
@@ -30,22 +28,22 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
     private readonly ListSource _source = new();
     private EmbeddedSilo? _silo;
 
-    protected abstract IImportStore Store { get; }
+    private ImportTestStores _stores = null!;
 
-    /// <summary>The deployment's other stores, which fence a run's loads by the lease <see cref="Store"/> keeps.</summary>
-    protected abstract void AddStores(IServiceCollection services);
+    private IImportStore Store => _stores.Imports;
 
-    public virtual Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         _source.Add("u1", "revenue", Day, 10);
-        return Task.CompletedTask;
+        _stores = await start();
     }
 
-    public virtual async Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         _source.Gate?.TrySetResult();
         if (_silo is not null)
             await _silo.DisposeAsync();
+        await _stores.DisposeAsync();
     }
 
     private async Task StartSiloAsync(TimeSpan renewal, IImportStore? store = null)
@@ -54,7 +52,7 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
         projects.Sources["warehouse"] = _source;
         _silo = await EmbeddedSilo.StartAsync(_clock, projects, services =>
         {
-            AddStores(services);
+            _stores.AddTo(services);
             services.AddSingleton(store ?? Store)
                 .Configure<ImportOptions>(o => (o.RunLease, o.RunLeaseRenewal) = (Lease, renewal));
         });
@@ -261,40 +259,8 @@ public abstract class ImportRunLeaseTests : IAsyncLifetime
     }
 }
 
-/// <summary><see cref="ImportRunLeaseTests"/> on the embedded mode's store.</summary>
-public sealed class InMemoryImportRunLeaseTests : ImportRunLeaseTests
-{
-    private readonly InMemoryImportStore _store = new();
+/// <summary><see cref="ImportRunLeaseTests"/> on the embedded mode's stores.</summary>
+public sealed class InMemoryImportRunLeaseTests() : ImportRunLeaseTests(ImportTestStores.InMemoryAsync);
 
-    protected override IImportStore Store => _store;
-
-    protected override void AddStores(IServiceCollection services) => services.AddSingleton<IImportRunFences>(_store);
-}
-
-/// <summary><see cref="ImportRunLeaseTests"/> on the Redis deployment's store, against a real redis-server.</summary>
-public sealed class RedisImportRunLeaseTests : ImportRunLeaseTests
-{
-    private RedisServerProcess _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
-    private RedisImportStore _store = null!;
-
-    protected override IImportStore Store => _store;
-
-    protected override void AddStores(IServiceCollection services) =>
-        services.AddSingleton<IConnectionMultiplexer>(_connection).AddRedisMetricsStorage();
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _redis = await RedisServerProcess.StartAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
-        _store = new RedisImportStore(_connection);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-}
+/// <summary><see cref="ImportRunLeaseTests"/> on the Redis deployment's stores, against a real redis-server.</summary>
+public sealed class RedisImportRunLeaseTests() : ImportRunLeaseTests(ImportTestStores.RedisAsync);

@@ -2,9 +2,6 @@ using Metrics.Domain;
 using Metrics.Grains.MetricDays;
 using Metrics.Imports.Definitions;
 using Metrics.Imports.Runs;
-using Metrics.Storage.Redis;
-using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 
 namespace Metrics.Grains.Tests;
 
@@ -14,7 +11,7 @@ namespace Metrics.Grains.Tests;
 /// keeps what it held; the run now holding the lease swaps its load in. On the embedded mode's stores and on Redis's
 /// (the lease and the metric-day in one Lua script).
 /// </summary>
-public abstract class LoadFenceTests : IAsyncLifetime
+public abstract class LoadFenceTests(Func<Task<ImportTestStores>> start) : IAsyncLifetime
 {
     private const string Project = "fenced-imports";
     private const string Import = "daily";
@@ -22,22 +19,25 @@ public abstract class LoadFenceTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-03-12T10:00:00-07:00");
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
+    private ImportTestStores _stores = null!;
     private EmbeddedSilo _silo = null!;
 
-    protected abstract IImportStore Store { get; }
+    private IImportStore Store => _stores.Imports;
 
-    /// <summary>The stores of the deployment under test, registered over the embedded mode's.</summary>
-    protected abstract void AddStores(IServiceCollection services);
-
-    public virtual async Task DisposeAsync() => await _silo.DisposeAsync();
-
-    private IMetricDayGrain MetricDay => _silo.Grains.GetMetricDayGrain(DayId);
-
-    public virtual async Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _silo = await EmbeddedSilo.StartAsync(services: AddStores);
+        _stores = await start();
+        _silo = await EmbeddedSilo.StartAsync(services: _stores.AddTo);
         await Store.SaveImportAsync(Project, new ImportDefinition(Import, "warehouse", "select * from metrics", "", 14, 0.01, false, "", 0, Now));
     }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        await _stores.DisposeAsync();
+    }
+
+    private IMetricDayGrain MetricDay => _silo.Grains.GetMetricDayGrain(DayId);
 
     private async Task<ImportRunFence> TakeLeaseAsync(string owner, string runId, DateTimeOffset now)
     {
@@ -81,40 +81,8 @@ public abstract class LoadFenceTests : IAsyncLifetime
     }
 }
 
-/// <summary><see cref="LoadFenceTests"/> on the embedded mode's stores: the import store's lock fences the metric-day store's write.</summary>
-public sealed class InMemoryLoadFenceTests : LoadFenceTests
-{
-    private readonly InMemoryImportStore _store = new();
-
-    protected override IImportStore Store => _store;
-
-    protected override void AddStores(IServiceCollection services) => services.AddSingleton<IImportRunFences>(_store);
-}
+/// <summary><see cref="LoadFenceTests"/> on the embedded mode's stores.</summary>
+public sealed class InMemoryLoadFenceTests() : LoadFenceTests(ImportTestStores.InMemoryAsync);
 
 /// <summary><see cref="LoadFenceTests"/> on the Redis deployment's stores, against a real redis-server.</summary>
-public sealed class RedisLoadFenceTests : LoadFenceTests
-{
-    private RedisServerProcess _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
-    private RedisImportStore _store = null!;
-
-    protected override IImportStore Store => _store;
-
-    protected override void AddStores(IServiceCollection services) =>
-        services.AddSingleton<IConnectionMultiplexer>(_connection).AddRedisMetricsStorage();
-
-    public override async Task InitializeAsync()
-    {
-        _redis = await RedisServerProcess.StartAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
-        _store = new RedisImportStore(_connection);
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-}
+public sealed class RedisLoadFenceTests() : LoadFenceTests(ImportTestStores.RedisAsync);
