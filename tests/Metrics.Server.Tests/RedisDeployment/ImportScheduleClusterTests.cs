@@ -51,14 +51,15 @@ public sealed class ImportScheduleClusterTests
             [$"Metrics:Projects:{project.Name}:Sources:files:Kind"] = "files",
             [$"Metrics:Projects:{project.Name}:Sources:files:Root"] = files.FullName,
         };
-        // The first whole minute at least 30 s away, Pacific wall-clock time, and the minute after it.
-        var first = NextMinute(DateTimeOffset.UtcNow.AddSeconds(30));
-        var second = first.AddMinutes(1);
         var nodes = new List<MetricsServerProcess>
         {
             await TestServers.StartOnRedisAsync(redis, ClusterId, settings),
             await TestServers.StartOnRedisAsync(redis, ClusterId, settings),
         };
+        // The first whole minute at least 30 s away once the nodes serve (they start slowly on a busy machine, and a
+        // tick that passed before its import was created is not due until the next day), and the minute after it.
+        var first = NextMinute(DateTimeOffset.UtcNow.AddSeconds(30));
+        var second = first.AddMinutes(1);
         try
         {
             using (var a = new NodeClient(nodes[0]))
