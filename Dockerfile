@@ -22,6 +22,10 @@ ENV Kestrel__Endpoints__Grpc__Url=http://0.0.0.0:5001 \
     Kestrel__Endpoints__Admin__Url=http://0.0.0.0:9464 \
     ASPNETCORE_HTTP_PORTS= \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
+# Hot methods are counted for optimization from their first call, not after the runtime's 100 ms of no new
+# compilation, which a node under load kept postponing (docs/performance.md, change 15). Only an environment
+# variable sets it; launchSettings.json gives it to `dotnet run`.
+ENV DOTNET_TC_CallCountingDelayMs=0
 # 5001 gRPC (HTTP/2 cleartext), 5000 JSON (HTTP/1.1), 9464 admin (/metrics, /healthz, /readyz), 11111 Orleans
 # silo-to-silo, 30000 Orleans gateway.
 EXPOSE 5000 5001 9464 11111 30000
