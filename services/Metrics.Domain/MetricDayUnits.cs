@@ -35,7 +35,7 @@ public sealed class MetricDayUnits
         if (_withTest is null)
             return;
         var added = UnitTotals.Of(measurement);
-        var elsewhere = other.Units.GetValueOrDefault(unit);
+        var elsewhere = other.TotalsOf(unit);
         _withTest.Change(unit.IdType, before.Add(elsewhere), before.Add(added).Add(elsewhere), added);
     }
 
@@ -50,12 +50,13 @@ public sealed class MetricDayUnits
     private RunningDayAggregates WithTest()
     {
         var both = new RunningDayAggregates();
-        foreach (var (unit, totals) in Production.Units)
-            both.Change(unit.IdType, default, totals, totals);
+        var production = Production.Table;
+        for (var position = 0; position < production.Count; position++)
+            both.Change(production.IdTypeAt(position), default, production.TotalsAt(position), production.TotalsAt(position));
         foreach (var (unit, totals) in Test.Units)
         {
-            var production = Production.Units.GetValueOrDefault(unit);
-            both.Change(unit.IdType, production, production.Add(totals), totals);
+            var ofProduction = Production.TotalsOf(unit);
+            both.Change(unit.IdType, ofProduction, ofProduction.Add(totals), totals);
         }
         return both;
     }

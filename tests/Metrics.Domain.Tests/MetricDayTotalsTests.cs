@@ -34,7 +34,7 @@ public class MetricDayTotalsTests
 
         Assert.Equal(1, totals.UnitCount);
         Assert.Equal(3, totals.Rows);
-        Assert.Equal(new UnitTotals(4, 0, 0, 3), totals.Units[Alice]);
+        Assert.Equal(new UnitTotals(4, 0, 0, 3), totals.TotalsOf(Alice));
     }
 
     [Fact]
@@ -45,8 +45,8 @@ public class MetricDayTotalsTests
         totals.Add(AliceStable, Value(10));
 
         Assert.Equal(2, totals.UnitCount);
-        Assert.Equal(1, totals.Units[Alice].Value);
-        Assert.Equal(10, totals.Units[AliceStable].Value);
+        Assert.Equal(1, totals.TotalsOf(Alice).Value);
+        Assert.Equal(10, totals.TotalsOf(AliceStable).Value);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class MetricDayTotalsTests
         var totals = new MetricDayTotals();
         totals.Add(Alice, Ratio(1, 2));
         totals.Add(Alice, Ratio(3, 4));
-        Assert.Equal(new UnitTotals(0, 4, 6, 2), totals.Units[Alice]);
+        Assert.Equal(new UnitTotals(0, 4, 6, 2), totals.TotalsOf(Alice));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public class MetricDayTotalsTests
         totals.Add(Alice, new UnitTotals(1, 0, 0, 2), isRatio: false);
         Assert.False(totals.IsRatio);
         Assert.Equal(5, totals.Rows);
-        Assert.Equal(new UnitTotals(6, 0, 0, 5), totals.Units[Alice]);
+        Assert.Equal(new UnitTotals(6, 0, 0, 5), totals.TotalsOf(Alice));
 
         totals.Add(Bob, new UnitTotals(0, 1, 2, 1), isRatio: true);
         Assert.True(totals.IsRatio);
@@ -179,9 +179,55 @@ public class MetricDayTotalsTests
         totals.Add(new UnitKey(new string("user_id".AsSpan()), "bob"), Value(2));
         totals.Add(new UnitKey(new string("stable_id".AsSpan()), "alice"), Value(3));
 
-        var idTypes = totals.Units.Keys.Select(u => u.IdType).ToArray();
+        var idTypes = totals.Units.Select(u => u.Key.IdType).ToArray();
         Assert.Equal(["user_id", "user_id", "stable_id"], idTypes);
         Assert.Same(idTypes[0], idTypes[1]);
         Assert.Equal(3, totals.UnitCount);
+    }
+    /// <summary>
+    /// Units are kept without an object each (their IDs in shared blocks of characters, their entries re-chained as the
+    /// table grows): every unit of a large day keeps its own totals, IDs of any length included, and an ID under two
+    /// ID types is two units.
+    /// </summary>
+    [Fact]
+    public void ManyUnits_EachKeepTheirOwnTotals()
+    {
+        string[] idTypes = ["user_id", "stable_id", "company_id"];
+        var random = new Random(11);
+        var units = Enumerable.Range(0, 60_000)
+            .Select(i => new UnitKey(idTypes[i % 3], i % 7 == 0 ? new string('x', 1 + random.Next(300)) + i : $"u{i / 3}"))
+            .Append(new UnitKey("user_id", new string('y', 100_000)))
+            .ToArray();
+        var totals = new MetricDayTotals();
+        for (var round = 1; round <= 2; round++)
+            for (var i = 0; i < units.Length; i++)
+                totals.Add(new UnitKey(new string(units[i].IdType.AsSpan()), new string(units[i].UserId.AsSpan())), Value(i * round));
+
+        Assert.Equal(units.Length, totals.UnitCount);
+        Assert.Equal(2 * units.Length, totals.Rows);
+        for (var i = 0; i < units.Length; i++)
+            Assert.Equal(new UnitTotals(3 * i, 0, 0, 2), totals.TotalsOf(units[i]));
+        Assert.Equal(units, totals.Units.Select(u => u.Key));
+        Assert.Equal(default, totals.TotalsOf(new UnitKey("user_id", "nobody")));
+        Assert.Equal(default, totals.TotalsOf(new UnitKey("device_id", "u1")));
+    }
+
+    [Fact]
+    public void OrderedPositions_OrderByIdTypeThenId_Ordinally()
+    {
+        var totals = new MetricDayTotals();
+        string[] ids = ["b", "a", "B", "é", "\uD83D\uDE00", "\uFF5E", "a0", "", "ab", "Z"];
+        foreach (var idType in new[] { "user_id", "company_id", "Stable_id" })
+            foreach (var id in ids)
+                totals.Add(new UnitKey(idType, id), Value(id.Length));
+
+        var ordered = totals.OrderedPositions().Select(p => totals.UnitAt(p).Key).ToArray();
+
+        var expected = totals.Units.Select(u => u.Key)
+            .OrderBy(u => u.IdType, StringComparer.Ordinal)
+            .ThenBy(u => u.UserId, StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(expected, ordered);
+        Assert.Equal(new UnitKey("Stable_id", ""), ordered[0]);
     }
 }

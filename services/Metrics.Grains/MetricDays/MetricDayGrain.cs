@@ -26,8 +26,8 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
     private (string ImportId, LoadFingerprint Fingerprint)? _loaded;
     private readonly Dictionary<Guid, StagedLoad> _staged = [];
 
-    /// <summary>The export's order of units, sorted when a sealed day is first exported rather than at the seal.</summary>
-    private UnitKey[]? _exportOrder;
+    /// <summary>The export's order of the production units' positions, sorted when a sealed day is first exported rather than at the seal.</summary>
+    private int[]? _exportOrder;
 
     private sealed record Sealed(DateTimeOffset FinalizedAt, DayAggregates Production, int Version, DateTimeOffset? RestatedAt, string Cause);
 
@@ -153,13 +153,10 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
             return new ExportPage(ExportStatus.NoData, []);
         if (_sealed is null)
             return new ExportPage(ExportStatus.Open, []);
-        _exportOrder ??= production.Units.Keys
-            .OrderBy(u => u.IdType, StringComparer.Ordinal)
-            .ThenBy(u => u.UserId, StringComparer.Ordinal)
-            .ToArray();
-        var rows = _exportOrder.Skip(offset).Take(count).Select(unit =>
+        _exportOrder ??= production.OrderedPositions();
+        var rows = _exportOrder.Skip(offset).Take(count).Select(position =>
         {
-            var totals = production.Units[unit];
+            var (unit, totals) = production.UnitAt(position);
             return new UnitValueRow(unit.IdType, unit.UserId, totals.Value, totals.Numerator, totals.Denominator, totals.Rows);
         });
         return new ExportPage(ExportStatus.Finalized, rows.ToArray(), _sealed.Version);

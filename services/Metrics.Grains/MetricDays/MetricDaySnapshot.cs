@@ -27,7 +27,7 @@ public sealed record MetricDaySnapshot(
 /// <summary>Per-unit totals as stored; <see cref="ToTotals"/> rebuilds the live form.</summary>
 public sealed record UnitSnapshot(bool IsRatio, KeyValuePair<UnitKey, UnitTotals>[] Units)
 {
-    public static UnitSnapshot Of(MetricDayTotals totals) => new(totals.IsRatio, totals.Units.ToArray());
+    public static UnitSnapshot Of(MetricDayTotals totals) => new(totals.IsRatio, totals.UnitsToArray());
 
     public MetricDayTotals ToTotals()
     {
