@@ -54,7 +54,7 @@ public class IngestPathBenchmarks
     {
         var totals = new MetricDayTotals();
         foreach (var row in _slice.Rows)
-            totals.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator));
+            totals.Add(row.Unit, row.Measurement);
         return totals;
     }
 }

@@ -50,6 +50,12 @@ public sealed class MetricDayTotals
         Add(unit, unitTotals);
     }
 
+    /// <summary>How many rows ahead of the row being added <see cref="Prefetch"/> pays best (measured on 100,000-unit days).</summary>
+    public const int PrefetchDistance = 8;
+
+    /// <summary>Hints that a unit is added a few rows from now: its place in the day is fetched into the cache meanwhile.</summary>
+    public void Prefetch(UnitKey unit) => _units.Prefetch(unit.UserId);
+
     /// <summary>A unit's totals; zero totals when the day does not hold it.</summary>
     public UnitTotals TotalsOf(UnitKey unit) => _units.Get(unit.IdType, unit.UserId);
 

@@ -39,6 +39,9 @@ public sealed class MetricDayUnits
         _withTest.Change(unit.IdType, before.Add(elsewhere), before.Add(added).Add(elsewhere), added);
     }
 
+    /// <summary>Hints that a unit is added a few rows from now (<see cref="MetricDayTotals.Prefetch"/>).</summary>
+    public void Prefetch(UnitKey unit, bool isTest) => (isTest ? Test : Production).Prefetch(unit);
+
     /// <summary>The production view, or with <paramref name="includeTest"/> both together; null when that view holds no rows.</summary>
     public (bool IsRatio, DayAggregates Aggregates)? View(bool includeTest)
     {

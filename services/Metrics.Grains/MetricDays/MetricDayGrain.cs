@@ -199,8 +199,12 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
                 return Task.CompletedTask;
             }, StagingExpiry, StagingExpiry);
         }
-        foreach (var row in rows)
-            staged.Totals.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator));
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (i + MetricDayTotals.PrefetchDistance < rows.Length)
+                staged.Totals.Prefetch(rows[i + MetricDayTotals.PrefetchDistance].Unit);
+            staged.Totals.Add(rows[i].Unit, rows[i].Measurement);
+        }
         staged.Chunks.Add(rows);
         staged.TouchedAt = clock.GetUtcNow();
         return Task.CompletedTask;
@@ -342,8 +346,13 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
 
     private void Accumulate(MetricSlice slice)
     {
-        foreach (var row in slice.Rows)
-            _units.Add(new UnitKey(row.IdType, row.UserId), new Measurement(row.Value, row.Numerator, row.Denominator), slice.IsTest);
+        var rows = slice.Rows;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (i + MetricDayTotals.PrefetchDistance < rows.Length)
+                _units.Prefetch(rows[i + MetricDayTotals.PrefetchDistance].Unit, slice.IsTest);
+            _units.Add(rows[i].Unit, rows[i].Measurement, slice.IsTest);
+        }
         if (slice.IdempotencyKey is { } key)
             _appliedKeys[key] = slice.RequestFingerprint;
         if (_lastIngestedAt is null || slice.IngestedAt > _lastIngestedAt)
