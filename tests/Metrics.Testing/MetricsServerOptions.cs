@@ -18,6 +18,12 @@ public sealed record MetricsServerOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Environment variables for the .NET runtime itself (<c>DOTNET_*</c>), which no configuration key reaches: e.g.
+    /// the image's <c>DOTNET_TC_CallCountingDelayMs</c>, which the benchmark gives its nodes as the image does.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RuntimeEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Keeps the output in memory, for <see cref="MetricsServerProcess.Output"/>.</summary>
     public bool KeepOutput { get; init; } = true;
 

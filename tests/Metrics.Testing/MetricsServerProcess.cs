@@ -45,8 +45,8 @@ public sealed class MetricsServerProcess : IAsyncDisposable
         };
         foreach (var (key, value) in settings)
             _start.Environment[key.Replace(":", "__")] = value;
-        // As the image runs the server (the Dockerfile's ENV): hot methods counted for optimization from their first call.
-        _start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
+        foreach (var (name, value) in options.RuntimeEnvironment)
+            _start.Environment[name] = value;
     }
 
     public string Name => _options.Name;
