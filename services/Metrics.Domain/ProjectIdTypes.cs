@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Metrics.Domain;
 
 /// <summary>The ID types a project defines (case-sensitive), and the closest one to a mistyped name.</summary>
@@ -15,7 +17,8 @@ public sealed class ProjectIdTypes
 
     public IReadOnlyList<string> All { get; }
 
-    public bool Contains(string idType) => _defined.Contains(idType);
+    /// <summary>Whether the project defines <paramref name="idType"/>; if so, <paramref name="defined"/> is the project's own instance of it.</summary>
+    public bool TryGetDefined(string idType, [MaybeNullWhen(false)] out string defined) => _defined.TryGetValue(idType, out defined);
 
     /// <summary>
     /// The defined ID type the name most likely meant: the same letters and digits ignoring case and separators

@@ -62,9 +62,12 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
         if (MetricNameRule.Problem(r.MetricName) is { } nameProblem)
             violations.Add(new(i, "metric_name", nameProblem));
 
+        // A valid record carries the project's own instance of its ID type: rows held in memory (an import's staged
+        // rows, a day's units) then share one string per ID type instead of one a row.
+        var idType = r.IdType;
         if (string.IsNullOrEmpty(r.IdType))
             violations.Add(new(i, "id_type", $"id_type is required (defined: {string.Join(", ", idTypes.All)})"));
-        else if (!idTypes.Contains(r.IdType))
+        else if (!idTypes.TryGetDefined(r.IdType, out idType))
             violations.Add(new(i, "id_type", UnknownIdType(r.IdType)));
 
         CheckNumber(i, r.MetricValue, "metric_value", violations);
@@ -90,7 +93,7 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
                 violations.Add(new(i, "date", $"date {r.Date} is before {FirstDay}, the first day a record may be for"));
         }
 
-        return new ValidRecord(r.MetricName, day, new UnitKey(r.IdType, r.UserId),
+        return new ValidRecord(r.MetricName, day, new UnitKey(idType ?? r.IdType, r.UserId),
             new Measurement(r.MetricValue, r.Numerator, r.Denominator));
     }
 

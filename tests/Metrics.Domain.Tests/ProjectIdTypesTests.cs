@@ -37,22 +37,22 @@ public class ProjectIdTypesTests
     }
 
     [Fact]
-    public void Contains_IsCaseSensitive()
+    public void TryGetDefined_IsCaseSensitive()
     {
-        Assert.True(Defaults.Contains("user_id"));
-        Assert.True(Defaults.Contains("stable_id"));
-        Assert.False(Defaults.Contains("User_Id"));
-        Assert.False(Defaults.Contains("USER_ID"));
-        Assert.False(Defaults.Contains("userID"));
-        Assert.False(Defaults.Contains(""));
+        Assert.True(Defaults.TryGetDefined("user_id", out _));
+        Assert.True(Defaults.TryGetDefined("stable_id", out _));
+        Assert.False(Defaults.TryGetDefined("User_Id", out _));
+        Assert.False(Defaults.TryGetDefined("USER_ID", out _));
+        Assert.False(Defaults.TryGetDefined("userID", out _));
+        Assert.False(Defaults.TryGetDefined("", out _));
     }
 
     [Fact]
     public void CustomTypes_ReplaceTheDefaults()
     {
         var types = new ProjectIdTypes(["company_id", "user_id"]);
-        Assert.True(types.Contains("company_id"));
-        Assert.False(types.Contains("stable_id"));
+        Assert.True(types.TryGetDefined("company_id", out _));
+        Assert.False(types.TryGetDefined("stable_id", out _));
         Assert.Equal("company_id", types.Suggest("CompanyID"));
     }
 

@@ -34,6 +34,22 @@ public class RecordValidatorTests
         Assert.Equal("valid", result.Summary);
     }
 
+    /// <summary>Valid records share the project's one instance of each ID type, however many strings the request held.</summary>
+    [Fact]
+    public void ValidRecords_CarryTheProjectsIdTypeInstance()
+    {
+        var defined = new string("company_id".AsSpan());
+        var validator = new RecordValidator(new ProjectIdTypes([defined]));
+        var records = Enumerable.Range(0, 3)
+            .Select(i => new IncomingRecord($"u{i}", new string("company_id".AsSpan()), "clicks", 1.0, null, null, "2026-01-14"))
+            .ToArray();
+
+        var result = validator.Validate(records, Now);
+
+        AssertValid(result, 3);
+        Assert.All(result.Records, r => Assert.Same(defined, r.Unit.IdType));
+    }
+
     // ---- Batch size ----
 
     [Fact]
