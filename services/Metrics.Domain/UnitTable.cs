@@ -171,7 +171,7 @@ internal sealed class UnitTable
     {
         var idTypes = CollectionsMarshal.AsSpan(_idTypes);
         for (var i = 0; i < idTypes.Length; i++)
-            if (ReferenceEquals(idTypes[i], idType) || string.Equals(idTypes[i], idType))
+            if (string.Equals(idTypes[i], idType))
                 return i;
         _idTypes.Add(idType);
         return _idTypes.Count - 1;
