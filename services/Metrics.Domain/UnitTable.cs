@@ -35,25 +35,27 @@ internal sealed class UnitTable
 
     public int Count { get; private set; }
 
+    /// <summary>The most units a day holds: its slots, twice as many, are then as long as an array may be.</summary>
+    public const int MaxUnits = 1 << 29;
+
     /// <summary>The totals of a unit, added with zero totals if the day did not hold it: one lookup either way.</summary>
     public ref UnitTotals GetOrAdd(string idType, string id)
     {
-        if (Count == _entries.Length)
-            Grow();
         var hash = string.GetHashCode(id.AsSpan());
         var idTypeNumber = IdTypeNumber(idType);
-        var mask = _slots.Length - 1;
-        for (var i = hash & mask; ; i = (i + 1) & mask)
+        if (_slots.Length == 0)
+            Grow();
+        var slot = Probe(hash, idTypeNumber, id);
+        if (_slots[slot].Entry != 0)
+            return ref _entries[_slots[slot].Entry - 1].Totals;
+        if (Count == _entries.Length)
         {
-            ref var slot = ref _slots[i];
-            if (slot.Entry == 0)
-            {
-                slot = new Slot(hash, Add(idTypeNumber, id) + 1);
-                return ref _entries[slot.Entry - 1].Totals;
-            }
-            if (slot.Hash == hash && IsUnit(slot.Entry - 1, idTypeNumber, id))
-                return ref _entries[slot.Entry - 1].Totals;
+            Grow();
+            slot = Probe(hash, idTypeNumber, id);
         }
+        var index = Add(idTypeNumber, id);
+        _slots[slot] = new Slot(hash, index + 1);
+        return ref _entries[index].Totals;
     }
 
     /// <summary>
@@ -73,27 +75,19 @@ internal sealed class UnitTable
         var idTypeNumber = _idTypes.IndexOf(idType);
         if (idTypeNumber < 0)
             return default;
-        var hash = string.GetHashCode(id.AsSpan());
-        var mask = _slots.Length - 1;
-        for (var i = hash & mask; ; i = (i + 1) & mask)
-        {
-            var slot = _slots[i];
-            if (slot.Entry == 0)
-                return default;
-            if (slot.Hash == hash && IsUnit(slot.Entry - 1, idTypeNumber, id))
-                return _entries[slot.Entry - 1].Totals;
-        }
+        var slot = _slots[Probe(string.GetHashCode(id.AsSpan()), idTypeNumber, id)];
+        return slot.Entry == 0 ? default : _entries[slot.Entry - 1].Totals;
     }
 
-    public string IdTypeAt(int position) => _idTypes[_entries[position].IdType];
+    public string IdTypeAt(int position) => _idTypes[EntryAt(position).IdType];
 
     public ReadOnlySpan<char> IdAt(int position)
     {
-        ref readonly var entry = ref _entries[position];
+        ref readonly var entry = ref EntryAt(position);
         return _blocks[entry.Block].AsSpan(entry.Start, entry.Length);
     }
 
-    public UnitTotals TotalsAt(int position) => _entries[position].Totals;
+    public UnitTotals TotalsAt(int position) => EntryAt(position).Totals;
 
     /// <summary>The unit at a position, its ID as a string of its own.</summary>
     public KeyValuePair<UnitKey, UnitTotals> UnitAt(int position) =>
@@ -124,6 +118,25 @@ internal sealed class UnitTable
         return rank;
     }
 
+    /// <summary>A held unit's entry: the entries past <see cref="Count"/> are spare capacity, not units.</summary>
+    private ref readonly Entry EntryAt(int position)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)position, (uint)Count, nameof(position));
+        return ref _entries[position];
+    }
+
+    /// <summary>The slot holding the unit, or the empty slot where it would go: the slots are never full.</summary>
+    private int Probe(int hash, int idTypeNumber, string id)
+    {
+        var mask = _slots.Length - 1;
+        for (var i = hash & mask; ; i = (i + 1) & mask)
+        {
+            var slot = _slots[i];
+            if (slot.Entry == 0 || (slot.Hash == hash && IsUnit(slot.Entry - 1, idTypeNumber, id)))
+                return i;
+        }
+    }
+
     private bool IsUnit(int index, int idTypeNumber, string id) =>
         _entries[index].IdType == idTypeNumber && IdAt(index).SequenceEqual(id);
 
@@ -149,11 +162,13 @@ internal sealed class UnitTable
         return (_blocks.Count - 1, start);
     }
 
-    /// <summary>Doubles the entries, and the slots, each placed again by its kept hash.</summary>
+    /// <summary>Doubles the entries, and the slots, each placed again by its kept hash; both or neither.</summary>
     private void Grow()
     {
-        Array.Resize(ref _entries, Math.Max(4, 2 * _entries.Length));
-        var slots = new Slot[2 * _entries.Length];
+        if (_entries.Length >= MaxUnits)
+            throw new InvalidOperationException($"a metric-day holds at most {MaxUnits:N0} units");
+        var entries = new Entry[Math.Max(4, 2 * _entries.Length)];
+        var slots = new Slot[2 * entries.Length];
         var mask = slots.Length - 1;
         foreach (var slot in _slots)
         {
@@ -164,7 +179,8 @@ internal sealed class UnitTable
                 i = (i + 1) & mask;
             slots[i] = slot;
         }
-        _slots = slots;
+        Array.Copy(_entries, entries, Count);
+        (_entries, _slots) = (entries, slots);
     }
 
     private int IdTypeNumber(string idType)

@@ -212,6 +212,18 @@ public class MetricDayTotalsTests
         Assert.Equal(default, totals.TotalsOf(new UnitKey("device_id", "u1")));
     }
 
+    /// <summary>The table's spare capacity holds no units: a position past them is refused, not read as an empty unit.</summary>
+    [Fact]
+    public void UnitAt_RefusesAPositionPastTheUnits()
+    {
+        var totals = new MetricDayTotals();
+        totals.Add(Alice, Value(5));
+
+        Assert.Equal(Alice, totals.UnitAt(0).Key);
+        Assert.Throws<ArgumentOutOfRangeException>(() => totals.UnitAt(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => totals.UnitAt(-1));
+    }
+
     [Fact]
     public void OrderedPositions_OrderByIdTypeThenId_Ordinally()
     {
