@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -39,21 +40,24 @@ internal static class JsonShape
 
         public void CheckObject(JsonElement value, MessageDescriptor message)
         {
-            var keys = FieldsByKey.GetOrAdd(message, KeysOf);
+            var keys = FieldsByKey.GetOrAdd(message, KeysOf).GetAlternateLookup<ReadOnlySpan<char>>();
             // Per field (by its index in the message): 0 not given yet, 1 given by its proto name, 2 by its JSON name.
             Span<byte> given = stackalloc byte[message.Fields.InDeclarationOrder().Count];
+            Span<char> nameBuffer = stackalloc char[MaxKeyLength];
             foreach (var property in value.EnumerateObject())
             {
-                if (!keys.TryGetValue(property.Name, out var field))
+                var name = NameOf(property, nameBuffer);
+                if (!keys.TryGetValue(name, out var field))
                     continue;
                 _path.Add(new Segment(field.Name, 0));
-                var by = property.Name == field.Name ? (byte)1 : (byte)2;
+                var by = name.SequenceEqual(field.Name) ? (byte)1 : (byte)2;
                 if (given[field.Index] != 0)
                 {
                     var first = given[field.Index] == 1 ? field.Name : field.JsonName;
-                    Add(first == property.Name
+                    var second = property.Name;
+                    Add(first == second
                         ? $"\"{first}\" is given twice in one object"
-                        : $"given twice in one object, as \"{first}\" and as \"{property.Name}\"");
+                        : $"given twice in one object, as \"{first}\" and as \"{second}\"");
                 }
                 else
                 {
@@ -143,6 +147,21 @@ internal static class JsonShape
             }
             return text.ToString();
         }
+    }
+
+    /// <summary>Longer than any key of the contract's messages: a longer name is no field's, whatever it decodes to.</summary>
+    private const int MaxKeyLength = 64;
+
+    /// <summary>
+    /// A property's name without a string: its UTF-8 as characters in <paramref name="buffer"/>, when it is plain ASCII
+    /// of a key's length (what every key of the contract is); else decoded, as JSON escapes may spell a key.
+    /// </summary>
+    private static ReadOnlySpan<char> NameOf(JsonProperty property, Span<char> buffer)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.Length <= buffer.Length && !raw.Contains((byte)'\\') && Ascii.ToUtf16(raw, buffer, out var written) == OperationStatus.Done)
+            return buffer[..written];
+        return property.Name;
     }
 
     /// <summary>A step of a path: a field by its proto name, or (no name) an array's element by its index.</summary>

@@ -55,6 +55,7 @@ public sealed class HostileJsonInputTests
         ["idempotency_key as a number"] = Ingest("{\"idempotency_key\": 7, \"metrics\": [" + ValidRecordJson + "]}") with { Field = "idempotency_key" },
         ["metrics given twice"] = Ingest("{\"metrics\": [" + ValidRecordJson + "], \"metrics\": [" + ValidRecordJson + "]}", "given twice") with { Field = "metrics" },
         ["user_id given twice, as user_id and userId"] = WithRecord("""{"user_id": "u-bad", "userId": "u-other", "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": 1}""", "userId") with { Field = "metrics[1].user_id" },
+        ["user_id given twice, once spelled with an escape"] = WithRecord("""{"user_id": "u-bad", "user\u005fid": "u-other", "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": 1}""", "is given twice in one object") with { Field = "metrics[1].user_id" },
         ["metric_value \"NaN\""] = WithRecord("""{"user_id": "u-bad", "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": "NaN"}""", "metrics[1].metric_value"),
         ["metric_value \"Infinity\""] = WithRecord("""{"user_id": "u-bad", "id_type": "user_id", "metric_name": "hostile_metric", "metric_value": "Infinity"}""", "metrics[1].metric_value"),
         ["numerator \"-Infinity\""] = WithRecord("""{"user_id": "u-bad", "id_type": "user_id", "metric_name": "hostile_metric", "numerator": "-Infinity", "denominator": 1}""", "metrics[1].numerator"),
