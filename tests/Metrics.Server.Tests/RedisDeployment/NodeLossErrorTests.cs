@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using Metrics.Server.Tests.Operations;
 using Xunit.Abstractions;
 
 namespace Metrics.Server.Tests.RedisDeployment;
@@ -19,6 +20,7 @@ public sealed class NodeLossErrorTests(ITestOutputHelper output)
 {
     private const int Projects = 40;
     private const string Day = "2026-08-14";
+    private const int MaxMetrics = 20;
 
     [Fact]
     public async Task CallsMeetingALostNodeFailInTheProductsWords()
@@ -28,14 +30,24 @@ public sealed class NodeLossErrorTests(ITestOutputHelper output)
         await using var lost = await TestServers.StartOnRedisAsync(redis.ConnectionString, "node-loss");
         using var throughSurvivor = new NodeClient(survivor);
         using var throughLost = new NodeClient(lost);
-        // Grains of every project, activated through both nodes, half of the projects first through the node that is
-        // lost: a new activation goes to the calling node when the placement prefers it, so those live there.
-        for (var p = 0; p < Projects; p++)
+        using var lostAdmin = lost.CreateAdminClient();
+        // Grains of every project activated through both nodes, half of the projects first through the node that is
+        // lost. The placement weighs the nodes' load, so it may still put them all on the survivor: metrics are
+        // added, each a new metric-day grain a project, until the node to be lost holds some.
+        var metrics = new List<string>();
+        while (metrics.Count < MaxMetrics && await MetricDayGrainsOnAsync(lostAdmin) == 0)
         {
-            var (first, second) = p % 2 == 0 ? (throughLost, throughSurvivor) : (throughSurvivor, throughLost);
-            await IngestAsync(first, p, "before-a");
-            await IngestAsync(second, p, "before-b");
+            metrics.Add($"node_loss_{metrics.Count}");
+            for (var p = 0; p < Projects; p++)
+            {
+                var (first, second) = p % 2 == 0 ? (throughLost, throughSurvivor) : (throughSurvivor, throughLost);
+                await IngestAsync(first, p, metrics, "before-a");
+                await IngestAsync(second, p, metrics, "before-b");
+            }
         }
+        var held = await MetricDayGrainsOnAsync(lostAdmin);
+        output.WriteLine($"the node to be lost holds {held} metric-day grains, {metrics.Count} metrics a project");
+        Assert.True(held > 0, $"no metric-day grain placed on the node to be lost after {MaxMetrics} metrics a project");
 
         lost.Pause();
         var failures = new ConcurrentQueue<RpcException>();
@@ -46,7 +58,7 @@ public sealed class NodeLossErrorTests(ITestOutputHelper output)
             {
                 try
                 {
-                    await IngestAsync(throughSurvivor, p, $"after-{round}");
+                    await IngestAsync(throughSurvivor, p, metrics, $"after-{round}");
                 }
                 catch (RpcException e)
                 {
@@ -64,11 +76,15 @@ public sealed class NodeLossErrorTests(ITestOutputHelper output)
         Assert.Contains("Exception", cause);
     }
 
-    private static Task IngestAsync(NodeClient node, int project, string user) =>
+    /// <summary>The metric-day grains active on a node, as its Orleans meter counts them: every ingest calls them.</summary>
+    private static async Task<double> MetricDayGrainsOnAsync(HttpClient admin) =>
+        (await Scrape.OfAsync(admin)).Value("orleans_catalog_activations", ("grain_type", "metricday")) ?? 0;
+
+    private static Task IngestAsync(NodeClient node, int project, IEnumerable<string> metrics, string user) =>
         node.Ingest.LogCustomMetricAsync(
             new LogCustomMetricRequest
             {
-                Metrics = { new MetricRecord { UserId = user, IdType = "user_id", MetricName = "node_loss", MetricValue = 1, Date = Day } },
+                Metrics = { metrics.Select(metric => new MetricRecord { UserId = user, IdType = "user_id", MetricName = metric, MetricValue = 1, Date = Day }) },
             },
             ProjectKeys.Headers(TestProject.Of(project).IngestKey),
             deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
