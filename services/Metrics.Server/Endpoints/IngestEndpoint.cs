@@ -14,9 +14,12 @@ public sealed class IngestEndpoint(MetricIngestor ingestor) : IngestService.Inge
     /// <summary>The service's descriptor, which JSON transcoding looks for on the type that binds the service.</summary>
     public static ServiceDescriptor Descriptor => IngestService.Descriptor;
 
-    /// <summary>Binds the service with <see cref="MalformedRequestBinder"/>.</summary>
+    /// <summary>
+    /// Binds the service with <see cref="MalformedRequestBinder"/>, its requests read by
+    /// <see cref="LogCustomMetricRequestReader"/> (JSON requests are read by the transcoding, not by a marshaller).
+    /// </summary>
     public static void BindService(ServiceBinderBase binder, IngestService.IngestServiceBase service) =>
-        IngestService.BindService(new MalformedRequestBinder(binder), service);
+        IngestService.BindService(new RequestReaderBinder(new MalformedRequestBinder(binder)), service);
 
     public override async Task<LogCustomMetricResponse> LogCustomMetric(LogCustomMetricRequest request, ServerCallContext context)
     {
@@ -30,5 +33,18 @@ public sealed class IngestEndpoint(MetricIngestor ingestor) : IngestService.Inge
             IngestOutcome.QuotaExceeded quota => throw RpcErrors.ResourceExhausted(quota.Reason),
             _ => throw new InvalidOperationException($"unexpected outcome {outcome}"),
         };
+    }
+
+    private sealed class RequestReaderBinder(ServiceBinderBase binder) : ServiceBinderBase
+    {
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
+        {
+            if (method is not Method<LogCustomMetricRequest, LogCustomMetricResponse> logCustomMetric)
+                throw new InvalidOperationException($"no request reader for {method.FullName}");
+            var requests = Marshallers.Create(logCustomMetric.RequestMarshaller.ContextualSerializer, LogCustomMetricRequestReader.Read);
+            binder.AddMethod(
+                new Method<LogCustomMetricRequest, LogCustomMetricResponse>(method.Type, method.ServiceName, method.Name, requests, logCustomMetric.ResponseMarshaller),
+                (UnaryServerMethod<LogCustomMetricRequest, LogCustomMetricResponse>?)(object?)handler);
+        }
     }
 }

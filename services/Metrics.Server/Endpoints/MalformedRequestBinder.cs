@@ -33,8 +33,11 @@ public sealed class MalformedRequestBinder(ServiceBinderBase binder) : ServiceBi
         catch (InvalidProtocolBufferException)
         {
             // Without the parser's own words, which name its internals (tags, wire types), not the request's fields.
-            throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"the request is not a valid {typeof(T).Name} message (cut short, a wrong length or invalid UTF-8 in a string)"));
+            throw NotAValidMessage(typeof(T).Name);
         }
     }
+
+    /// <summary>The answer to a request whose bytes are not a valid message of <paramref name="type"/>.</summary>
+    internal static RpcException NotAValidMessage(string type) => new(new Status(StatusCode.InvalidArgument,
+        $"the request is not a valid {type} message (cut short, a wrong length or invalid UTF-8 in a string)"));
 }
