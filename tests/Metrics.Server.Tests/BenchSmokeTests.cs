@@ -69,6 +69,9 @@ public sealed class BenchSmokeTests
             // Three projects ingested on a Redis Cluster and on one Redis.
             Assert.True(figures["REDIS_CLUSTER"]["cluster_records_per_second"] > 0 && figures["REDIS_CLUSTER"]["one_redis_records_per_second"] > 0,
                 $"REDIS_CLUSTER: {string.Join(", ", figures["REDIS_CLUSTER"])}");
+            // Nodes with telemetry off, as configured by default and with traces on each ingested S1's workload.
+            Assert.True(new[] { "records_per_second_off", "records_per_second_meters", "records_per_second_on" }.All(key => figures["TELEMETRY"][key] > 0),
+                $"TELEMETRY: {string.Join(", ", figures["TELEMETRY"])}");
             // The browser rendered the catalog and drew frames during the flood.
             Assert.True(figures["CONSOLE"]["catalog_ms"] > 0 && figures["CONSOLE"]["frame_p95_ms"] > 0, $"CONSOLE: {string.Join(", ", figures["CONSOLE"])}");
         }
