@@ -10,10 +10,11 @@ namespace Metrics.Server.Endpoints;
 /// <summary>
 /// Reads a <see cref="LogCustomMetricRequest"/> from its protobuf bytes as Google.Protobuf's parser does — the same
 /// fields, the last value of a field winning, unknown fields skipped, the same bytes refused (cut short, a wrong
-/// length, a malformed varint or group, invalid UTF-8) — but with one string for each distinct ID type, metric
-/// name and date of a request instead of one for each record, and the list of records sized once. A request of
-/// 10,000 records of one metric and day makes 10,000 records and user ID strings, not 40,000 strings. Unknown fields
-/// are dropped: nothing writes the request out again.
+/// length, a malformed varint or group, invalid UTF-8) — but with the records' ID types, metric names and dates
+/// shared: a value among the last four ASCII values of its field is given as the string made for it before
+/// (others are decoded each time); and the list of records is sized once. A request of 10,000 records of one
+/// metric and day makes 10,000 records and user ID strings, not 40,000 strings. Unknown fields are dropped:
+/// nothing writes the request out again.
 /// </summary>
 internal static class LogCustomMetricRequestReader
 {
@@ -151,7 +152,7 @@ internal static class LogCustomMetricRequestReader
 
     private static RpcException Malformed() => MalformedRequestBinder.NotAValidMessage(nameof(LogCustomMetricRequest));
 
-    /// <summary>The strings of a field that a request's records repeat, the last few kept to be given again.</summary>
+    /// <summary>The last few ASCII strings of a field that a request's records repeat, kept to be given again.</summary>
     private sealed class RecentString
     {
         private readonly string?[] _recent = new string?[4];

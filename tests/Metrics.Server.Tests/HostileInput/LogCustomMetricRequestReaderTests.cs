@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Endpoints;
+using Metrics.Server.Tests.Infrastructure;
 
 namespace Metrics.Server.Tests.HostileInput;
 
@@ -30,20 +31,51 @@ public sealed class LogCustomMetricRequestReaderTests
         for (var i = 0; i < 5_000; i++)
         {
             var bytes = RandomRequest(random);
-            refused += AssertSameReading(bytes) ? 0 : 1;
-            AssertSameReading(bytes[..random.Next(bytes.Length + 1)]);
+            refused += AssertSameReading(bytes, random) ? 0 : 1;
+            AssertSameReading(bytes[..random.Next(bytes.Length + 1)], random);
             if (bytes.Length > 0)
             {
                 var changed = (byte[])bytes.Clone();
                 changed[random.Next(changed.Length)] = (byte)random.Next(256);
-                AssertSameReading(changed);
+                AssertSameReading(changed, random);
             }
             var noise = new byte[random.Next(64)];
             random.NextBytes(noise);
-            AssertSameReading(noise);
+            AssertSameReading(noise, random);
         }
         // Both kinds of input were met: the random messages are not all valid, nor all refused.
         Assert.InRange(refused, 100, 4_900);
+    }
+
+    /// <summary>Bytes a message writer does not make: varints padded to ten bytes or wrapping past 32 bits, lengths with the sign bit, groups at the depth limit.</summary>
+    [Theory]
+    [InlineData("08808080808080808001")] // is_test as a ten-byte varint of 2^63: true
+    [InlineData("0880808080808080808001")] // an eleven-byte varint
+    [InlineData("928080801000")] // a tag past 2^32 whose low 32 bits are the records' field: an empty record
+    [InlineData("920000")] // the records' tag padded to two bytes
+    [InlineData("12FFFFFFFF0F")] // a length with the sign bit
+    [InlineData("128080808010")] // a length of 2^32, read as 32 bits: 0
+    [InlineData("8080808010")] // field number 0 past 32 bits
+    [InlineData("12010C")] // an end of group inside a record
+    [InlineData("0C")] // an end of group at the top level
+    [InlineData("0F")] // wire type 7
+    [InlineData("120A0A0375FFFE")] // a record cut inside a string
+    [InlineData("12090A0175210000000000")] // a record whose metric_value is cut short
+    public void EdgesOfTheWireFormatAreReadAsGoogleProtobufReadsThem(string hex) =>
+        AssertSameReading(Convert.FromHexString(hex), new Random(hex.Length));
+
+    [Theory]
+    [InlineData(99, false)]
+    [InlineData(100, false)]
+    [InlineData(101, false)]
+    [InlineData(98, true)]
+    [InlineData(99, true)]
+    [InlineData(100, true)]
+    public void GroupsNestedToTheRecursionLimitAreReadAsGoogleProtobufReadsThem(int depth, bool inRecord)
+    {
+        var groups = Convert.FromHexString(string.Concat(Enumerable.Repeat("2B", depth)) + string.Concat(Enumerable.Repeat("2C", depth)));
+        var bytes = inRecord ? ProtobufWire.LengthDelimited(LogCustomMetricRequest.MetricsFieldNumber, groups) : groups;
+        AssertSameReading(bytes, new Random(depth));
     }
 
     [Fact]
@@ -84,8 +116,19 @@ public sealed class LogCustomMetricRequestReaderTests
         Assert.Equal("the request is not a valid LogCustomMetricRequest message (cut short, a wrong length or invalid UTF-8 in a string)", e.Status.Detail);
     }
 
-    /// <summary>Whether Google.Protobuf reads <paramref name="bytes"/>, after checking that the reader agrees.</summary>
-    private static bool AssertSameReading(byte[] bytes)
+    /// <summary>
+    /// Whether Google.Protobuf reads <paramref name="bytes"/>, after checking that the reader agrees, reading them whole
+    /// and in segments of a random size.
+    /// </summary>
+    private static bool AssertSameReading(byte[] bytes, Random random)
+    {
+        var whole = AssertSameReading(bytes, new ReadOnlySequence<byte>(bytes));
+        if (bytes.Length > 1)
+            Assert.Equal(whole, AssertSameReading(bytes, Segments(bytes, random.Next(1, bytes.Length))));
+        return whole;
+    }
+
+    private static bool AssertSameReading(byte[] bytes, ReadOnlySequence<byte> payload)
     {
         LogCustomMetricRequest? expected;
         try
@@ -99,7 +142,7 @@ public sealed class LogCustomMetricRequestReaderTests
         LogCustomMetricRequest? actual;
         try
         {
-            actual = LogCustomMetricRequestReader.Read(bytes);
+            actual = LogCustomMetricRequestReader.Read(payload);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
