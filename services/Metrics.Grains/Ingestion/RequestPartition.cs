@@ -23,24 +23,28 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
         var catalog = new Dictionary<string, CatalogFacts>(StringComparer.Ordinal);
         try
         {
+            // A request's records mostly come in runs of one metric-day, whose name is one string (the request's
+            // reader shares it): a record of the previous record's metric-day is placed without a lookup.
+            var index = -1;
+            CatalogFacts? facts = null;
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
-                var metricDay = (record.MetricName, record.Day);
-                if (!indexOf.TryGetValue(metricDay, out var index))
+                if (index < 0 || !ReferenceEquals(record.MetricName, metricDays[index].Metric) || record.Day != metricDays[index].Day)
                 {
-                    indexOf[metricDay] = index = metricDays.Count;
-                    metricDays.Add(metricDay);
-                    counts.Add(0);
+                    var metricDay = (record.MetricName, record.Day);
+                    if (!indexOf.TryGetValue(metricDay, out index))
+                    {
+                        indexOf[metricDay] = index = metricDays.Count;
+                        metricDays.Add(metricDay);
+                        counts.Add(0);
+                    }
+                    if (!isTest && !catalog.TryGetValue(record.MetricName, out facts))
+                        catalog[record.MetricName] = facts = new CatalogFacts(record.Day);
                 }
                 slot[i] = index;
                 counts[index]++;
-                if (!isTest)
-                {
-                    if (!catalog.TryGetValue(record.MetricName, out var facts))
-                        catalog[record.MetricName] = facts = new CatalogFacts(record.Day);
-                    facts.Add(record);
-                }
+                facts?.Add(record);
             }
             var rows = counts.Select(c => new UnitRow[c]).ToArray();
             var placed = new int[rows.Length];
@@ -69,11 +73,19 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
         private PacificDay _first = day;
         private PacificDay _last = day;
 
+        /// <summary>The ID type of the record before, whose first day is no later than that record's.</summary>
+        private (string IdType, PacificDay Since)? _previous;
+
         public void Add(ValidRecord record)
         {
             _isRatio |= record.Measurement.IsRatio;
-            if (!_idTypes.TryGetValue(record.Unit.IdType, out var since) || record.Day < since)
-                _idTypes[record.Unit.IdType] = record.Day;
+            // The records of a metric mostly share one ID type (the project's own string for it): looked up only when it changes, or for an earlier day.
+            if (_previous is not { } previous || !ReferenceEquals(previous.IdType, record.Unit.IdType) || record.Day < previous.Since)
+            {
+                if (!_idTypes.TryGetValue(record.Unit.IdType, out var since) || record.Day < since)
+                    _idTypes[record.Unit.IdType] = since = record.Day;
+                _previous = (record.Unit.IdType, since);
+            }
             if (record.Day < _first)
                 _first = record.Day;
             if (record.Day > _last)
