@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Metrics.Domain;
 
 /// <summary>The ID types a project defines (case-sensitive), and the closest one to a mistyped name.</summary>
@@ -17,8 +15,8 @@ public sealed class ProjectIdTypes
 
     public IReadOnlyList<string> All { get; }
 
-    /// <summary>Whether the project defines <paramref name="idType"/>; if so, <paramref name="defined"/> is the project's own instance of it.</summary>
-    public bool TryGetDefined(string idType, [MaybeNullWhen(false)] out string defined) => _defined.TryGetValue(idType, out defined);
+    /// <summary>The project's own instance of <paramref name="idType"/>, or null when the project does not define it.</summary>
+    public string? Defined(string idType) => _defined.TryGetValue(idType, out var defined) ? defined : null;
 
     /// <summary>
     /// The defined ID type the name most likely meant: the same letters and digits ignoring case and separators

@@ -43,31 +43,33 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
         ValidRecord[]? valid = null;
         var violations = new List<RecordViolation>();
         var dates = new DateCache(today);
+        var names = new RepeatedText();
+        var idTypeNames = new RepeatedText();
         for (var i = 0; i < records.Count; i++)
         {
-            var record = Validate(i, records[i], ref dates, violations);
+            var record = Validate(i, records[i], ref dates, ref names, ref idTypeNames, violations);
             if (violations.Count == 0)
                 (valid ??= new ValidRecord[records.Count])[i] = record;
         }
         return violations.Count == 0 ? new BatchValidation(valid!, []) : new BatchValidation([], violations);
     }
 
-    private ValidRecord Validate(int i, IncomingRecord r, ref DateCache dates, List<RecordViolation> violations)
+    private ValidRecord Validate(int i, IncomingRecord r, ref DateCache dates, ref RepeatedText names, ref RepeatedText idTypeNames, List<RecordViolation> violations)
     {
         if (FieldText.Problem(r.UserId, "user_id") is { } userIdProblem)
             violations.Add(new(i, "user_id", userIdProblem));
         else if (r.UserId.Length > MaxUserIdBytes / 3 && Encoding.UTF8.GetByteCount(r.UserId) > MaxUserIdBytes)
             violations.Add(new(i, "user_id", $"user_id is longer than {MaxUserIdBytes} UTF-8 bytes"));
 
-        if (MetricNameRule.Problem(r.MetricName) is { } nameProblem)
+        if (names.Of(r.MetricName, MetricNameRule.Problem) is { } nameProblem)
             violations.Add(new(i, "metric_name", nameProblem));
 
         // A valid record carries the project's own instance of its ID type: rows held in memory (an import's staged
         // rows, a day's units) then share one string per ID type instead of one a row.
-        var idType = r.IdType;
+        string? idType = null;
         if (string.IsNullOrEmpty(r.IdType))
             violations.Add(new(i, "id_type", $"id_type is required (defined: {string.Join(", ", idTypes.All)})"));
-        else if (!idTypes.TryGetDefined(r.IdType, out idType))
+        else if ((idType = idTypeNames.Of(r.IdType, idTypes.Defined)) is null)
             violations.Add(new(i, "id_type", UnknownIdType(r.IdType)));
 
         CheckNumber(i, r.MetricValue, "metric_value", violations);
@@ -107,6 +109,26 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
         if (!_unknownIdTypes.TryGetValue(idType, out var description))
             _unknownIdTypes[idType] = description = idTypes.Describe(idType);
         return description;
+    }
+
+    /// <summary>
+    /// The records of a request mostly share one metric name and ID type: what a rule makes of a text is worked out
+    /// once in a row of records giving the same text.
+    /// </summary>
+    private struct RepeatedText
+    {
+        private string? _text;
+        private string? _result;
+
+        public string? Of(string text, Func<string, string?> rule)
+        {
+            if (_text is null || !string.Equals(text, _text, StringComparison.Ordinal))
+            {
+                _result = rule(text);
+                _text = text;
+            }
+            return _result;
+        }
     }
 
     /// <summary>The records of a request mostly share one date: each distinct text is parsed once in a row.</summary>

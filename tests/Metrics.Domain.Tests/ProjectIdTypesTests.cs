@@ -37,22 +37,24 @@ public class ProjectIdTypesTests
     }
 
     [Fact]
-    public void TryGetDefined_IsCaseSensitive()
+    public void Defined_IsCaseSensitive()
     {
-        Assert.True(Defaults.TryGetDefined("user_id", out _));
-        Assert.True(Defaults.TryGetDefined("stable_id", out _));
-        Assert.False(Defaults.TryGetDefined("User_Id", out _));
-        Assert.False(Defaults.TryGetDefined("USER_ID", out _));
-        Assert.False(Defaults.TryGetDefined("userID", out _));
-        Assert.False(Defaults.TryGetDefined("", out _));
+        Assert.Equal("user_id", Defaults.Defined("user_id"));
+        Assert.Equal("stable_id", Defaults.Defined("stable_id"));
+        Assert.Null(Defaults.Defined("User_Id"));
+        Assert.Null(Defaults.Defined("USER_ID"));
+        Assert.Null(Defaults.Defined("userID"));
+        Assert.Null(Defaults.Defined(""));
+        // The project's own instance, whatever string asks.
+        Assert.Same(Defaults.All.Single(t => t == "user_id"), Defaults.Defined(new string("user_id".AsSpan())));
     }
 
     [Fact]
     public void CustomTypes_ReplaceTheDefaults()
     {
         var types = new ProjectIdTypes(["company_id", "user_id"]);
-        Assert.True(types.TryGetDefined("company_id", out _));
-        Assert.False(types.TryGetDefined("stable_id", out _));
+        Assert.Equal("company_id", types.Defined("company_id"));
+        Assert.Null(types.Defined("stable_id"));
         Assert.Equal("company_id", types.Suggest("CompanyID"));
     }
 

@@ -50,6 +50,27 @@ public class RecordValidatorTests
         Assert.All(result.Records, r => Assert.Same(defined, r.Unit.IdType));
     }
 
+    /// <summary>
+    /// Records whose metric names and ID types change from one to the next, valid and not, as one string or as equal
+    /// strings: each gets the violations of its own name and ID type, none of the record's before it.
+    /// </summary>
+    [Fact]
+    public void EachRecordIsJudgedByItsOwnNameAndIdTypeWhateverTheRecordBefore()
+    {
+        string[] names = ["clicks", "", "clicks", new string("clicks".AsSpan()), "..", "..", "m\u0007x", "revenue"];
+        string[] idTypes = ["user_id", "user_id", "userID", "userID", new string("user_id".AsSpan()), "", "stable_id", "device_id"];
+        var records = names.Zip(idTypes, (name, idType) => new IncomingRecord("u1", idType, name, 1.0, null, null, "2026-01-14")).ToArray();
+
+        var result = Validate(records);
+
+        var expected = records.SelectMany((r, i) => new[]
+        {
+            MetricNameRule.Problem(r.MetricName) is null ? null : $"metrics[{i}].metric_name",
+            r.IdType is "user_id" or "stable_id" ? null : $"metrics[{i}].id_type",
+        }).OfType<string>();
+        Assert.Equal(expected, result.Violations.Select(v => v.Path));
+    }
+
     // ---- Batch size ----
 
     [Fact]
