@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
+using Google.Protobuf;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 
@@ -29,12 +30,12 @@ internal static class LogCustomMetricRequestReader
     private const uint DenominatorTag = (MetricRecord.DenominatorFieldNumber << 3) | Fixed64;
     private const uint DateTag = (MetricRecord.DateFieldNumber << 3) | LengthDelimited;
 
-    private const uint Varint = 0;
-    private const uint Fixed64 = 1;
-    private const uint LengthDelimited = 2;
-    private const uint StartGroup = 3;
-    private const uint EndGroup = 4;
-    private const uint Fixed32 = 5;
+    private const uint Varint = (uint)WireFormat.WireType.Varint;
+    private const uint Fixed64 = (uint)WireFormat.WireType.Fixed64;
+    private const uint LengthDelimited = (uint)WireFormat.WireType.LengthDelimited;
+    private const uint StartGroup = (uint)WireFormat.WireType.StartGroup;
+    private const uint EndGroup = (uint)WireFormat.WireType.EndGroup;
+    private const uint Fixed32 = (uint)WireFormat.WireType.Fixed32;
 
     /// <summary>Google.Protobuf's default recursion limit: groups nested deeper are refused.</summary>
     private const int MaxDepth = 100;
