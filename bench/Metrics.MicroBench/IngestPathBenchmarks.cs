@@ -19,6 +19,7 @@ public class IngestPathBenchmarks
     private readonly RecordValidator _validator = new(new ProjectIdTypes(ProjectIdTypes.Defaults));
     private IncomingRecord[] _incoming = [];
     private IReadOnlyList<ValidRecord> _valid = [];
+    private IReadOnlyList<ValidRecord> _manyMetrics = [];
     private MetricSlice _slice = null!;
     private byte[] _stored = [];
 
@@ -29,6 +30,8 @@ public class IngestPathBenchmarks
             .Select(i => new IncomingRecord($"u{i:D6}", "user_id", "revenue", i, null, null, "2026-11-25"))
             .ToArray();
         _valid = _validator.Validate(_incoming, Now).Records;
+        _manyMetrics = _validator.Validate(
+            _incoming.Select((r, i) => r with { MetricName = $"metric_{i:D4}" }).ToArray(), Now).Records;
         _slice = RequestPartition.Of(_valid, "key-1", RequestFingerprint.Of(false, _incoming), false, Now).Slices[0].Slice;
         _stored = StoredSlices.Write(_slice);
     }
@@ -41,6 +44,10 @@ public class IngestPathBenchmarks
 
     [Benchmark]
     public RequestPartition Partition() => RequestPartition.Of(_valid, "key-1", _slice.RequestFingerprint, false, Now);
+
+    /// <summary>A call of 1,000 metrics of one record each: a slice and a catalog entry each.</summary>
+    [Benchmark]
+    public RequestPartition PartitionManyMetrics() => RequestPartition.Of(_manyMetrics, "key-1", _slice.RequestFingerprint, false, Now);
 
     [Benchmark]
     public byte[] WriteStoredSlice() => StoredSlices.Write(_slice);

@@ -67,32 +67,53 @@ public sealed record RequestPartition((MetricDayRef MetricDay, MetricSlice Slice
 
     private sealed class CatalogFacts(PacificDay day)
     {
-        /// <summary>Each ID type with the first day of the request's records of it.</summary>
-        private readonly SortedDictionary<string, PacificDay> _idTypes = new(StringComparer.Ordinal);
+        /// <summary>
+        /// Each ID type with the first day of the request's records of it, in order of arrival: a metric's records
+        /// name a few ID types (those the project defines), so a list searched in turn costs less than a sorted map,
+        /// and a request of many metrics makes one small list each.
+        /// </summary>
+        private readonly List<(string IdType, PacificDay Since)> _idTypes = [];
         private bool _isRatio;
         private PacificDay _first = day;
         private PacificDay _last = day;
 
-        /// <summary>The ID type of the record before, whose first day is no later than that record's.</summary>
-        private (string IdType, PacificDay Since)? _previous;
+        /// <summary>The position in <see cref="_idTypes"/> of the record before's ID type.</summary>
+        private int _previous = -1;
 
         public void Add(ValidRecord record)
         {
             _isRatio |= record.Measurement.IsRatio;
-            // The records of a metric mostly share one ID type (the project's own string for it): looked up only when it changes, or for an earlier day.
-            if (_previous is not { } previous || !ReferenceEquals(previous.IdType, record.Unit.IdType) || record.Day < previous.Since)
+            // The records of a metric mostly share one ID type (the project's own string for it): looked up only when it changes.
+            var idType = record.Unit.IdType;
+            if (_previous < 0 || !ReferenceEquals(_idTypes[_previous].IdType, idType))
+                _previous = IndexOf(idType);
+            if (_previous < 0)
             {
-                if (!_idTypes.TryGetValue(record.Unit.IdType, out var since) || record.Day < since)
-                    _idTypes[record.Unit.IdType] = since = record.Day;
-                _previous = (record.Unit.IdType, since);
+                _previous = _idTypes.Count;
+                _idTypes.Add((idType, record.Day));
             }
+            else if (record.Day < _idTypes[_previous].Since)
+                _idTypes[_previous] = (idType, record.Day);
             if (record.Day < _first)
                 _first = record.Day;
             if (record.Day > _last)
                 _last = record.Day;
         }
 
-        public CatalogEntry ToEntry(string metricName) =>
-            new(metricName, _isRatio, _idTypes.Keys.ToArray(), _first.Date, _last.Date, IdTypeSince: _idTypes.Values.Select(d => d.Date).ToArray());
+        private int IndexOf(string idType)
+        {
+            for (var i = 0; i < _idTypes.Count; i++)
+                if (string.Equals(_idTypes[i].IdType, idType, StringComparison.Ordinal))
+                    return i;
+            return -1;
+        }
+
+        public CatalogEntry ToEntry(string metricName)
+        {
+            var idTypes = _idTypes.ToArray();
+            Array.Sort(idTypes, static (a, b) => string.CompareOrdinal(a.IdType, b.IdType));
+            return new(metricName, _isRatio, Array.ConvertAll(idTypes, t => t.IdType), _first.Date, _last.Date,
+                IdTypeSince: Array.ConvertAll(idTypes, t => t.Since.Date));
+        }
     }
 }
