@@ -29,8 +29,12 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
     /// <summary>Descriptions of the unknown ID types met in the request validated (a validator serves one request).</summary>
     private Dictionary<string, string>? _unknownIdTypes;
 
-    /// <summary>Every violation of <paramref name="records"/>, in record order; or, when there is none, the valid records.</summary>
-    public BatchValidation Validate(IReadOnlyList<IncomingRecord> records, DateTimeOffset now)
+    /// <summary>
+    /// Every violation of <paramref name="records"/>, in record order; or, when there is none, the valid records —
+    /// written into <paramref name="into"/> when it is given and long enough (a caller validating chunk after chunk
+    /// reuses one array: the records are then valid until its next call with it).
+    /// </summary>
+    public BatchValidation Validate(IReadOnlyList<IncomingRecord> records, DateTimeOffset now, ValidRecord[]? into = null)
     {
         if (records.Count == 0)
             return Invalid(new RecordViolation(-1, "metrics", "at least one record is required"));
@@ -49,9 +53,11 @@ public sealed class RecordValidator(ProjectIdTypes idTypes)
         {
             var record = Validate(i, records[i], ref dates, ref names, ref idTypeNames, violations);
             if (violations.Count == 0)
-                (valid ??= new ValidRecord[records.Count])[i] = record;
+                (valid ??= into?.Length >= records.Count ? into : new ValidRecord[records.Count])[i] = record;
         }
-        return violations.Count == 0 ? new BatchValidation(valid!, []) : new BatchValidation([], violations);
+        if (violations.Count > 0)
+            return new BatchValidation([], violations);
+        return new BatchValidation(valid!.Length == records.Count ? valid : new ArraySegment<ValidRecord>(valid, 0, records.Count), []);
     }
 
     private ValidRecord Validate(int i, IncomingRecord r, ref DateCache dates, ref RepeatedText names, ref RepeatedText idTypeNames, List<RecordViolation> violations)

@@ -34,6 +34,30 @@ public class RecordValidatorTests
         Assert.Equal("valid", result.Summary);
     }
 
+    /// <summary>A caller validating chunk after chunk passes one array: the valid records are written into it, and only them.</summary>
+    [Fact]
+    public void ValidRecords_AreWrittenIntoTheCallersArray_WhenItIsLongEnough()
+    {
+        var buffer = new ValidRecord[3];
+        var first = Validator.Validate([Good("a"), Good("b")], Now, buffer);
+        AssertValid(first, 2);
+        Assert.Equal(["a", "b"], first.Records.Select(r => r.Unit.UserId));
+        Assert.Equal("a", buffer[0].Unit.UserId);
+
+        var second = Validator.Validate([Good("c")], Now, buffer);
+        Assert.Equal(["c"], second.Records.Select(r => r.Unit.UserId));
+        Assert.Equal("c", buffer[0].Unit.UserId);
+
+        // Too short: a new array, the caller's untouched.
+        var longer = Validator.Validate([Good("d"), Good("e"), Good("f"), Good("g")], Now, buffer);
+        Assert.Equal(["d", "e", "f", "g"], longer.Records.Select(r => r.Unit.UserId));
+        Assert.Equal("c", buffer[0].Unit.UserId);
+
+        var invalid = Validator.Validate([Good("h"), Good("")], Now, buffer);
+        Assert.Empty(invalid.Records);
+        Assert.Equal("metrics[1].user_id", Assert.Single(invalid.Violations).Path);
+    }
+
     /// <summary>Valid records share the project's one instance of each ID type, however many strings the request held.</summary>
     [Fact]
     public void ValidRecords_CarryTheProjectsIdTypeInstance()

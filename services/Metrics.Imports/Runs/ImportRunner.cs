@@ -114,14 +114,19 @@ internal sealed class ImportRunner(
         var validator = new RecordValidator(projects.IdTypes(project));
         var dayText = day.ToString();
         var chunk = new List<SourceRow>(ChunkRows);
+        // A chunk's records and its valid records are large arrays: kept from chunk to chunk rather than left, one
+        // each per chunk, to the large object heap (collected only with the whole heap).
+        var records = new List<IncomingRecord>(ChunkRows);
+        var validRecords = new ValidRecord[ChunkRows];
         long rejected = 0;
 
         async Task FlushAsync()
         {
-            var records = chunk.Select(ToRecord).ToList();
-            var validation = validator.Validate(records, clock.GetUtcNow());
+            records.Clear();
+            foreach (var row in chunk)
+                records.Add(ToRecord(row));
+            var validation = validator.Validate(records, clock.GetUtcNow(), validRecords);
             var violations = validation.Violations.Concat(OtherKind(chunk, import.IsTest)).OrderBy(v => v.Index).ToList();
-            var valid = new List<ValidRecord>(records.Count);
             var invalid = violations.Select(v => v.Index).ToHashSet();
             foreach (var violation in violations)
                 progress.Error(new ImportRowError(chunk[violation.Index].RowNumber, Column(violation.Field), violation.Description, dayText));
@@ -137,8 +142,9 @@ internal sealed class ImportRunner(
                     with { Source = LogstreamBatch.ImportSource(import.ImportId) });
             }
             // The valid records of a chunk with invalid ones are validated again alone: Validate keeps no records once any is invalid.
-            var good = invalid.Count == 0 ? validation : validator.Validate(records.Where((_, i) => !invalid.Contains(i)).ToList(), clock.GetUtcNow());
-            valid.AddRange(good.Records);
+            var valid = invalid.Count == 0
+                ? validation.Records
+                : validator.Validate(records.Where((_, i) => !invalid.Contains(i)).ToList(), clock.GetUtcNow(), validRecords).Records;
             if (rejected > import.MaxRejectedRows)
                 throw new ImportRunFailed(
                     $"{dayText}: {rejected} invalid row(s), more than max_rejected_rows ({import.MaxRejectedRows}); the day was not loaded. First: {FirstErrors(progress)}");
