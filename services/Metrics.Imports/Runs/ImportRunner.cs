@@ -32,6 +32,9 @@ internal sealed class ImportRunner(
     /// <summary>Rows read from the source ahead of the chunk being staged.</summary>
     private const int ReadAhead = 2 * ChunkRows;
 
+    /// <summary>Metric-days of a day that swap their loads in at the same time.</summary>
+    private const int ConcurrentSwaps = 4;
+
     public async Task RunAsync(
         string project, ImportDefinition import, PacificDay from, PacificDay to, RunProgress progress, LeasedRun run, CancellationToken cancellationToken)
     {
@@ -254,8 +257,22 @@ internal sealed class ImportRunner(
         var restate = !admission.Admitted;
         try
         {
-            // The metric-days swap their loads in at once, each in one write of its own.
-            await Task.WhenAll(staged.Select(s => CommitOneAsync(project, import, day, s.Key, s.Value, restate, admission.Watermark, progress, run)));
+            // The metric-days swap their loads in a few at a time, each in one write of its own: a swap holds its
+            // day's units as an array and the snapshot's bytes while it writes, so every metric of a day at once
+            // would hold all of them together.
+            using var swaps = new SemaphoreSlim(ConcurrentSwaps);
+            await Task.WhenAll(staged.Select(async s =>
+            {
+                await swaps.WaitAsync();
+                try
+                {
+                    await CommitOneAsync(project, import, day, s.Key, s.Value, restate, admission.Watermark, progress, run);
+                }
+                finally
+                {
+                    swaps.Release();
+                }
+            }));
         }
         finally
         {
