@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Google.Rpc;
 using Grpc.Core;
@@ -68,7 +69,6 @@ public sealed class MetricsUploader
 
         try
         {
-            // The reader first: when it fails (a file unreadable half-way), its exception is the upload's.
             await Task.WhenAll([reader, .. senders]);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
@@ -76,7 +76,13 @@ public sealed class MetricsUploader
             // The caller's cancellation, whatever the calls it cut short threw.
             throw new OperationCanceledException(cancellationToken);
         }
-        catch (Exception) when (!reader.IsFaulted && Refusal(senders) is { } refusal)
+        catch (Exception) when (reader.Exception?.InnerException is { } unreadable)
+        {
+            // A source that fails (a file unreadable half-way) is the upload's end, not the calls it cut short, which
+            // WhenAll may list first: it lists exceptions in the order the tasks failed.
+            ExceptionDispatchInfo.Throw(unreadable);
+        }
+        catch (Exception) when (Refusal(senders) is { } refusal)
         {
             throw new UploadInterruptedException(tally.Report(), refusal);
         }
