@@ -58,16 +58,16 @@ public sealed class HostileGrpcInputTests
             new MetricRecord { UserId = "u-bad", IdType = "user_id", MetricName = "hostile_metric", Date = Day }, ProtobufWire.Varint(4, 7)), "metric_value"),
         ["message over the 16 MiB limit"] = new(Target.Ingest, () => Request(Record(r => r.UserId = new string('u', 16 << 20))), StatusCode.ResourceExhausted),
 
-        ["timestamp -1"] = Mark(new MarkDataReadyRequest { Timestamp = -1 }),
-        ["timestamp 0"] = Mark(new MarkDataReadyRequest { Timestamp = 0 }),
-        ["timestamp in milliseconds"] = Mark(new MarkDataReadyRequest { Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, "milliseconds"),
-        ["timestamp in the year 3000"] = Mark(new MarkDataReadyRequest { Timestamp = 32_503_680_000 }, "future"),
-        ["timestamp 10 minutes ahead"] = Mark(new MarkDataReadyRequest { Timestamp = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds() }, "future"),
-        ["timestamp long.MaxValue"] = Mark(new MarkDataReadyRequest { Timestamp = long.MaxValue }),
-        ["timestamp long.MinValue"] = Mark(new MarkDataReadyRequest { Timestamp = long.MinValue }),
-        ["unknown type events"] = Mark(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day), Type = "events" }),
-        ["type metrics CR LF FLUSHALL"] = Mark(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day), Type = "metrics\r\nFLUSHALL" }),
-        ["type metrics'; DROP TABLE readiness; --"] = Mark(new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day), Type = "metrics'; DROP TABLE readiness; --" }),
+        ["timestamp -1"] = Mark(() => new MarkDataReadyRequest { Timestamp = -1 }),
+        ["timestamp 0"] = Mark(() => new MarkDataReadyRequest { Timestamp = 0 }),
+        ["timestamp in milliseconds"] = Mark(() => new MarkDataReadyRequest { Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, "milliseconds"),
+        ["timestamp in the year 3000"] = Mark(() => new MarkDataReadyRequest { Timestamp = 32_503_680_000 }, "future"),
+        ["timestamp 10 minutes ahead"] = Mark(() => new MarkDataReadyRequest { Timestamp = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds() }, "future"),
+        ["timestamp long.MaxValue"] = Mark(() => new MarkDataReadyRequest { Timestamp = long.MaxValue }),
+        ["timestamp long.MinValue"] = Mark(() => new MarkDataReadyRequest { Timestamp = long.MinValue }),
+        ["unknown type events"] = Mark(() => new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day), Type = "events" }),
+        ["type metrics CR LF FLUSHALL"] = Mark(() => new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day), Type = "metrics\r\nFLUSHALL" }),
+        ["type metrics'; DROP TABLE readiness; --"] = Mark(() => new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day), Type = "metrics'; DROP TABLE readiness; --" }),
         ["invalid UTF-8 in type"] = new(Target.MarkDataReady, () => ProtobufWire.Concat(
             new MarkDataReadyRequest { Timestamp = PacificTime.EndOf(Day) }.ToByteArray(),
             ProtobufWire.LengthDelimited(MarkDataReadyRequest.TypeFieldNumber, [0x6D, 0xFF])), StatusCode.InvalidArgument, "UTF-8"),
@@ -103,8 +103,9 @@ public sealed class HostileGrpcInputTests
 
     private static Case Invalid(Func<byte[]> request, string? mentions = null) => new(Target.Ingest, request, StatusCode.InvalidArgument, mentions);
 
-    private static Case Mark(MarkDataReadyRequest request, string? mentions = null) =>
-        new(Target.MarkDataReady, request.ToByteArray, StatusCode.InvalidArgument, mentions);
+    /// <summary>Made when the test runs, not when the cases are listed: a timestamp relative to now stays so.</summary>
+    private static Case Mark(Func<MarkDataReadyRequest> request, string? mentions = null) =>
+        new(Target.MarkDataReady, () => request().ToByteArray(), StatusCode.InvalidArgument, mentions);
 
     /// <summary>A valid record of another metric but for what <paramref name="change"/> does.</summary>
     private static MetricRecord Record(Action<MetricRecord> change)
