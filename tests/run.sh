@@ -15,28 +15,20 @@ dotnet tool restore >/dev/null # dotnet-gcdump, which the benchmark's smoke test
 dotnet build Metrics.sln --configuration Release -warnaserror
 
 status=0
-echo "==> All tests but the benchmark's smoke test, servers in the embedded mode (METRICS_TEST_STORAGE=embedded)"
-METRICS_TEST_STORAGE=embedded dotnet test Metrics.sln --configuration Release --no-build --filter "Category!=Bench" "$@" || status=$?
-# Then three runs at once, each mostly waiting for its own servers and Redis: the end-to-end suite on Redis, the same
-# on Redis Clusters, and the benchmark harness at a tiny scale. Each run's output is printed when it has ended.
-runs=$(mktemp -d)
+echo "==> All tests, servers in the embedded mode (METRICS_TEST_STORAGE=embedded)"
+METRICS_TEST_STORAGE=embedded dotnet test Metrics.sln --configuration Release --no-build "$@" || status=$?
+# The two passes on Redis run at once (each test's servers have a Redis of their own); each prints when both ended.
+passes=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null' INT TERM
-extra=("$@")
-start() { # name, storage, filter
-  METRICS_TEST_STORAGE=$2 dotnet test tests/Metrics.Server.Tests --configuration Release --no-build --filter "$3" "${extra[@]}" \
-    > "$runs/$1.log" 2>&1 &
-  echo $! > "$runs/$1.pid"
-}
-start redis redis "Category!=RedisDeployment&Category!=Bench"
-start redis-cluster redis-cluster "Category!=RedisDeployment&Category!=Bench"
-start bench embedded "Category=Bench"
-for run in redis redis-cluster bench; do
-  wait "$(cat "$runs/$run.pid")" || status=$?
-  case $run in
-    bench) echo "==> The benchmark harness at a tiny scale (BenchSmokeTests)" ;;
-    *) echo "==> End-to-end tests again, servers on $run (METRICS_TEST_STORAGE=$run)" ;;
-  esac
-  cat "$runs/$run.log"
+for storage in redis redis-cluster; do
+  METRICS_TEST_STORAGE=$storage dotnet test tests/Metrics.Server.Tests --configuration Release --no-build \
+    --filter "Category!=RedisDeployment" "$@" > "$passes/$storage.log" 2>&1 &
+  echo $! > "$passes/$storage.pid"
 done
-rm -rf "$runs"
+for storage in redis redis-cluster; do
+  wait "$(cat "$passes/$storage.pid")" || status=$?
+  echo "==> End-to-end tests again, servers on $storage (METRICS_TEST_STORAGE=$storage)"
+  cat "$passes/$storage.log"
+done
+rm -rf "$passes"
 exit "$status"

@@ -12,11 +12,10 @@ namespace Metrics.Server.Tests;
 /// <c>RedisDeployment/FailoverTests</c> go through the same kills, replacements and cold start.
 /// </summary>
 /// <remarks>
-/// Its category lets <c>tests/run.sh</c> run it apart, beside the passes on Redis (it does not depend on their
-/// storage mode); run with the rest of the suite, its collection runs it after the parallel tests, so its load does
-/// not slow them.
+/// Its category keeps it out of the second pass of the end-to-end suite against Redis (it does not depend on that
+/// pass's storage mode), and its collection runs it after the parallel tests, so its load does not slow them.
 /// </remarks>
-[Trait("Category", "Bench")]
+[Trait("Category", "RedisDeployment")]
 [Collection(BenchSmokeCollection.Name)]
 public sealed class BenchSmokeTests
 {
