@@ -34,6 +34,7 @@ public sealed class MetricsClient : IDisposable
             MaxRetryBufferPerCallSize = MaxRetriedMessageBytes,
             MaxRetryBufferSize = 4L * MaxRetriedMessageBytes,
             MaxReceiveMessageSize = MaxRetriedMessageBytes,
+            DisposeHttpClient = true, // and the handler below with it: its connections end with the client
             HttpHandler = new SocketsHttpHandler
             {
                 EnableMultipleHttp2Connections = true,

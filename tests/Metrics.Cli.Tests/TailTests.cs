@@ -26,6 +26,21 @@ public sealed class TailTests(CliServer cli)
     }
 
     [Fact]
+    public async Task Tail_stopped_as_by_Ctrl_C_ends_with_exit_code_0_and_no_error()
+    {
+        var project = cli.NewProject();
+        using var client = cli.Client(project);
+        await client.LogAsync([Record("before", 1)]);
+        await using var tail = CliProcess.Start(["tail", "--backlog", "10", .. cli.Connect(project.ServerSecret)]);
+        await tail.WaitForLineAsync(l => l.Contains("user_id=before"), Limit);
+
+        tail.Terminate();
+        var result = await tail.WaitAsync(Limit);
+
+        Assert.True(result.ExitCode == 0 && result.Stderr.Length == 0, result.ToString());
+    }
+
+    [Fact]
     public async Task Test_and_rejected_records_show_only_when_asked_and_are_marked()
     {
         var project = cli.NewProject();

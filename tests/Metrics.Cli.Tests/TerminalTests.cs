@@ -42,8 +42,10 @@ public sealed partial class TerminalTests(CliServer cli)
         await client.LogAsync([Record("u1", "user_id")]);
         await client.LogAsync([Record("u2", "stable_id")], isTest: true);
         await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.LogAsync([Record("u3", "userID")]));
+        // What a sender wrote is shown as written, never read as Spectre markup.
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.LogAsync([new MetricRecord(Record("u4", "user_id")) { Date = "[bold]" }]));
 
-        var (exitCode, screen) = await OnTerminalAsync(["tail", "--backlog", "10", "--count", "3", "--include-test", "--include-rejected", .. cli.Connect(project.ServerSecret)]);
+        var (exitCode, screen) = await OnTerminalAsync(["tail", "--backlog", "10", "--count", "4", "--include-test", "--include-rejected", .. cli.Connect(project.ServerSecret)]);
 
         Assert.True(exitCode == 0, screen);
         // Each ID type in a colour of its own.
@@ -53,7 +55,8 @@ public sealed partial class TerminalTests(CliServer cli)
         var text = Plain(screen);
         Assert.Matches(@"│ cli_pty +│ u2 +│ stable_id │ value=1 +│ \S+ +│ accepted \(test\)", text);
         Assert.Matches(@"│ cli_pty +│ u3 +│ userID +│ value=1 +│ \S+ +│ rejected: ", text);
-        Assert.Contains("3 entries · Ctrl+C to stop", text);
+        Assert.Matches(@"│ cli_pty +│ u4 +│ user_id +│ value=1 +│ \[bold\] +│ rejected: ", text);
+        Assert.Contains("4 entries · Ctrl+C to stop", text);
     }
 
     /// <summary>Runs <c>metrics</c> on a pseudo-terminal 160 columns wide; its exit code and everything the terminal received.</summary>

@@ -135,6 +135,38 @@ public sealed partial class UploadTests(CliServer cli)
     }
 
     [Fact]
+    public async Task Rows_valid_only_in_a_later_run_are_refused_with_their_chunks_key_not_applied_again()
+    {
+        var project = cli.NewProject();
+        using var client = cli.Client(project);
+        // An import owns cli_owned while the first upload runs, so that upload's rows for it are refused.
+        var imported = cli.NewFile(".parquet");
+        await ImportFiles.WriteAsync(imported, $"SELECT 'i' || i AS unit_id, 'user_id' AS id_type, DATE '{FirstDay}' AS date, 'cli_owned' AS metric_name, 1.0 AS metric_value FROM range(10) t(i)");
+        await client.Imports.CreateImportAsync(new CreateImportRequest { Import = new Import { ImportId = "owner", Source = "files", Query = Path.GetFileName(imported) } });
+        var import = await cli.RunAsync(project.ServerSecret, "imports", "run", "owner", "--from", FirstDay, "--to", FirstDay, "--watch");
+        Assert.True(import.ExitCode == 0, import.ToString());
+        var file = cli.NewFile(".csv");
+        await ImportFiles.WriteAsync(file, $"""
+            SELECT 'u' || i AS unit_id, 'user_id' AS id_type, DATE '{FirstDay}' AS date,
+                   CASE WHEN i < 5 THEN 'cli_owned' ELSE 'cli_free' END AS metric_name, 2.0 AS metric_value
+            FROM range(1005) t(i)
+            """);
+
+        var first = await cli.RunAsync(project.IngestKey, "upload", file);
+        await client.Imports.DeleteImportAsync(new DeleteImportRequest { ImportId = "owner" });
+        var again = await cli.RunAsync(project.IngestKey, "upload", file);
+
+        Assert.True(first.ExitCode == 1, first.ToString());
+        Assert.Contains("1,000 applied, 0 already applied, 5 rejected", first.Stdout);
+        // The chunk's five rows are valid now: the chunk is a body other than the one its key applied, and refused.
+        Assert.True(again.ExitCode == 1, again.ToString());
+        Assert.Contains("0 applied, 0 already applied, 1,005 rejected", again.Stdout);
+        Assert.Matches(@"rejected: row 1 idempotency_key: ", again.Stdout);
+        Assert.Equal(1000, (await client.GetMetricDayAsync("cli_free", FirstDay)).Overall.RowCount);
+        Assert.Equal(10, (await client.GetMetricDayAsync("cli_owned", FirstDay)).Overall.RowCount);
+    }
+
+    [Fact]
     public async Task Rows_of_a_sealed_day_are_reported_late_and_the_other_days_are_applied()
     {
         var project = cli.NewProject();

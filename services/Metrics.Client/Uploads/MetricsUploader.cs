@@ -11,11 +11,12 @@ namespace Metrics.Client.Uploads;
 /// each (<see cref="DayChunker"/>) under a key made of what it sends (<see cref="UploadChunk.Key"/>). Run again over
 /// the same rows after an interruption, every chunk applied before is answered <c>duplicate</c> and counted once.
 /// <list type="bullet">
-/// <item>A chunk refused as invalid (<c>INVALID_ARGUMENT</c>, nothing applied) loses the rows the error names and is
-/// sent again under the key's next round (<c>{key}-r1</c>, …), until what is left is applied; the error lists at most
-/// 100 fields, so a chunk of many bad rows takes several rounds. Should a later upload cut a round differently (a
-/// row valid now that was not before), the server refuses the round's key for the other body, and the rows are
-/// reported with that reason — never sent twice.</item>
+/// <item>A chunk refused as invalid (<c>INVALID_ARGUMENT</c>, nothing applied, its key not taken) loses the rows the
+/// error names and is sent again, under the same key, until what is left is applied; the error lists at most 100
+/// fields, so a chunk of many bad rows takes several rounds. Only one round of a chunk is ever applied, so its key
+/// names that round's rows: should a later upload find more of the chunk's rows valid (a day no longer ahead, an ID
+/// type or a metric's import changed since), the server refuses the key for the other body and the rows are reported
+/// with that reason — never applied twice.</item>
 /// <item>A chunk refused for its sealed day (<c>FAILED_PRECONDITION</c>) is late: its rows are reported with the
 /// server's reason, which also names any of them an earlier attempt stored before the seal.</item>
 /// <item>Any other refusal (a wrong key, a quota) ends the upload with an <see cref="UploadInterruptedException"/>;
@@ -112,9 +113,9 @@ public sealed class MetricsUploader
         var key = chunk.Key(_options.KeyPrefix, _options.IsTest);
         tally.Rejected(chunk.Rows.Where(r => r.Problem is not null).Select(r => new RejectedRow(r.RowNumber, r.Problem!.Field, r.Problem.Reason)));
         var rows = chunk.Rows.Where(r => r.Problem is null).ToList();
-        for (var round = 0; rows.Count > 0; round++)
+        while (rows.Count > 0)
         {
-            var request = new LogCustomMetricRequest { IsTest = _options.IsTest, IdempotencyKey = round == 0 ? key : $"{key}-r{round}" };
+            var request = new LogCustomMetricRequest { IsTest = _options.IsTest, IdempotencyKey = key };
             request.Metrics.AddRange(rows.Select(r => r.Record));
             try
             {

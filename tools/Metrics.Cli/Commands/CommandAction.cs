@@ -28,13 +28,14 @@ internal static class CommandAction
             {
                 return Fail(ExitCodes.Refused, Describe(e.Refusal));
             }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            {
+                // Ctrl+C or SIGTERM: a stream followed until then (tail, watch) ends there, the call it cut short with it.
+                return ExitCodes.Success;
+            }
             catch (RpcException e)
             {
                 return Fail(ExitCodes.Refused, Describe(e));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return ExitCodes.Success;
             }
         });
 

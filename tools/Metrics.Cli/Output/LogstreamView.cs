@@ -78,7 +78,7 @@ internal static class LogstreamView
             Markup.Escape(entry.UserId),
             $"[{colour}]{Markup.Escape(entry.IdType)}[/]",
             Markup.Escape(Value(entry)),
-            entry.Date,
+            Markup.Escape(entry.Date),
             (rejected ? $"[red]rejected: {Markup.Escape(entry.Reason)}[/]" : "[green]accepted[/]") + (entry.IsTest ? " [yellow](test)[/]" : ""),
         ];
     }
