@@ -144,10 +144,10 @@ internal sealed partial class ImportsGrain(
         var problem = ImportRules.Check(definition, name => projects.Source(_project, name) is not null).FirstOrDefault();
         if (problem.Field is not null)
             return new(null, ImportRefusal.Invalid, problem.Field, problem.Problem);
-        if (_imports.ContainsKey(definition.ImportId))
-            return new(null, ImportRefusal.AlreadyExists, "import.import_id", $"import \"{definition.ImportId}\" already exists");
         var created = definition with { CreatedAt = clock.GetUtcNow() };
-        await store.SaveImportAsync(_project, created);
+        // The store decides between concurrent creations (this activation's calls interleave), not the cache.
+        if (_imports.ContainsKey(definition.ImportId) || !await store.AddImportAsync(_project, created))
+            return new(null, ImportRefusal.AlreadyExists, "import.import_id", $"import \"{definition.ImportId}\" already exists");
         _imports[created.ImportId] = created;
         _runs[created.ImportId] = [];
         if (created.Schedule.Length > 0)

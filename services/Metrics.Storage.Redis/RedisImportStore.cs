@@ -24,8 +24,8 @@ internal sealed class RedisImportStore(IConnectionMultiplexer redis) : IImportSt
         .Select(v => JsonSerializer.Deserialize<ImportRunState>((string)v!)!)
         .ToArray();
 
-    public Task SaveImportAsync(string project, ImportDefinition definition) =>
-        RedisGuard.Call(() => Db.HashSetAsync(RedisKeys.Imports(project), definition.ImportId, JsonSerializer.Serialize(definition)));
+    public Task<bool> AddImportAsync(string project, ImportDefinition definition) =>
+        RedisGuard.Call(() => Db.HashSetAsync(RedisKeys.Imports(project), definition.ImportId, JsonSerializer.Serialize(definition), When.NotExists));
 
     public Task DeleteImportAsync(string project, string importId)
     {

@@ -13,7 +13,7 @@ internal sealed class FailingImportStore(IImportStore inner) : IImportStore
     public Task<IReadOnlyList<ImportRunState>> RunsAsync(string project, string importId) =>
         FailRunReads ? throw new StorageUnavailableException("the store is unavailable") : inner.RunsAsync(project, importId);
 
-    public Task SaveImportAsync(string project, ImportDefinition definition) => inner.SaveImportAsync(project, definition);
+    public Task<bool> AddImportAsync(string project, ImportDefinition definition) => inner.AddImportAsync(project, definition);
 
     public Task DeleteImportAsync(string project, string importId) => inner.DeleteImportAsync(project, importId);
 

@@ -65,7 +65,7 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
     /// <summary>The other activation defines the import and starts a run of it, holding its lease.</summary>
     private async Task<(ImportRunState Run, RunLease Lease)> OtherActivationRunsAsync()
     {
-        await Store.SaveImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
+        await Store.AddImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
         var wanted = new RunLease(Other, "run-of-the-other", _clock.Now + Lease);
         Assert.Equal(wanted, await Store.AcquireLeaseAsync(Project, "daily", wanted, _clock.Now));
         var run = new ImportRunState("daily", wanted.RunId, ImportRunStatus.Running, Day, Day, 1, 0, 0, 0, 0, 0, [], _clock.Now, null, "", ImportRunState.Manual);
@@ -221,7 +221,7 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
     {
         var failing = new FailingImportStore(Store);
         await StartSiloAsync(QuickRenewal, failing);
-        await Store.SaveImportAsync(Project, Definition() with { Schedule = "daily@02:00", CreatedAt = _clock.Now.AddDays(-2) });
+        await Store.AddImportAsync(Project, Definition() with { Schedule = "daily@02:00", CreatedAt = _clock.Now.AddDays(-2) });
         Assert.Single(await Imports.List());
 
         failing.FailRunReads = true;
@@ -240,7 +240,7 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
     {
         await StartSiloAsync(QuickRenewal);
         const string schedule = "daily@02:00";
-        await Store.SaveImportAsync(Project, Definition() with { Schedule = schedule, CreatedAt = _clock.Now.AddDays(-2) });
+        await Store.AddImportAsync(Project, Definition() with { Schedule = schedule, CreatedAt = _clock.Now.AddDays(-2) });
         Assert.Single(await Imports.List()); // the grain activates here, with no run of the import
         var tick = ImportSchedule.LatestTick(ImportSchedule.Parse(schedule)!.Value, _clock.Now);
 

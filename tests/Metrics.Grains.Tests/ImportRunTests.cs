@@ -331,7 +331,7 @@ public sealed class ImportRunTests : IAsyncLifetime
         await day.StageLoad(load, [new UnitRow("user_id", "u1", 10, null, null)]);
         await _silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         await day.StageLoad(load, [new UnitRow("user_id", "u2", 5, null, null)]); // a fresh activation: the first chunk is gone
-        await _silo.Services.GetRequiredService<IImportStore>().SaveImportAsync(Project, Definition());
+        await _silo.Services.GetRequiredService<IImportStore>().AddImportAsync(Project, Definition());
         var lease = new RunLease("an-activation", "a-run", DateTimeOffset.UtcNow.AddMinutes(1));
         await _silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, DateTimeOffset.UtcNow);
 

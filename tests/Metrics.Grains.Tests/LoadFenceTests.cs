@@ -28,7 +28,7 @@ public abstract class LoadFenceTests(Func<Task<ImportTestStores>> start) : IAsyn
     {
         _stores = await start();
         _silo = await EmbeddedSilo.StartAsync(services: _stores.AddTo);
-        await Store.SaveImportAsync(Project, new ImportDefinition(Import, "warehouse", "select * from metrics", "", 14, 0.01, false, "", 0, Now));
+        await Store.AddImportAsync(Project, new ImportDefinition(Import, "warehouse", "select * from metrics", "", 14, 0.01, false, "", 0, Now));
     }
 
     public async Task DisposeAsync()

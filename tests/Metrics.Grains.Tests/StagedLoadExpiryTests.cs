@@ -24,7 +24,7 @@ public sealed class StagedLoadExpiryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _silo = await EmbeddedSilo.StartAsync(_clock, services: s => s.AddSingleton<IImportRunFences>(_store));
-        await _store.SaveImportAsync(Project, new ImportDefinition("daily", "warehouse", "select 1", "", 14, 0.01, false, "", 0, _clock.Now));
+        await _store.AddImportAsync(Project, new ImportDefinition("daily", "warehouse", "select 1", "", 14, 0.01, false, "", 0, _clock.Now));
         var lease = new RunLease("an-activation", "a-run", _clock.Now.AddDays(1));
         await _store.AcquireLeaseAsync(Project, "daily", lease, _clock.Now);
         _fence = new ImportRunFence("daily", lease.Owner, lease.RunId);

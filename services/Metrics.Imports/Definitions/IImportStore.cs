@@ -13,7 +13,8 @@ public interface IImportStore
     /// <summary>The runs of one import, at most <see cref="MaxRunsKept"/>, in no particular order.</summary>
     Task<IReadOnlyList<ImportRunState>> RunsAsync(string project, string importId);
 
-    Task SaveImportAsync(string project, ImportDefinition definition);
+    /// <summary>Adds the import unless one of its ID is there (false, and nothing written): one of concurrent creations wins, whichever activation makes it.</summary>
+    Task<bool> AddImportAsync(string project, ImportDefinition definition);
 
     /// <summary>Forgets the import, its runs and its run lease.</summary>
     Task DeleteImportAsync(string project, string importId);

@@ -25,11 +25,8 @@ internal sealed class InMemoryImportStore : IImportStore, IImportRunFences
             return Task.FromResult<IReadOnlyList<ImportRunState>>(_runs.TryGetValue((project, importId), out var runs) ? runs.Values.ToArray() : []);
     }
 
-    public Task SaveImportAsync(string project, ImportDefinition definition)
-    {
-        _imports[(project, definition.ImportId)] = definition;
-        return Task.CompletedTask;
-    }
+    public Task<bool> AddImportAsync(string project, ImportDefinition definition) =>
+        Task.FromResult(_imports.TryAdd((project, definition.ImportId), definition));
 
     public Task DeleteImportAsync(string project, string importId)
     {

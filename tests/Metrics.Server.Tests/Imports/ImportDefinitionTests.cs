@@ -47,6 +47,30 @@ public sealed class ImportDefinitionTests(ImportServer server)
     }
 
     [Fact]
+    public async Task OfConcurrentCreationsOfOneIdExactlyOneIsCreated()
+    {
+        var key = server.NewProject().SecretHeaders;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            try
+            {
+                await server.Imports.CreateAsync(key, "contested", "warehouse", $"SELECT {i}");
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        }));
+
+        Assert.Single(outcomes, StatusCode.OK);
+        Assert.Equal(9, outcomes.Count(s => s == StatusCode.AlreadyExists));
+        var listed = await server.Imports.ListImportsAsync(new ListImportsRequest(), key);
+        Assert.Single(listed.Imports, i => i.ImportId == "contested");
+    }
+
+    [Fact]
     public async Task TheJsonRoutesCreateRunAndListAnImport()
     {
         var project = server.NewProject();
