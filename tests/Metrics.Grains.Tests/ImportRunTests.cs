@@ -6,6 +6,7 @@ using Metrics.Imports;
 using Metrics.Imports.Definitions;
 using Metrics.Imports.Schema;
 using Metrics.Imports.Runs;
+using Metrics.Imports.Sources;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Grains.Tests;
@@ -161,6 +162,142 @@ public sealed class ImportRunTests : IAsyncLifetime
         Assert.Equal([LoadOutcome.Restated, LoadOutcome.Sealed], outcomes);
         Assert.Equal([1, 2], (await day.Versions()).Select(v => v.Version));
         Assert.Equal((2, 5.0), ((await day.View(false))!.Version, (await day.View(false))!.Overall.Sum));
+    }
+
+    [Fact]
+    public async Task ALoadAdmittedToAnOpenDayAndSealedBeforeItsSwapIsKeptForARestatement()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 1);
+        await Imports.Create(Definition());
+        await RunAsync();
+        var day = MetricDay("revenue", Day1);
+        UnitRow[] rows = [new("user_id", "u1", 2, null, null), new("user_id", "u2", 3, null, null)];
+        var load = Guid.NewGuid();
+        await day.StageLoad(load, rows);
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds); // the run's write lease lost, the day sealed before its swap
+
+        var lease = new RunLease("an-activation", "a-run", DateTimeOffset.UtcNow.AddMinutes(1));
+        await _silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, DateTimeOffset.UtcNow);
+        LoadCommit Commit(bool restate) => new(
+            load, rows.Length, new LoadFingerprint(2, 5, 0, 0), false, DateTimeOffset.UtcNow, restate, "import:daily",
+            new ImportRunFence("daily", lease.Owner, lease.RunId));
+
+        Assert.Equal(LoadOutcome.Sealed, await day.CommitLoad(Commit(restate: false)));
+        Assert.Equal(1.0, (await day.View(false))!.Overall.Sum);
+        Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(Commit(restate: true)));
+        Assert.Equal([1.0, 5.0], (await day.Versions()).Select(v => v.Overall.Sum));
+    }
+
+    [Fact]
+    public async Task AMetricTheSourceNoLongerHasOnADayIsEmptiedThereAndASealedDayRestatedToNoRows()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u1", "revenue", "2026-03-11", 7);
+        _source.Add("u1", "ctr", "2026-03-11", null, 3, 4);
+        await Imports.Create(Definition());
+        await RunAsync();
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+        using var watch = await _silo.Services.GetRequiredService<IReadinessFeed>().WatchAsync(Project);
+
+        _source.Rows.RemoveAll(r => r.MetricName == "revenue"); // gone from both days, the whole of the sealed one
+        var run = await RunAsync();
+
+        Assert.Equal((ImportRunStatus.Succeeded, 1, 1, 1), (run.Status, run.DaysLoaded, run.DaysUnchanged, run.DaysRestated));
+        Assert.Null(await MetricDay("revenue", Day2).View(false)); // open: its load replaced by none, not kept
+        Assert.Equal([(1, 1L), (2, 0L)], (await MetricDay("revenue", Day1).Versions()).Select(v => (v.Version, v.Overall.RowCount)));
+        var announced = await watch.Events.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        Assert.Equal((2, "revenue", Day1.Date), (announced.RestatedVersion, announced.MetricName, announced.Date));
+        Assert.Equal(0.75, (await MetricDay("ctr", Day2).View(false))!.Overall.Ratio);
+
+        var again = await RunAsync();
+        Assert.Equal((0, 1, 0), (again.DaysLoaded, again.DaysUnchanged, again.DaysRestated)); // emptied once, then left
+    }
+
+    [Fact]
+    public async Task AMetricDayWhoseEveryRowTurnsInvalidKeepsItsEarlierLoadOpenOrSealed()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u1", "revenue", "2026-03-11", 7);
+        await Imports.Create(Definition(maxRejected: 5));
+        await RunAsync();
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+
+        for (var i = 0; i < _source.Rows.Count; i++)
+            _source.Rows[i] = _source.Rows[i] with { IdType = "userID", MetricValue = 20 };
+        var run = await RunAsync();
+
+        Assert.Equal((ImportRunStatus.Succeeded, 2L, 0L), (run.Status, run.RowsRejected, run.RowsApplied));
+        Assert.Equal((0, 0), (run.DaysLoaded, run.DaysRestated));
+        Assert.Equal(7.0, (await MetricDay("revenue", Day2).View(false))!.Overall.Sum);
+        Assert.Equal([10.0], (await MetricDay("revenue", Day1).Versions()).Select(v => v.Overall.Sum)); // no empty version
+    }
+
+    [Fact]
+    public async Task ADayOverMaxRejectedRowsIsReportedWithItsOwnBadRows()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u2", "revenue", "2026-03-10", 1, idType: "userID"); // within the limit on its day
+        _source.Add("u1", "revenue", "2026-03-11", 10);
+        _source.Add("", "revenue", "2026-03-11", 1);
+        _source.Add("", "revenue", "2026-03-11", 2);
+        await Imports.Create(Definition(maxRejected: 1));
+
+        var run = await RunAsync();
+
+        Assert.Equal(ImportRunStatus.Failed, run.Status);
+        Assert.StartsWith("2026-03-11: 2 invalid row(s)", run.Message);
+        Assert.Contains("First: row 2 unit_id", run.Message);
+        Assert.Contains("row 3 unit_id", run.Message);
+        Assert.DoesNotContain("id_type", run.Message); // the other day's row
+    }
+
+    [Fact]
+    public async Task ADayReadMetricByMetricForLongerThanTheStagingExpiryKeepsItsFirstMetricsRows()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-03-12T10:00:00-07:00"));
+        var rows = new ListSource();
+        for (var i = 0; i < 10_000; i++)
+            rows.Add($"u{i}", "first", "2026-03-10", 1);
+        for (var i = 0; i < 100_000; i++)
+            rows.Add($"u{i}", "second", "2026-03-10", 1);
+        // A minute passes every 2,500 rows read: "first" is staged in the first chunk, the day read for 44 minutes.
+        var projects = new ListSourceProjects();
+        projects.Sources["warehouse"] = new SlowSource(rows, clock, 2_500);
+        await using var silo = await EmbeddedSilo.StartAsync(clock, projects);
+        var imports = silo.Grains.GetGrain<IImportsGrain>(Project);
+        await imports.Create(Definition());
+
+        var started = (await imports.Run("daily", Day1.ToString(), Day1.ToString())).Value!;
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        ImportRunState run;
+        while (!(run = (await imports.GetRun("daily", started.RunId)).Value!).Ended && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+
+        Assert.True(clock.Now - DateTimeOffset.Parse("2026-03-12T10:00:00-07:00") > MetricDayGrain.StagingExpiry * 2);
+        Assert.Equal((ImportRunStatus.Succeeded, 2, 110_000L), (run.Status, run.DaysLoaded, run.RowsApplied));
+        Assert.Equal(10_000, (await silo.Grains.GetMetricDayGrain(new MetricDayId(Project, "first", Day1)).View(false))!.Overall.Sum);
+    }
+
+    /// <summary>A source whose reading takes time: the clock moves on a minute every so many rows read.</summary>
+    private sealed class SlowSource(ListSource rows, ManualClock clock, int rowsPerMinute) : IImportSource
+    {
+        public Task<IReadOnlyList<DayFingerprint>> FingerprintAsync(string query, PacificDay from, PacificDay to, CancellationToken cancellationToken) =>
+            rows.FingerprintAsync(query, from, to, cancellationToken);
+
+        public async IAsyncEnumerable<SourceRow> ReadAsync(
+            string query, PacificDay from, PacificDay to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var read = 0;
+            await foreach (var row in rows.ReadAsync(query, from, to, cancellationToken))
+            {
+                if (++read % rowsPerMinute == 0)
+                    clock.Now += TimeSpan.FromMinutes(1);
+                yield return row;
+            }
+        }
+
+        public Task<PacificDay?> FinishedDateAsync(string signalQuery, CancellationToken cancellationToken) =>
+            rows.FinishedDateAsync(signalQuery, cancellationToken);
     }
 
     [Fact]

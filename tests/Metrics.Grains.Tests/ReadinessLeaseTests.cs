@@ -94,6 +94,26 @@ public sealed class ReadinessLeaseTests : IAsyncLifetime
         Assert.Equal(5, (await MetricDay(Day).View(includeTest: false))!.Overall.Sum);
     }
 
+    [Fact]
+    public async Task ARenewedLeaseHoldsTheSealBackPastTheTimeoutUntilItsWriteEnds()
+    {
+        var renewed = await BeginAsync(Day);
+        _clock.Now += TimeSpan.FromSeconds(25);
+        Assert.True(await Readiness.RenewWrite(renewed.LeaseId));
+
+        var seal = Readiness.MarkDataReady(EndOf(Day));
+        await SealUnderWayAsync();
+        _clock.Now += TimeSpan.FromSeconds(25); // 50 s since admitted, 25 since renewed
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the waiting seal looks for expired leases every second
+        Assert.False(seal.IsCompleted);
+
+        Assert.Equal(SliceOutcome.Applied, await MetricDay(Day).Apply(Slice("alice", 5)));
+        await Readiness.EndWrite(renewed.LeaseId);
+        Assert.Equal([Day], (await seal.WaitAsync(Patience)).FinalizedDates);
+        Assert.Equal(5, (await MetricDay(Day).View(includeTest: false))!.Overall.Sum);
+        Assert.False(await Readiness.RenewWrite(renewed.LeaseId)); // ended: nothing left to renew
+    }
+
     /// <summary>The seal has stored its watermark, so it is waiting for the writes admitted before it.</summary>
     private async Task SealUnderWayAsync()
     {

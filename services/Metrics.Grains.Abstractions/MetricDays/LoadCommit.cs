@@ -29,7 +29,10 @@ public enum LoadOutcome
     Loaded,
     /// <summary>The sealed day has a new version made of the load.</summary>
     Restated,
-    /// <summary>The day is sealed and the commit did not ask to restate, or its sealed version is this load already: nothing changed.</summary>
+    /// <summary>
+    /// The day is sealed and the commit did not ask to restate (its rows stay staged, for a restatement or a discard),
+    /// or its sealed version is this load already: nothing changed.
+    /// </summary>
     Sealed,
     /// <summary>The staged rows are not all held (the grain was activated afresh since, or they expired): stage them again.</summary>
     StagingLost,

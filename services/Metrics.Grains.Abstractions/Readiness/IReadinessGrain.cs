@@ -9,6 +9,12 @@ public interface IReadinessGrain : IGrainWithStringKey
     Task EndWrite(Guid leaseId);
 
     /// <summary>
+    /// Keeps an admitted write's lease from expiring while its writer still works (an import's swaps); false when the
+    /// lease is no longer held (it expired, or this activation is not the one that admitted it).
+    /// </summary>
+    Task<bool> RenewWrite(Guid leaseId);
+
+    /// <summary>
     /// Moves the watermark forward and seals every day it reaches; returns once they are final, with the days it
     /// announced: those it sealed, and those an earlier seal could not announce.
     /// </summary>
@@ -18,6 +24,9 @@ public interface IReadinessGrain : IGrainWithStringKey
 
     /// <summary>Those of <paramref name="metricNames"/> that an import other than <paramref name="importId"/> owns.</summary>
     Task<MetricOwner[]> OwnedByOthers(string importId, string[] metricNames);
+
+    /// <summary>The metric names the import owns: those it loaded.</summary>
+    Task<string[]> OwnedBy(string importId);
 
     /// <summary>Gives back the metric names the import owns: the API, or another import, may write them again.</summary>
     Task ReleaseOwnership(string importId);

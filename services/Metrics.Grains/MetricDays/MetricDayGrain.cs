@@ -249,7 +249,12 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
         // the sealed day already holds: two runs that compared fingerprints before either swapped in (two
         // activations of the imports grain) make one version, not two.
         if (_sealed is not null && (!commit.Restate || commit.IsTest || _loaded == (commit.ImportId, commit.Fingerprint)))
+        {
+            // A load admitted to an open day and sealed since is kept: its run may commit it again as a restatement.
+            if (!commit.Restate)
+                _staged[commit.LoadId] = staged;
             return LoadOutcome.Sealed;
+        }
 
         var units = commit.IsTest
             ? new MetricDayUnits(_units.Production, staged.Totals)

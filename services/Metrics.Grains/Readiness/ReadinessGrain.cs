@@ -123,6 +123,13 @@ public sealed partial class ReadinessGrain(
         return Task.CompletedTask;
     }
 
+    public Task<bool> RenewWrite(Guid leaseId)
+    {
+        if (_leases.TryGetValue(leaseId, out var lease))
+            _leases[leaseId] = lease with { Expires = clock.GetUtcNow() + LeaseTimeout };
+        return Task.FromResult(lease is not null);
+    }
+
     public async Task<MarkReadyResult> MarkDataReady(long timestamp)
     {
         await _sealing.WaitAsync();
@@ -156,6 +163,9 @@ public sealed partial class ReadinessGrain(
 
     public Task<MetricOwner[]> OwnedByOthers(string importId, string[] metricNames) =>
         Task.FromResult(_state.OwnedByOthers(new WriteIntent(Guid.Empty, metricNames.Select(m => new MetricDayRef(m, default)).ToArray(), [], importId)));
+
+    public async Task<string[]> OwnedBy(string importId) =>
+        (await StoredStateAsync()).Catalog.Values.Where(e => e.Owner == importId).Select(e => e.MetricName).ToArray();
 
     public Task ReleaseOwnership(string importId) =>
         CommitAsync(state => state.Release(importId));

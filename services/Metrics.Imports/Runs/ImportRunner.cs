@@ -14,7 +14,8 @@ namespace Metrics.Imports.Runs;
 
 /// <summary>
 /// Runs an import over its window, day by day: fingerprints every (metric, day) in the source with one query,
-/// compares each with what the day holds, and for each day with a change reads its rows, validates them with the
+/// compares each with what the day holds (a metric the import loaded before and the source no longer has on a day
+/// compared as a load of no rows), and for each day with a change reads its rows, validates them with the
 /// rules of <c>LogCustomMetric</c>, stages them in the metric-day grains and swaps them in — on an open day after
 /// the readiness grain admits the write, as an ingest request is, and on a sealed day as a restatement when the
 /// change exceeds the import's threshold. A run that stops half-way leaves every metric-day as it was or as loaded.
@@ -29,8 +30,20 @@ internal sealed class ImportRunner(
     /// <summary>Rows validated and staged at once: the most one ingest request may carry.</summary>
     private const int ChunkRows = RecordValidator.MaxRecords;
 
+    /// <summary>Invalid rows a day's <c>max_rejected_rows</c> failure names.</summary>
+    private const int FirstErrorsNamed = 3;
+
     /// <summary>Rows read from the source ahead of the chunk being staged.</summary>
     private const int ReadAhead = 2 * ChunkRows;
+
+    /// <summary>The fingerprint of a metric the source has no rows of on a day.</summary>
+    private static readonly LoadFingerprint NoRows = new(0, 0, 0, 0);
+
+    /// <summary>How often an admitted day's write lease is renewed while its swaps go on (the readiness grain expires it after 30 s).</summary>
+    private static readonly TimeSpan WriteRenewal = TimeSpan.FromSeconds(10);
+
+    /// <summary>A staged load no chunk came to for this long is touched, so that the metric-day grain keeps it while the day is read.</summary>
+    private static readonly TimeSpan StagingKeepAlive = TimeSpan.FromMinutes(1);
 
     /// <summary>Metric-days of a day that swap their loads in at the same time.</summary>
     private const int ConcurrentSwaps = 4;
@@ -45,11 +58,20 @@ internal sealed class ImportRunner(
         var owned = await readiness.OwnedByOthers(import.ImportId, fingerprints.Select(f => f.MetricName).Distinct(StringComparer.Ordinal).ToArray());
         if (owned.Length > 0)
             throw Owned(owned);
-        foreach (var day in fingerprints.GroupBy(f => f.Date).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // What the import loaded before: a metric the source no longer has on a day is compared as an empty load.
+        var loadedBefore = await readiness.OwnedBy(import.ImportId);
+        // A query that ignores {{start_date}}..{{end_date}}: only the run's window is loaded.
+        var byDay = fingerprints
+            .Select(f => (Fingerprint: f, Parsed: PacificDay.TryParse(f.Date, out var date), Date: date))
+            .Where(f => f.Parsed && f.Date >= from && f.Date <= to)
+            .ToLookup(f => f.Date, f => f.Fingerprint);
+        for (var day = from; day <= to; day = day.Next)
         {
-            if (!PacificDay.TryParse(day.Key, out var date) || date < from || date > to)
-                continue; // a query that ignores {{start_date}}..{{end_date}}: only the run's window is loaded
-            await LoadDayAsync(project, import, source, readiness, date, day.ToList(), progress, run, cancellationToken);
+            var dayFingerprints = byDay[day].ToList();
+            var gone = loadedBefore.Except(dayFingerprints.Select(f => f.MetricName), StringComparer.Ordinal).ToArray();
+            if (dayFingerprints.Count == 0 && gone.Length == 0)
+                continue;
+            await LoadDayAsync(project, import, source, readiness, day, dayFingerprints, gone, progress, run, cancellationToken);
             progress.Changed();
         }
         if (import.SignalQuery.Length > 0)
@@ -58,23 +80,28 @@ internal sealed class ImportRunner(
 
     private async Task LoadDayAsync(
         string project, ImportDefinition import, IImportSource source, IReadinessGrain readiness, PacificDay day,
-        IReadOnlyList<DayFingerprint> fingerprints, RunProgress progress, LeasedRun run, CancellationToken cancellationToken)
+        IReadOnlyList<DayFingerprint> fingerprints, string[] gone, RunProgress progress, LeasedRun run, CancellationToken cancellationToken)
     {
         var daySealed = Watermark.Seals((await readiness.Get()).Watermark, day);
+        var candidates = fingerprints
+            .Select(f => (Metric: f.MetricName, Fingerprint: new LoadFingerprint(f.Rows, f.ValueSum, f.NumeratorSum, f.DenominatorSum), Gone: false))
+            .Concat(gone.Select(metric => (Metric: metric, Fingerprint: NoRows, Gone: true)))
+            .ToArray();
+        var contents = await Task.WhenAll(candidates.Select(c => MetricDay(project, c.Metric, day).Content()));
         var wanted = new Dictionary<string, StagedMetric>(StringComparer.Ordinal);
-        foreach (var fingerprint in fingerprints)
+        foreach (var ((metric, loaded, isGone), content) in candidates.Zip(contents))
         {
-            var loaded = new LoadFingerprint(fingerprint.Rows, fingerprint.ValueSum, fingerprint.NumeratorSum, fingerprint.DenominatorSum);
-            var content = await MetricDay(project, fingerprint.MetricName, day).Content();
-            var before = content.LoadedBy == import.ImportId && content.Loaded is { } previous
-                ? previous
-                : import.IsTest ? content.HeldTest : content.HeldProduction;
+            var loadedHere = content.LoadedBy == import.ImportId ? content.Loaded : null;
+            // A metric the source lacks on this day is emptied only where this import loaded rows of it.
+            if (isGone && loadedHere is not { Rows: > 0 })
+                continue;
+            var before = loadedHere ?? (import.IsTest ? content.HeldTest : content.HeldProduction);
             var change = loaded.ChangeFrom(before);
             var load = daySealed || content.Sealed
                 ? !import.IsTest && change > import.RestateThreshold
                 : change > 0;
             if (load)
-                wanted[fingerprint.MetricName] = new StagedMetric(loaded, change);
+                wanted[metric] = new StagedMetric(loaded, change);
             else
                 progress.DaysUnchanged++;
         }
@@ -82,6 +109,8 @@ internal sealed class ImportRunner(
             return;
 
         var staged = await StageAsync(project, import, source, day, wanted, progress, cancellationToken);
+        if (staged.Count == 0)
+            return;
         try
         {
             await run.ConfirmAsync();
@@ -105,6 +134,7 @@ internal sealed class ImportRunner(
         public double Change { get; } = change;
         public DayFingerprintTally Read { get; } = new();
         public long Rows;
+        public DateTimeOffset StagedAt;
         public CatalogEntry? Catalog;
         public bool Committed;
     }
@@ -122,6 +152,7 @@ internal sealed class ImportRunner(
         var records = new List<IncomingRecord>(ChunkRows);
         var validRecords = new ValidRecord[ChunkRows];
         long rejected = 0;
+        var firstErrors = new List<ImportRowError>(FirstErrorsNamed);
 
         async Task FlushAsync()
         {
@@ -132,7 +163,12 @@ internal sealed class ImportRunner(
             var violations = validation.Violations.Concat(OtherKind(chunk, import.IsTest)).OrderBy(v => v.Index).ToList();
             var invalid = violations.Select(v => v.Index).ToHashSet();
             foreach (var violation in violations)
-                progress.Error(new ImportRowError(chunk[violation.Index].RowNumber, Column(violation.Field), violation.Description, dayText));
+            {
+                var error = new ImportRowError(chunk[violation.Index].RowNumber, Column(violation.Field), violation.Description, dayText);
+                progress.Error(error);
+                if (firstErrors.Count < FirstErrorsNamed)
+                    firstErrors.Add(error);
+            }
             if (invalid.Count > 0)
             {
                 rejected += invalid.Count;
@@ -150,13 +186,18 @@ internal sealed class ImportRunner(
                 : validator.Validate(records.Where((_, i) => !invalid.Contains(i)).ToList(), clock.GetUtcNow(), validRecords).Records;
             if (rejected > import.MaxRejectedRows)
                 throw new ImportRunFailed(
-                    $"{dayText}: {rejected} invalid row(s), more than max_rejected_rows ({import.MaxRejectedRows}); the day was not loaded. First: {FirstErrors(progress)}");
+                    $"{dayText}: {rejected} invalid row(s), more than max_rejected_rows ({import.MaxRejectedRows}); the day was not loaded. First: {string.Join("; ", firstErrors.Select(e => $"row {e.Row} {e.Column}: {e.Reason}"))}");
             var partition = RequestPartition.Of(valid, null, "", import.IsTest, clock.GetUtcNow());
             // Each metric's grain stages its part at once; a grain receives the chunks in order, one after the other.
             await Task.WhenAll(partition.Slices.Select(s =>
                 MetricDay(project, s.MetricDay.MetricName, day).StageLoad(staged[s.MetricDay.MetricName].LoadId, s.Slice.Rows)));
+            var now = clock.GetUtcNow();
             foreach (var (metricDay, slice) in partition.Slices)
+            {
                 staged[metricDay.MetricName].Rows += slice.Rows.Length;
+                staged[metricDay.MetricName].StagedAt = now;
+            }
+            await KeepStagedAsync(project, day, staged, now);
             foreach (var entry in partition.Catalog)
             {
                 var metric = staged[entry.MetricName];
@@ -165,6 +206,9 @@ internal sealed class ImportRunner(
             chunk.Clear();
             progress.Changed();
         }
+
+        if (staged.Values.All(s => s.Fingerprint.Rows == 0))
+            return staged; // only metrics the source no longer has on the day: nothing to read, each swapped for an empty load
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var rows = Channel.CreateBounded<SourceRow>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
@@ -185,6 +229,10 @@ internal sealed class ImportRunner(
             if (chunk.Count > 0)
                 await FlushAsync();
             CheckReadAsFingerprinted(day, staged);
+            // A metric-day none of whose rows was valid keeps what it holds: its rows are reported, and an empty load
+            // would erase it (or, on a sealed day, publish an empty version).
+            foreach (var metric in staged.Where(s => s.Value.Rows == 0 && s.Value.Fingerprint.Rows > 0).Select(s => s.Key).ToList())
+                staged.Remove(metric);
         }
         catch (SourceException e)
         {
@@ -202,6 +250,18 @@ internal sealed class ImportRunner(
             await reading;
         }
         return staged;
+    }
+
+    /// <summary>
+    /// Touches the staged loads no chunk came to for <see cref="StagingKeepAlive"/>: a day whose rows come metric by
+    /// metric reads the last ones long after the first ones' last chunk, and the metric-day grain drops a load left alone.
+    /// </summary>
+    private async Task KeepStagedAsync(string project, PacificDay day, Dictionary<string, StagedMetric> staged, DateTimeOffset now)
+    {
+        var idle = staged.Where(s => s.Value.Rows > 0 && now - s.Value.StagedAt >= StagingKeepAlive).ToList();
+        foreach (var (_, load) in idle)
+            load.StagedAt = now;
+        await Task.WhenAll(idle.Select(s => MetricDay(project, s.Key, day).StageLoad(s.Value.LoadId, [])));
     }
 
     /// <summary>
@@ -255,6 +315,8 @@ internal sealed class ImportRunner(
         if (admission.QuotaExceeded is { } quota)
             throw new ImportRunFailed($"{day}: {quota}");
         var restate = !admission.Admitted;
+        using var swapped = new CancellationTokenSource();
+        var renewal = admission.Admitted ? RenewWriteAsync(readiness, intent.LeaseId, run, swapped.Token) : Task.CompletedTask;
         try
         {
             // The metric-days swap their loads in a few at a time, each in one write of its own: a swap holds its
@@ -266,7 +328,7 @@ internal sealed class ImportRunner(
                 await swaps.WaitAsync();
                 try
                 {
-                    await CommitOneAsync(project, import, day, s.Key, s.Value, restate, admission.Watermark, progress, run);
+                    await CommitOneAsync(project, import, readiness, day, s.Key, s.Value, restate, progress, run);
                 }
                 finally
                 {
@@ -276,16 +338,38 @@ internal sealed class ImportRunner(
         }
         finally
         {
+            await swapped.CancelAsync();
+            await renewal;
             if (admission.Admitted)
                 await readiness.EndWrite(intent.LeaseId);
         }
     }
 
-    private async Task CommitOneAsync(
-        string project, ImportDefinition import, PacificDay day, string metric, StagedMetric load, bool restate, long watermark, RunProgress progress,
-        LeasedRun run)
+    /// <summary>
+    /// Renews the day's write lease while its swaps go on, so that a seal waits for all of them however long they take;
+    /// stops once the run's own lease is lost (a run that hangs holds no seal back) or the lease is gone.
+    /// </summary>
+    private async Task RenewWriteAsync(IReadinessGrain readiness, Guid leaseId, LeasedRun run, CancellationToken swapped)
     {
-        if (restate && load.Change <= import.RestateThreshold)
+        try
+        {
+            do
+                await Task.Delay(WriteRenewal, clock, swapped);
+            while (!run.IsLost && await readiness.RenewWrite(leaseId));
+        }
+        catch (Exception)
+        {
+            // Swapped in, or the readiness grain unreachable: the lease expires, a seal may go ahead, and a metric-day
+            // sealed before its swap restates (CommitOneAsync).
+        }
+    }
+
+    private async Task CommitOneAsync(
+        string project, ImportDefinition import, IReadinessGrain readiness, PacificDay day, string metric, StagedMetric load, bool restate,
+        RunProgress progress, LeasedRun run)
+    {
+        var restates = !import.IsTest && load.Change > import.RestateThreshold;
+        if (restate && !restates)
         {
             // Compared while the day was open (any change loads it), sealed since: a sealed day restates only past the threshold.
             progress.DaysUnchanged++;
@@ -293,8 +377,17 @@ internal sealed class ImportRunner(
         }
         var grain = MetricDay(project, metric, day);
         var cause = $"import:{import.ImportId}: rows {load.Fingerprint.Rows}, sum {load.Fingerprint.ValueSum:R}";
-        var outcome = await grain.CommitLoad(new LoadCommit(load.LoadId, load.Rows, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause, run.Fence));
-        load.Committed = true;
+        Task<LoadOutcome> Commit() =>
+            grain.CommitLoad(new LoadCommit(load.LoadId, load.Rows, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause, run.Fence));
+        var outcome = await Commit();
+        if (outcome == LoadOutcome.Sealed && !restate && restates)
+        {
+            // Sealed after all, though admitted (the day's write lease was lost): the grain kept the staged rows.
+            restate = true;
+            outcome = await Commit();
+        }
+        // A load refused as sealed is still staged: it is discarded with the day's others.
+        load.Committed = outcome != LoadOutcome.Sealed;
         switch (outcome)
         {
             case LoadOutcome.LeaseLost:
@@ -316,6 +409,7 @@ internal sealed class ImportRunner(
         }
         progress.DaysRestated++;
         var version = (await grain.Content()).Version;
+        var watermark = (await readiness.Get()).Watermark;
         await feed.PublishAsync(new SealedDayEvent(project, day.Date, watermark, 1, clock.GetUtcNow(), version, metric));
     }
 
@@ -371,8 +465,6 @@ internal sealed class ImportRunner(
     /// <summary>The import schema's name of a field the validator names as LogCustomMetric's.</summary>
     private static string Column(string field) => field == "user_id" ? "unit_id" : field;
 
-    private static string FirstErrors(RunProgress progress) =>
-        string.Join("; ", progress.State.Errors.Take(3).Select(e => $"row {e.Row} {e.Column}: {e.Reason}"));
 
     private IMetricDayGrain MetricDay(string project, string metric, PacificDay day) =>
         grains.GetMetricDayGrain(new MetricDayId(project, metric, day));
