@@ -26,8 +26,11 @@ internal sealed partial class ImportsGrain(
     /// <summary>How often a run's counts are stored while it goes on.</summary>
     private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(2);
 
+    /// <summary>Tries at storing a run's end before it is left to be failed as orphaned (a minute, <see cref="SaveEvery"/> apart).</summary>
+    private const int EndSaveAttempts = 30;
+
     /// <summary>The run a lease names while <see cref="Delete"/> holds it.</summary>
-    private const string DeletingRun = "deleting";
+    internal const string DeletingRun = "deleting";
 
     /// <summary>This activation's token in the run leases it holds: no other activation has it.</summary>
     private readonly string _owner = Guid.NewGuid().ToString("N");
@@ -36,6 +39,7 @@ internal sealed partial class ImportsGrain(
     private readonly SortedDictionary<string, ImportDefinition> _imports = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, ImportRunState>> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RunProgress> _running = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _reminderUpkeep = new(1, 1);
 
     /// <summary>The imports with a run under way in another activation, and the timer that looks at them again.</summary>
     private readonly HashSet<string> _watched = new(StringComparer.Ordinal);
@@ -125,17 +129,29 @@ internal sealed partial class ImportsGrain(
         }
     }
 
-    /// <summary>One reminder per project while any of its imports has a schedule; it survives every node's restart.</summary>
+    /// <summary>
+    /// One reminder per project while any of its imports has a schedule; it survives every node's restart. One upkeep at
+    /// a time, deciding once it goes: the calls interleave, and a delete that saw no schedule left must not unregister
+    /// the reminder a create registered meanwhile.
+    /// </summary>
     private async Task KeepScheduleReminderAsync()
     {
-        if (_imports.Values.Any(i => i.Schedule.Length > 0))
+        await _reminderUpkeep.WaitAsync();
+        try
         {
-            var period = options.Value.ScheduleCheckPeriod;
-            await this.RegisterOrUpdateReminder(ScheduleReminder, period, period);
+            if (_imports.Values.Any(i => i.Schedule.Length > 0))
+            {
+                var period = options.Value.ScheduleCheckPeriod;
+                await this.RegisterOrUpdateReminder(ScheduleReminder, period, period);
+            }
+            else if (await this.GetReminder(ScheduleReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
         }
-        else if (await this.GetReminder(ScheduleReminder) is { } reminder)
+        finally
         {
-            await this.UnregisterReminder(reminder);
+            _reminderUpkeep.Release();
         }
     }
 
@@ -284,8 +300,9 @@ internal sealed partial class ImportsGrain(
             progress.Running();
             await SaveAsync(progress, leased);
             using var saving = new CancellationTokenSource();
+            using var ending = new CancellationTokenSource();
             var saver = SaveWhileRunningAsync(progress, leased, saving.Token);
-            var renewer = leased.RenewWhileRunningAsync(saving.Token);
+            var renewer = leased.RenewWhileRunningAsync(ending.Token);
             try
             {
                 await runner.RunAsync(_project, import, from, to, progress, leased, leased.Lost);
@@ -310,9 +327,19 @@ internal sealed partial class ImportsGrain(
                 progress.End(ImportRunStatus.Failed, "the run stopped on an internal error; every metric-day it had not swapped in whole is as it was. Run the import again", clock.GetUtcNow());
             }
             await saving.CancelAsync();
-            await Task.WhenAll(saver, renewer);
+            await saver;
             var ended = progress.State;
-            if (await SaveAsync(progress, leased))
+            bool stored;
+            try
+            {
+                stored = await SaveEndAsync(progress, leased);
+            }
+            finally
+            {
+                await ending.CancelAsync();
+                await renewer;
+            }
+            if (stored)
             {
                 LogRunEnded(_project, importId, ended.RunId, ended.Status.ToString(), ended.RowsApplied, ended.RowsRejected, ended.Message);
                 return;
@@ -373,6 +400,27 @@ internal sealed partial class ImportsGrain(
         }
     }
 
+    /// <summary>
+    /// Stores the run's end, its lease still renewed meanwhile: tried again every <see cref="SaveEvery"/> while the store
+    /// is unavailable, up to <see cref="EndSaveAttempts"/> times, so that one failed write does not leave a run that
+    /// ended stored as running, to be failed as orphaned once its lease expires.
+    /// </summary>
+    private async Task<bool> SaveEndAsync(RunProgress progress, LeasedRun leased)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SaveAsync(progress, leased);
+            }
+            catch (StorageUnavailableException e) when (attempt < EndSaveAttempts)
+            {
+                LogProgressNotStored(e, _project, progress.State.ImportId, progress.State.RunId);
+                await Task.Delay(SaveEvery, clock);
+            }
+        }
+    }
+
     /// <summary>Stores the run as it is now, and answers it from now on, while its lease holds; false once lost.</summary>
     private async Task<bool> SaveAsync(RunProgress progress, LeasedRun leased)
     {
@@ -407,8 +455,10 @@ internal sealed partial class ImportsGrain(
         return Refused<T>(Find(importId, out _)!);
     }
 
-    private static ImportAnswer<T> Busy<T>(string importId, string runId) =>
-        new(default, ImportRefusal.Busy, "import_id", $"run {runId} of import \"{importId}\" is under way; wait until it ends");
+    /// <summary>Refused while the lease is held: by a run (named), or by another activation deleting the import.</summary>
+    private static ImportAnswer<T> Busy<T>(string importId, string runId) => new(default, ImportRefusal.Busy, "import_id", runId == DeletingRun
+        ? $"import \"{importId}\" is being deleted"
+        : $"run {runId} of import \"{importId}\" is under way; wait until it ends");
 
     private static string Summary(ImportRunState run) =>
         $"{run.DaysLoaded} metric-day(s) loaded, {run.DaysRestated} restated, {run.DaysUnchanged} unchanged; "

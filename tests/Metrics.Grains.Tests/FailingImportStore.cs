@@ -3,10 +3,15 @@ using Metrics.Imports.Runs;
 
 namespace Metrics.Grains.Tests;
 
-/// <summary>An import store whose reads of runs fail while <see cref="FailRunReads"/> is set, as Redis unavailable for a moment.</summary>
+/// <summary>
+/// An import store whose reads of runs fail while <see cref="FailRunReads"/> is set, and whose next
+/// <see cref="FailedRunSaves"/> saves of runs fail, as Redis unavailable for a moment.
+/// </summary>
 internal sealed class FailingImportStore(IImportStore inner) : IImportStore
 {
     public bool FailRunReads { get; set; }
+
+    public int FailedRunSaves;
 
     public Task<IReadOnlyList<ImportDefinition>> ImportsAsync(string project) => inner.ImportsAsync(project);
 
@@ -24,7 +29,8 @@ internal sealed class FailingImportStore(IImportStore inner) : IImportStore
 
     public Task ReleaseLeaseAsync(string project, string importId, RunLease lease) => inner.ReleaseLeaseAsync(project, importId, lease);
 
-    public Task<bool> SaveRunAsync(string project, ImportRunState run, RunLease lease) => inner.SaveRunAsync(project, run, lease);
+    public Task<bool> SaveRunAsync(string project, ImportRunState run, RunLease lease) =>
+        Interlocked.Decrement(ref FailedRunSaves) >= 0 ? throw new StorageUnavailableException("the store is unavailable") : inner.SaveRunAsync(project, run, lease);
 
     public Task<bool> FailOrphanAsync(string project, ImportRunState failed, DateTimeOffset now) => inner.FailOrphanAsync(project, failed, now);
 }

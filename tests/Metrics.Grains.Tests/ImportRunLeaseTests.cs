@@ -181,6 +181,20 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
     }
 
     [Fact]
+    public async Task ARunOfAnImportAnotherActivationIsDeletingIsRefusedSayingSo()
+    {
+        await StartSiloAsync(QuickRenewal);
+        await Store.AddImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
+        var deleting = new RunLease(Other, ImportsGrain.DeletingRun, _clock.Now + Lease);
+        Assert.Equal(deleting, await Store.AcquireLeaseAsync(Project, "daily", deleting, _clock.Now));
+
+        var refused = await Imports.Run("daily", Day, Day);
+
+        Assert.Equal((ImportRefusal.Busy, "import \"daily\" is being deleted"), (refused.Refusal, refused.Message));
+        Assert.Equal(ImportRefusal.Busy, (await Imports.Delete("daily")).Refusal);
+    }
+
+    [Fact]
     public async Task DeletingAnImportAnotherActivationIsRunningIsRefusedNamingTheRunUntilItEnds()
     {
         await StartSiloAsync(QuickRenewal);
@@ -229,6 +243,24 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
         failing.FailRunReads = false;
 
         Assert.Equal(ImportRunStatus.Succeeded, (await RunToEndAsync()).Status);
+    }
+
+    [Fact]
+    public async Task ARunWhoseEndCouldNotBeStoredAtOnceIsStoredAsItEndedOnceTheStoreAnswers()
+    {
+        var failing = new FailingImportStore(Store);
+        await StartSiloAsync(QuickRenewal, failing);
+        await Store.AddImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
+        _source.Gate = new TaskCompletionSource();
+        var started = (await Imports.Run("daily", Day, Day)).Value!;
+        await WaitForAsync(() => StoredAsync(started.RunId), r => r.Status == ImportRunStatus.Running);
+
+        Interlocked.Exchange(ref failing.FailedRunSaves, 2); // the store is away as the run ends
+        _source.Gate.SetResult();
+
+        var stored = await WaitForAsync(() => StoredAsync(started.RunId), r => r.Ended);
+        Assert.Equal((ImportRunStatus.Succeeded, 1L), (stored.Status, stored.RowsApplied));
+        Assert.True(failing.FailedRunSaves < 0);
     }
 
     /// <summary>
