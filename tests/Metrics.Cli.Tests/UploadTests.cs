@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Metrics.Contracts.V1;
+using Metrics.Testing;
 
 namespace Metrics.Cli.Tests;
 
@@ -132,6 +133,34 @@ public sealed partial class UploadTests(CliServer cli)
         Assert.Equal([(3L, "id_type"), (6L, "unit_id"), (9L, "date")], rejected);
         using var client = cli.Client(project);
         Assert.Equal(1997, (await client.GetMetricDayAsync("cli_bad", FirstDay)).Overall.RowCount);
+    }
+
+    [Fact]
+    public async Task Rows_sharing_one_fault_that_the_server_finds_are_refused_in_one_round_per_chunk()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".csv");
+        // 2,500 rows of 3,000 have an ID type the project does not define: over 800 a chunk, where an error names 100.
+        await ImportFiles.WriteAsync(file, $"""
+            SELECT 'u' || i AS unit_id, CASE WHEN i % 6 = 0 THEN 'user_id' ELSE 'userID' END AS id_type,
+                   DATE '{FirstDay}' AS date, 'cli_one_fault' AS metric_name, 1.0 AS metric_value
+            FROM range(3000) t(i)
+            """);
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file, "--chunk-size", "1000");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("500 applied", result.Stdout);
+        Assert.Contains("2,500 rejected", result.Stdout);
+        Assert.Matches(@"rejected: row 2 id_type: .*userID", result.Stdout);
+        using var admin = new HttpClient { BaseAddress = cli.Server.AdminAddress };
+        var calls = await Scrape.OfAsync(admin);
+        var p = ("project", project.Name);
+        // Three chunks: each refused once, then applied once.
+        Assert.Equal(3, calls.Value("metrics_requests_total", p, ("rpc", "LogCustomMetric"), ("code", "InvalidArgument")));
+        Assert.Equal(3, calls.Value("metrics_requests_total", p, ("rpc", "LogCustomMetric"), ("code", "OK")));
+        using var client = cli.Client(project);
+        Assert.Equal(500, (await client.GetMetricDayAsync("cli_one_fault", FirstDay)).Overall.RowCount);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using Metrics.Testing;
 using static Metrics.Server.Tests.Infrastructure.Ingesting;
 
 namespace Metrics.Server.Tests;

@@ -12,8 +12,10 @@ namespace Metrics.Client.Uploads;
 /// the same rows after an interruption, every chunk applied before is answered <c>duplicate</c> and counted once.
 /// <list type="bullet">
 /// <item>A chunk refused as invalid (<c>INVALID_ARGUMENT</c>, nothing applied, its key not taken) loses the rows the
-/// error names and is sent again, under the same key, until what is left is applied; the error lists at most 100
-/// fields, so a chunk of many bad rows takes several rounds. Only one round of a chunk is ever applied, so its key
+/// error names and is sent again, under the same key, until what is left is applied. The error lists at most 100
+/// fields; a value it refuses in a field judged by its value alone (<c>user_id</c>, <c>id_type</c>, <c>metric_name</c>,
+/// <c>date</c>) refuses every row of the chunk holding it, so a chunk whose rows share one fault (an undefined ID type,
+/// a metric an import owns) takes one round, not one per 100 rows. Only one round of a chunk is ever applied, so its key
 /// names that round's rows: should a later upload find more of the chunk's rows valid (a day no longer ahead, an ID
 /// type or a metric's import changed since), the server refuses the key for the other body and the rows are reported
 /// with that reason — never applied twice.</item>
@@ -26,6 +28,18 @@ namespace Metrics.Client.Uploads;
 public sealed class MetricsUploader
 {
     private const string RecordsField = "metrics[";
+
+    /// <summary>
+    /// The fields every check of which looks at their value alone, never at the record's other fields: a value refused
+    /// in one row is refused in every row. (The numbers' checks also compare them with each other.)
+    /// </summary>
+    private static readonly Dictionary<string, Func<MetricRecord, string>> ValueJudgedFields = new(StringComparer.Ordinal)
+    {
+        ["user_id"] = r => r.UserId,
+        ["id_type"] = r => r.IdType,
+        ["metric_name"] = r => r.MetricName,
+        ["date"] = r => r.Date,
+    };
 
     private readonly MetricsClient _client;
     private readonly UploadOptions _options;
@@ -126,11 +140,11 @@ public sealed class MetricsUploader
                     tally.Applied(reply.Accepted);
                 break;
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && BadRows(e, rows) is { Count: > 0 } bad)
+            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && Violations(e, rows) is { Count: > 0 } violations)
             {
-                tally.Rejected(bad.Select(b => new RejectedRow(rows[b.Index].RowNumber, b.Field, b.Reason)));
-                var refused = bad.Select(b => b.Index).ToHashSet();
-                rows = rows.Where((_, i) => !refused.Contains(i)).ToList();
+                var refused = Refused(violations, rows);
+                tally.Rejected(refused.Select(r => new RejectedRow(rows[r.Key].RowNumber, r.Value.Field, r.Value.Reason)));
+                rows = rows.Where((_, i) => !refused.ContainsKey(i)).ToList();
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition)
             {
@@ -142,14 +156,38 @@ public sealed class MetricsUploader
         tally.ChunkAnswered();
     }
 
-    /// <summary>The records an INVALID_ARGUMENT names (<c>metrics[i].field</c>), by index in the call, with the import schema's field name.</summary>
-    private static List<(int Index, string Field, string Reason)> BadRows(RpcException e, IReadOnlyList<UploadRow> rows) =>
+    /// <summary>The violations an INVALID_ARGUMENT names of records (<c>metrics[i].field</c>): the index in the call, the field, the reason.</summary>
+    private static List<(int Index, string Field, string Reason)> Violations(RpcException e, IReadOnlyList<UploadRow> rows) =>
         (e.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations ?? [])
             .Select(v => (Index: RecordIndex(v.Field), Field: v.Field.Length > 0 && v.Field.IndexOf('.') is > 0 and var dot ? v.Field[(dot + 1)..] : v.Field, Reason: v.Description))
             .Where(v => v.Index >= 0 && v.Index < rows.Count)
-            .GroupBy(v => v.Index)
-            .Select(g => (g.Key, string.Join(", ", g.Select(v => v.Field)), string.Join("; ", g.Select(v => v.Reason))))
             .ToList();
+
+    /// <summary>
+    /// The rows refused, by index, with their fields and reasons: those the violations name, and every other row holding
+    /// a value they refuse in a field judged by its value alone, with the same reason.
+    /// </summary>
+    private static SortedDictionary<int, (string Field, string Reason)> Refused(List<(int Index, string Field, string Reason)> violations, List<UploadRow> rows)
+    {
+        var refusedValues = violations
+            .Where(v => ValueJudgedFields.ContainsKey(v.Field))
+            .GroupBy(v => (v.Field, Value: ValueJudgedFields[v.Field](rows[v.Index].Record)))
+            .ToDictionary(g => g.Key, g => g.First().Reason);
+        var named = violations.ToLookup(v => v.Index);
+        var refused = new SortedDictionary<int, (string Field, string Reason)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var found = named.Contains(i)
+                ? named[i].Select(v => (v.Field, v.Reason)).ToList()
+                : ValueJudgedFields
+                    .Where(f => refusedValues.ContainsKey((f.Key, f.Value(rows[i].Record))))
+                    .Select(f => (Field: f.Key, Reason: refusedValues[(f.Key, f.Value(rows[i].Record))]))
+                    .ToList();
+            if (found.Count > 0)
+                refused[i] = (string.Join(", ", found.Select(f => f.Field)), string.Join("; ", found.Select(f => f.Reason)));
+        }
+        return refused;
+    }
 
     private static int RecordIndex(string field) =>
         field.StartsWith(RecordsField, StringComparison.Ordinal) && field.IndexOf(']') is > 0 and var end

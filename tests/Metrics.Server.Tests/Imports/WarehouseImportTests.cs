@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using Metrics.Testing;
 
 namespace Metrics.Server.Tests.Imports;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
+using Metrics.Testing;
 
 namespace Metrics.Server.Tests.Operations;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using Metrics.Contracts.V1;
 using Metrics.Server.Tests.Infrastructure;
-using Metrics.Server.Tests.Operations;
+using Metrics.Testing;
 using Xunit.Abstractions;
 
 namespace Metrics.Server.Tests.RedisDeployment;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Metrics.Server.Tests.Operations;
+namespace Metrics.Testing;
 
 /// <summary>One scrape of a node's <c>/metrics</c>, read as Prometheus' text format: a sample per line, <c>name{labels} value</c>.</summary>
 public sealed partial class Scrape(string text)
@@ -20,7 +20,7 @@ public sealed partial class Scrape(string text)
         {
             0 => null,
             1 => found[0].Value,
-            _ => throw new Xunit.Sdk.XunitException($"{found.Count} samples of {name} with {string.Join(",", labels)}"),
+            _ => throw new InvalidOperationException($"{found.Count} samples of {name} with {string.Join(",", labels)}"),
         };
     }
 
