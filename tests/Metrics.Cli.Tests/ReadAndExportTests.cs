@@ -88,6 +88,21 @@ public sealed class ReadAndExportTests(CliServer cli)
         Assert.Empty(Directory.GetFiles(cli.Files.FullName, $".{Path.GetFileName(file)}*"));
     }
 
+    [Fact]
+    public async Task An_export_to_a_directory_that_does_not_exist_is_a_usage_error_naming_the_option()
+    {
+        var project = cli.NewProject();
+        using var client = cli.Client(project);
+        await client.LogAsync([Record("u1", 1)]);
+        await client.MarkDataReadyAsync(DateTimeOffset.FromUnixTimeSeconds(PacificTime.EndOf(Day)));
+        var file = Path.Combine(cli.Files.FullName, "no-such-directory", "day.csv");
+
+        var result = await cli.RunAsync(project.ServerSecret, "export", "cli_day", Day, "-o", file);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal($"error: --output {file}: cannot be written: its directory does not exist", result.Stderr.Trim());
+    }
+
     private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static MetricRecord Record(string unit, double value, string idType = "user_id") =>

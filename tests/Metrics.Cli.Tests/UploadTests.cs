@@ -280,6 +280,23 @@ public sealed partial class UploadTests(CliServer cli)
     }
 
     [Fact]
+    public async Task A_report_path_that_cannot_be_written_is_a_usage_error_before_anything_is_sent()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".csv");
+        await ImportFiles.WriteAsync(file, Rows(2_000));
+        var reportFile = Path.Combine(cli.Files.FullName, "no-such-directory", "report.json");
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file, "--report", reportFile);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal($"error: --report {reportFile}: cannot be written: its directory does not exist", result.Stderr.Trim());
+        using var client = cli.Client(project);
+        var none = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.GetMetricDayAsync("cli_value", FirstDay));
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, none.StatusCode);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_in_the_import_schema_is_a_usage_error_naming_the_column()
     {
         var project = cli.NewProject();

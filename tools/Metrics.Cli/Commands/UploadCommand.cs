@@ -43,10 +43,12 @@ internal static class UploadCommand
             };
             await using var source = await ImportFile.OpenAsync(parse.GetValue(file)!, cancellationToken);
             using var client = Connection.Client(parse);
+            var reportFile = parse.GetValue(report);
+            if (reportFile is not null)
+                OutputFile.Create("--report", reportFile);
             var total = await source.CountAsync(cancellationToken);
             var tally = new UploadTally();
             var upload = client.UploadAsync(source.ReadAsync(options.IsTest, cancellationToken), options, tally, cancellationToken);
-            var reportFile = parse.GetValue(report);
             try
             {
                 await UploadProgressView.ShowAsync(upload, tally, total);
