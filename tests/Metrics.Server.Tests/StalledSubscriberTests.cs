@@ -101,7 +101,7 @@ public sealed class StalledSubscriberTests(HeavyTestsServer heavy)
 
         // The node's meters say the same: two subscribers, and exactly the entries the stalled one was told it lost.
         using var admin = new HttpClient { BaseAddress = server.Process.AdminAddress };
-        var scrape = await Operations.Scrape.OfAsync(admin);
+        var scrape = await Scrape.OfAsync(admin);
         Assert.Equal(2, scrape.Value("metrics_logstream_subscribers", ("project", project.Name)));
         Assert.Equal(stalledDropped, scrape.Value("metrics_logstream_dropped_total", ("project", project.Name)));
     }

@@ -61,7 +61,7 @@ public sealed class WarehouseImportTests(ImportServer server)
         Assert.Equal(["warehouse_daily"], listed.Imports.Select(i => i.ImportId));
 
         using var admin = new HttpClient { BaseAddress = server.Server.AdminAddress };
-        var scrape = await Operations.Scrape.OfAsync(admin);
+        var scrape = await Scrape.OfAsync(admin);
         Assert.Equal(rows.Count, scrape.Value("metrics_import_rows_total", ("project", project.Name), ("import", "warehouse_daily"), ("outcome", "applied")));
         Assert.Equal(rows.Count, scrape.Value("metrics_records_accepted_total", ("project", project.Name), ("source", "import")));
         var runs = await server.Imports.ListImportRunsAsync(new ListImportRunsRequest { ImportId = "warehouse_daily" }, key);
