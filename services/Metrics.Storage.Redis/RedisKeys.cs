@@ -64,6 +64,9 @@ internal static class RedisKeys
     /// <summary>A hash: date to the sealed-day event of a day sealed but not announced yet.</summary>
     public static RedisKey ReadinessUnannounced(string grainKey) => Readiness(grainKey, "unannounced");
 
+    /// <summary>A hash: <c>{date}/{metric}</c> to a restatement about to be swapped in, not announced yet.</summary>
+    public static RedisKey ReadinessRestatements(string grainKey) => Readiness(grainKey, "restatements");
+
     private static RedisKey Readiness(string grainKey, string part)
     {
         var slash = grainKey.IndexOf('/');

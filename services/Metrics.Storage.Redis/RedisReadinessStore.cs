@@ -6,14 +6,14 @@ namespace Metrics.Storage.Redis;
 
 /// <summary>
 /// The Redis deployment's readiness store: each readiness grain's state in a few keys (head, open days, one set per
-/// open day, catalog, unannounced days), and each change written alone by one script that checks the version.
+/// open day, catalog, unannounced days, pending restatements), and each change written alone by one script that checks the version.
 /// </summary>
 internal sealed class RedisReadinessStore(IConnectionMultiplexer redis, RedisPayloads payloads) : IReadinessStore
 {
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>
-    /// The head, open days, catalog and unannounced days in one transaction, then the open days' metrics in a second,
+    /// The head, open days, catalog, unannounced days and pending restatements in one transaction, then the open days' metrics in a second,
     /// with the version again: when a change landed in between, the load starts over.
     /// </summary>
     public async Task<ReadinessState> LoadAsync(string key)
@@ -25,6 +25,7 @@ internal sealed class RedisReadinessStore(IConnectionMultiplexer redis, RedisPay
             var dates = first.SetMembersAsync(RedisKeys.ReadinessOpenDays(key));
             var catalog = first.HashGetAllAsync(RedisKeys.ReadinessCatalog(key));
             var unannounced = first.HashGetAllAsync(RedisKeys.ReadinessUnannounced(key));
+            var restatements = first.HashGetAllAsync(RedisKeys.ReadinessRestatements(key));
             await RedisGuard.Call(() => first.ExecuteAsync());
             var fields = (await head).ToDictionary(f => (string)f.Name!, f => (long)f.Value);
             var version = fields.GetValueOrDefault(StoredReadiness.Version);
@@ -45,7 +46,8 @@ internal sealed class RedisReadinessStore(IConnectionMultiplexer redis, RedisPay
                 fields.GetValueOrDefault(StoredReadiness.Watermark),
                 openDays,
                 (await catalog).Select(e => payloads.Read<CatalogEntry>(e.Value)),
-                (await unannounced).Select(e => payloads.Read<SealedDayEvent>(e.Value)));
+                (await unannounced).Select(e => payloads.Read<SealedDayEvent>(e.Value)),
+                (await restatements).Select(e => payloads.Read<PendingRestatement>(e.Value)));
         }
     }
 

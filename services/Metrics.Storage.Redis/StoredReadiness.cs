@@ -17,9 +17,10 @@ internal static class StoredReadiness
     public const string Watermark = "watermark";
 
     /// <summary>
-    /// KEYS: head, open-days, catalog, unannounced, then one open-day set per opened day and per closed day.
+    /// KEYS: head, open-days, catalog, unannounced, restatements, then one open-day set per opened day and per closed day.
     /// ARGV: the expected version, the watermark (kept when smaller: it never moves backwards), then counted groups:
-    /// opened days (date, metric count, metrics), catalog entries (name, entry), closed days (date, event), announced dates.
+    /// opened days (date, metric count, metrics), catalog entries (name, entry), closed days (date, event), announced
+    /// dates, pending restatements (key, restatement), resolved restatements' keys.
     /// Replies <c>{Committed, version}</c>, or <c>{Conflict, stored version}</c> having written nothing.
     /// </summary>
     public static readonly string Commit = $$"""
@@ -28,7 +29,7 @@ internal static class StoredReadiness
         if tonumber(ARGV[2]) > tonumber(redis.call('HGET', KEYS[1], 'watermark') or '0') then
           redis.call('HSET', KEYS[1], 'watermark', ARGV[2])
         end
-        local a, k = 2, 4
+        local a, k = 2, 5
         local function arg() a = a + 1 return ARGV[a] end
         local function key() k = k + 1 return KEYS[k] end
         for _ = 1, tonumber(arg()) do
@@ -47,6 +48,11 @@ internal static class StoredReadiness
           redis.call('HSET', KEYS[4], date, arg())
         end
         for _ = 1, tonumber(arg()) do redis.call('HDEL', KEYS[4], arg()) end
+        for _ = 1, tonumber(arg()) do
+          local field = arg()
+          redis.call('HSET', KEYS[5], field, arg())
+        end
+        for _ = 1, tonumber(arg()) do redis.call('HDEL', KEYS[5], arg()) end
         redis.call('HSET', KEYS[1], 'version', version + 1)
         return {{{Committed}}, version + 1}
         """;
@@ -57,7 +63,7 @@ internal static class StoredReadiness
         var keys = new List<RedisKey>
         {
             RedisKeys.ReadinessHead(grainKey), RedisKeys.ReadinessOpenDays(grainKey),
-            RedisKeys.ReadinessCatalog(grainKey), RedisKeys.ReadinessUnannounced(grainKey),
+            RedisKeys.ReadinessCatalog(grainKey), RedisKeys.ReadinessUnannounced(grainKey), RedisKeys.ReadinessRestatements(grainKey),
         };
         var values = new List<RedisValue> { expectedVersion, change.Watermark };
 
@@ -85,6 +91,14 @@ internal static class StoredReadiness
         }
         values.Add(change.Announced.Count);
         values.AddRange(change.Announced.Select(d => (RedisValue)Date(d)));
+        values.Add(change.Pended.Count);
+        foreach (var restatement in change.Pended)
+        {
+            values.Add(restatement.Key);
+            values.Add(payloads.Write(restatement));
+        }
+        values.Add(change.Resolved.Count);
+        values.AddRange(change.Resolved.Select(k => (RedisValue)k));
         return (keys.ToArray(), values.ToArray());
     }
 

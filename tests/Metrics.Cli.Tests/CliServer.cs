@@ -8,7 +8,7 @@ namespace Metrics.Cli.Tests;
 /// </summary>
 public sealed class CliServer : IAsyncLifetime
 {
-    private const int Projects = 40;
+    private const int Projects = 60;
 
     private int _nextProject;
 

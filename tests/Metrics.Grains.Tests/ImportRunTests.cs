@@ -189,6 +189,64 @@ public sealed class ImportRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARestatementSwappedInByARunThatDiedBeforeAnnouncingItIsAnnouncedByTheNextMarkDataReady()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 1);
+        await Imports.Create(Definition());
+        await RunAsync();
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+        using var watch = await _silo.Services.GetRequiredService<IReadinessFeed>().WatchAsync(Project);
+
+        // The run's steps up to its swap, and no further: its node died before it announced the restatement.
+        var day = MetricDay("revenue", Day1);
+        await Readiness.ExpectRestatement("revenue", Day1.Date, 1);
+        var load = Guid.NewGuid();
+        await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
+        var lease = new RunLease("an-activation", "a-run", DateTimeOffset.UtcNow.AddMinutes(1));
+        await _silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, DateTimeOffset.UtcNow);
+        Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
+            load, 1, new LoadFingerprint(1, 5, 0, 0), false, DateTimeOffset.UtcNow, true, "import:daily", new ImportRunFence("daily", lease.Owner, lease.RunId))));
+        Assert.False(watch.Events.TryRead(out _));
+
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds); // nothing new to seal: it announces what is left
+
+        var announced = await watch.Events.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        Assert.Equal((2, "revenue", Day1.Date), (announced.RestatedVersion, announced.MetricName, announced.Date));
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+        await Task.Delay(200);
+        Assert.False(watch.Events.TryRead(out _)); // announced once
+    }
+
+    [Fact]
+    public async Task ARestatementExpectedButNeverSwappedInIsNotAnnouncedAndNoLongerExpectedAfterAnHour()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-03-12T10:00:00-07:00"));
+        await using var silo = await EmbeddedSilo.StartAsync(clock, _projects);
+        var readiness = silo.Grains.GetReadinessGrain(Project);
+        await readiness.MarkDataReady(Day1.EndUnixSeconds);
+        using var watch = await silo.Services.GetRequiredService<IReadinessFeed>().WatchAsync(Project);
+        await readiness.ExpectRestatement("revenue", Day1.Date, 0); // its run died before the swap
+
+        clock.Now += ReadinessGrain.RestatementExpiry - TimeSpan.FromMinutes(1);
+        await readiness.MarkDataReady(Day1.EndUnixSeconds);
+        clock.Now += TimeSpan.FromMinutes(2);
+        await readiness.MarkDataReady(Day1.EndUnixSeconds); // dropped now, unannounced
+
+        // Had it been kept, this swap, made without expecting a restatement, would be announced by the next call.
+        var day = silo.Grains.GetMetricDayGrain(new MetricDayId(Project, "revenue", Day1));
+        var load = Guid.NewGuid();
+        await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
+        var lease = new RunLease("an-activation", "a-run", clock.Now.AddMinutes(1));
+        await silo.Services.GetRequiredService<IImportStore>().AddImportAsync(Project, Definition());
+        await silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, clock.Now);
+        Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
+            load, 1, new LoadFingerprint(1, 5, 0, 0), false, clock.Now, true, "import:daily", new ImportRunFence("daily", lease.Owner, lease.RunId))));
+        await readiness.MarkDataReady(Day1.EndUnixSeconds);
+        await Task.Delay(200);
+        Assert.False(watch.Events.TryRead(out _));
+    }
+
+    [Fact]
     public async Task AMetricTheSourceNoLongerHasOnADayIsEmptiedThereAndASealedDayRestatedToNoRows()
     {
         _source.Add("u1", "revenue", "2026-03-10", 10);

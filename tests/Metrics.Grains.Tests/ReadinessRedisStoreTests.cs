@@ -69,10 +69,13 @@ public sealed class ReadinessRedisStoreTests(ReadinessTestCluster fixture) : ICl
         var store = Store();
         var expected = ReadinessState.Empty;
         var sealedDay = new SealedDayEvent("store-test", Day, EndOf(Day), 2, DateTimeOffset.UnixEpoch.AddDays(20000));
+        var restatement = new PendingRestatement("revenue", Day, 1, DateTimeOffset.UnixEpoch.AddDays(20001));
         ReadinessChange[] changes =
         [
             Register("revenue", Day), Register("clicks", Day), Register("revenue", Day.AddDays(1)),
             ReadinessChange.Advance(EndOf(Day)), ReadinessChange.Close([sealedDay]), ReadinessChange.Announce([Day]),
+            ReadinessChange.Pend(restatement), ReadinessChange.Pend(restatement with { MetricName = "clicks" }),
+            ReadinessChange.Resolve([restatement.Key]),
         ];
         foreach (var change in changes)
         {
@@ -84,8 +87,10 @@ public sealed class ReadinessRedisStoreTests(ReadinessTestCluster fixture) : ICl
             Assert.Equal(expected.OpenDays.Select(d => (d.Key, string.Join(",", d.Value))), stored.OpenDays.Select(d => (d.Key, string.Join(",", d.Value))));
             Assert.Equal(expected.Catalog.Values, stored.Catalog.Values, CatalogEntryComparer.Instance);
             Assert.Equal(expected.Unannounced.Values, stored.Unannounced.Values);
+            Assert.Equal(expected.PendingRestatements, stored.PendingRestatements);
         }
         Assert.Equal([Day.AddDays(1)], expected.OpenDays.Keys);
+        Assert.Equal([$"{Day:yyyy-MM-dd}/clicks"], expected.PendingRestatements.Keys);
     }
 
     private RedisReadinessStore Store()

@@ -25,6 +25,16 @@ public interface IReadinessGrain : IGrainWithStringKey
     /// <summary>Those of <paramref name="metricNames"/> that an import other than <paramref name="importId"/> owns.</summary>
     Task<MetricOwner[]> OwnedByOthers(string importId, string[] metricNames);
 
+    /// <summary>
+    /// Stores that an import run is about to restate the metric-day, now at <paramref name="versionBefore"/>, before its
+    /// swap: should the run die before <see cref="AnnounceRestatement"/>, this grain announces the restatement itself
+    /// (at its next activation or <see cref="MarkDataReady"/>) once the metric-day shows it.
+    /// </summary>
+    Task ExpectRestatement(string metricName, DateOnly date, int versionBefore);
+
+    /// <summary>After the swap: announces the restatement if the metric-day shows it, and no longer expects it either way.</summary>
+    Task AnnounceRestatement(string metricName, DateOnly date);
+
     /// <summary>The metric names the import owns: those it loaded.</summary>
     Task<string[]> OwnedBy(string importId);
 

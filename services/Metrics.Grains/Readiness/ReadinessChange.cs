@@ -21,6 +21,16 @@ public sealed record ReadinessChange(
 
     public static ReadinessChange Announce(IReadOnlyList<DateOnly> days) => new(0, [], [], [], days);
 
+    public static ReadinessChange Pend(PendingRestatement restatement) => new(0, [], [], [], []) { Pended = [restatement] };
+
+    public static ReadinessChange Resolve(IReadOnlyList<string> keys) => new(0, [], [], [], []) { Resolved = keys };
+
+    /// <summary>Restatements about to be swapped in: announced once their metric-days show them.</summary>
+    public IReadOnlyList<PendingRestatement> Pended { get; init; } = [];
+
+    /// <summary>Keys of pending restatements announced, or found not to have happened: no longer pending.</summary>
+    public IReadOnlyList<string> Resolved { get; init; } = [];
+
     /// <summary>Catalog entries of metric names the catalog did not hold yet.</summary>
     public int NewMetricNames(ReadinessState before) => Cataloged.Count(e => !before.Catalog.ContainsKey(e.MetricName));
 }

@@ -21,6 +21,12 @@ public sealed partial class ReadinessGrain(
     /// <summary>A writer that has not ended its write by then is taken for dead, and no longer holds a seal back.</summary>
     private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A restatement expected this long ago and still not in its metric-day is taken for one that never happened (its run
+    /// died before the swap) and no longer expected. Until then it may be a swap still under way.
+    /// </summary>
+    internal static readonly TimeSpan RestatementExpiry = TimeSpan.FromHours(1);
+
     private sealed record Lease(DateOnly[] Days, DateTimeOffset Expires);
 
     private readonly Dictionary<Guid, Lease> _leases = [];
@@ -48,11 +54,12 @@ public sealed partial class ReadinessGrain(
         try
         {
             await AnnounceAsync();
+            await AnnounceRestatementsAsync(_state.PendingRestatements.Values.ToArray(), expected: false);
         }
         catch (Exception e)
         {
-            // The days stay in the state: the next MarkDataReady announces them.
-            LogAnnounceFailed(e, key, _state.Unannounced.Count);
+            // The days and restatements stay in the state: the next MarkDataReady announces them.
+            LogAnnounceFailed(e, key, _state.Unannounced.Count + _state.PendingRestatements.Count);
         }
     }
 
@@ -153,7 +160,9 @@ public sealed partial class ReadinessGrain(
             }
             // With an equal timestamp this completes a seal or an announcement that failed half-way: the retry does what is left.
             await SealAsync(timestamp);
-            return new MarkReadyResult(null, timestamp, await AnnounceAsync());
+            var announced = await AnnounceAsync();
+            await AnnounceRestatementsAsync(_state.PendingRestatements.Values.ToArray(), expected: false);
+            return new MarkReadyResult(null, timestamp, announced);
         }
         finally
         {
@@ -163,6 +172,42 @@ public sealed partial class ReadinessGrain(
 
     public Task<MetricOwner[]> OwnedByOthers(string importId, string[] metricNames) =>
         Task.FromResult(_state.OwnedByOthers(new WriteIntent(Guid.Empty, metricNames.Select(m => new MetricDayRef(m, default)).ToArray(), [], importId)));
+
+    public Task ExpectRestatement(string metricName, DateOnly date, int versionBefore)
+    {
+        var expected = new PendingRestatement(metricName, date, versionBefore, clock.GetUtcNow());
+        // One already expected (a run that died before it announced) keeps its earlier version: the newest is announced.
+        return CommitAsync(state => state.PendingRestatements.ContainsKey(expected.Key) ? null : ReadinessChange.Pend(expected));
+    }
+
+    public async Task AnnounceRestatement(string metricName, DateOnly date)
+    {
+        if (_state.PendingRestatements.GetValueOrDefault(new PendingRestatement(metricName, date, 0, default).Key) is { } pending)
+            await AnnounceRestatementsAsync([pending], expected: true);
+    }
+
+    /// <summary>
+    /// Publishes each restatement its metric-day shows (a version past the one it was expected from), then stores
+    /// that it is no longer pending, as it stores one that did not happen: when <paramref name="expected"/> (its run
+    /// swapped in, or not, and says so), or once <see cref="RestatementExpiry"/> has passed. An event published
+    /// twice (a crash before the store) is the same event.
+    /// </summary>
+    private async Task AnnounceRestatementsAsync(IReadOnlyCollection<PendingRestatement> pending, bool expected)
+    {
+        var resolved = new List<string>();
+        foreach (var restatement in pending)
+        {
+            var day = new PacificDay(restatement.Date);
+            var version = (await GrainFactory.GetMetricDayGrain(new MetricDayId(_project, restatement.MetricName, day)).Content()).Version;
+            if (version > restatement.VersionBefore)
+                await feed.PublishAsync(new SealedDayEvent(_project, restatement.Date, _state.Watermark, 1, clock.GetUtcNow(), version, restatement.MetricName));
+            else if (!expected && clock.GetUtcNow() - restatement.Since < RestatementExpiry)
+                continue;
+            resolved.Add(restatement.Key);
+        }
+        if (resolved.Count > 0)
+            await CommitAsync(_ => ReadinessChange.Resolve(resolved));
+    }
 
     public async Task<string[]> OwnedBy(string importId) =>
         (await StoredStateAsync()).Catalog.Values.Where(e => e.Owner == importId).Select(e => e.MetricName).ToArray();
@@ -329,6 +374,6 @@ public sealed partial class ReadinessGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Readiness of {Key}: another activation moved the stored state past version {Version}; this one answers from the store and deactivates")]
     private partial void LogStaleActivation(string key, long version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness of {Key}: announcing {Days} sealed day(s) failed; the next MarkDataReady announces them")]
-    private partial void LogAnnounceFailed(Exception exception, string key, int days);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness of {Key}: announcing {Count} sealed day(s) and restatement(s) failed; the next MarkDataReady announces them")]
+    private partial void LogAnnounceFailed(Exception exception, string key, int count);
 }

@@ -6,7 +6,8 @@ namespace Metrics.Grains.Readiness;
 /// <summary>
 /// The durable state of a project's readiness: the watermark, the days holding data that are not sealed yet (with
 /// the metrics to seal on each), the metrics catalog (with its names in a sorted set too, which pages seek in), and
-/// the sealed days not announced yet. <see cref="Version"/> counts the stored changes and guards against two
+/// the sealed days not announced yet, and the restatements about to be swapped in (<see cref="PendingRestatements"/>,
+/// announced once they have been). <see cref="Version"/> counts the stored changes and guards against two
 /// activations writing at once. Immutable: a change makes a new state in O(log n) and shares the rest.
 /// </summary>
 public sealed record ReadinessState(
@@ -16,7 +17,8 @@ public sealed record ReadinessState(
     int OpenMetricDays,
     ImmutableSortedDictionary<string, CatalogEntry> Catalog,
     ImmutableSortedSet<string> CatalogNames,
-    ImmutableSortedDictionary<DateOnly, SealedDayEvent> Unannounced)
+    ImmutableSortedDictionary<DateOnly, SealedDayEvent> Unannounced,
+    ImmutableSortedDictionary<string, PendingRestatement> PendingRestatements)
 {
     public static readonly ReadinessState Empty = new(
         0,
@@ -25,11 +27,12 @@ public sealed record ReadinessState(
         0,
         ImmutableSortedDictionary.Create<string, CatalogEntry>(StringComparer.Ordinal),
         ImmutableSortedSet.Create<string>(StringComparer.Ordinal),
-        ImmutableSortedDictionary<DateOnly, SealedDayEvent>.Empty);
+        ImmutableSortedDictionary<DateOnly, SealedDayEvent>.Empty,
+        ImmutableSortedDictionary.Create<string, PendingRestatement>(StringComparer.Ordinal));
 
     public static ReadinessState Restore(
         long version, long watermark, IEnumerable<(DateOnly Day, IEnumerable<string> Metrics)> openDays,
-        IEnumerable<CatalogEntry> catalog, IEnumerable<SealedDayEvent> unannounced)
+        IEnumerable<CatalogEntry> catalog, IEnumerable<SealedDayEvent> unannounced, IEnumerable<PendingRestatement> pendingRestatements)
     {
         var days = openDays.ToImmutableSortedDictionary(d => d.Day, d => d.Metrics.ToImmutableSortedSet(StringComparer.Ordinal));
         var entries = catalog.ToImmutableSortedDictionary(c => c.MetricName, c => c, StringComparer.Ordinal);
@@ -40,7 +43,8 @@ public sealed record ReadinessState(
             days.Values.Sum(m => m.Count),
             entries,
             entries.Keys.ToImmutableSortedSet(StringComparer.Ordinal),
-            unannounced.ToImmutableSortedDictionary(e => e.Date, e => e));
+            unannounced.ToImmutableSortedDictionary(e => e.Date, e => e),
+            pendingRestatements.ToImmutableSortedDictionary(r => r.Key, r => r, StringComparer.Ordinal));
     }
 
     /// <summary>Open days the watermark has reached: sealing them is due.</summary>
@@ -107,7 +111,8 @@ public sealed record ReadinessState(
             openMetricDays,
             Catalog.SetItems(change.Cataloged.Select(e => KeyValuePair.Create(e.MetricName, e))),
             CatalogNames.Union(change.Cataloged.Select(e => e.MetricName)),
-            unannounced.RemoveRange(change.Announced));
+            unannounced.RemoveRange(change.Announced),
+            PendingRestatements.SetItems(change.Pended.Select(r => KeyValuePair.Create(r.Key, r))).RemoveRange(change.Resolved));
     }
 
     /// <summary>

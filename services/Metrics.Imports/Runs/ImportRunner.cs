@@ -25,7 +25,7 @@ namespace Metrics.Imports.Runs;
 /// swaps nothing in.
 /// </summary>
 internal sealed class ImportRunner(
-    IGrainFactory grains, IImportProjects projects, IReadinessFeed feed, ILogstreamWriter logstream, ProductMeters meters, TimeProvider clock)
+    IGrainFactory grains, IImportProjects projects, ILogstreamWriter logstream, ProductMeters meters, TimeProvider clock)
 {
     /// <summary>Rows validated and staged at once: the most one ingest request may carry.</summary>
     private const int ChunkRows = RecordValidator.MaxRecords;
@@ -379,12 +379,20 @@ internal sealed class ImportRunner(
         var cause = $"import:{import.ImportId}: rows {load.Fingerprint.Rows}, sum {load.Fingerprint.ValueSum:R}";
         Task<LoadOutcome> Commit() =>
             grain.CommitLoad(new LoadCommit(load.LoadId, load.Rows, load.Fingerprint, import.IsTest, clock.GetUtcNow(), restate, cause, run.Fence));
-        var outcome = await Commit();
+        async Task<LoadOutcome> RestateAsync()
+        {
+            // Expected before the swap, announced after it: should the run die in between, the readiness grain announces it.
+            await readiness.ExpectRestatement(metric, day.Date, (await grain.Content()).Version);
+            var restated = await Commit();
+            await readiness.AnnounceRestatement(metric, day.Date);
+            return restated;
+        }
+        var outcome = restate ? await RestateAsync() : await Commit();
         if (outcome == LoadOutcome.Sealed && !restate && restates)
         {
             // Sealed after all, though admitted (the day's write lease was lost): the grain kept the staged rows.
             restate = true;
-            outcome = await Commit();
+            outcome = await RestateAsync();
         }
         // A load refused as sealed is still staged: it is discarded with the day's others.
         load.Committed = outcome != LoadOutcome.Sealed;
@@ -408,9 +416,6 @@ internal sealed class ImportRunner(
             return;
         }
         progress.DaysRestated++;
-        var version = (await grain.Content()).Version;
-        var watermark = (await readiness.Get()).Watermark;
-        await feed.PublishAsync(new SealedDayEvent(project, day.Date, watermark, 1, clock.GetUtcNow(), version, metric));
     }
 
     /// <summary>signal_query: the watermark moves to the end of the latest finished day, as MarkDataReady would.</summary>
