@@ -272,6 +272,22 @@ public sealed class ImportRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASourceWithNoRowAtAllInTheWindowEmptiesNothing()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u1", "revenue", "2026-03-11", 7);
+        await Imports.Create(Definition());
+        await RunAsync();
+
+        _source.Rows.Clear(); // a query or table broken, more likely than every row deleted
+        var run = await RunAsync();
+
+        Assert.Equal((ImportRunStatus.Succeeded, 0, 0), (run.Status, run.DaysLoaded, run.DaysUnchanged));
+        Assert.Equal(10.0, (await MetricDay("revenue", Day1).View(false))!.Overall.Sum);
+        Assert.Equal(7.0, (await MetricDay("revenue", Day2).View(false))!.Overall.Sum);
+    }
+
+    [Fact]
     public async Task AMetricDayWhoseEveryRowTurnsInvalidKeepsItsEarlierLoadOpenOrSealed()
     {
         _source.Add("u1", "revenue", "2026-03-10", 10);

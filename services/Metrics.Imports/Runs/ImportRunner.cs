@@ -58,8 +58,9 @@ internal sealed class ImportRunner(
         var owned = await readiness.OwnedByOthers(import.ImportId, fingerprints.Select(f => f.MetricName).Distinct(StringComparer.Ordinal).ToArray());
         if (owned.Length > 0)
             throw Owned(owned);
-        // What the import loaded before: a metric the source no longer has on a day is compared as an empty load.
-        var loadedBefore = await readiness.OwnedBy(import.ImportId);
+        // What the import loaded before: a metric the source no longer has on a day is compared as an empty load. Not
+        // when the source has no row at all in the window: a query or table broken that way would empty every day.
+        var loadedBefore = fingerprints.Count == 0 ? [] : await readiness.OwnedBy(import.ImportId);
         // A query that ignores {{start_date}}..{{end_date}}: only the run's window is loaded.
         var byDay = fingerprints
             .Select(f => (Fingerprint: f, Parsed: PacificDay.TryParse(f.Date, out var date), Date: date))
