@@ -280,6 +280,27 @@ public sealed partial class UploadTests(CliServer cli)
     }
 
     [Fact]
+    public async Task Dates_that_are_not_days_are_refused_without_a_call()
+    {
+        var project = cli.NewProject();
+        var file = cli.NewFile(".csv");
+        // Each row's date text of its own: a "day", and so a chunk and a call, of its own had they been sent.
+        await ImportFiles.WriteAsync(file, """
+            SELECT 'u' || i AS unit_id, 'user_id' AS id_type, 'day ' || i AS date, 'cli_not_days' AS metric_name, 1.0 AS metric_value
+            FROM range(3000) t(i)
+            """);
+
+        var result = await cli.RunAsync(project.IngestKey, "upload", file);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("0 applied", result.Stdout);
+        Assert.Contains("3,000 rejected", result.Stdout);
+        Assert.Contains("rejected: row 1 date: date \"day 0\" is not a YYYY-MM-DD date", result.Stdout);
+        using var admin = new HttpClient { BaseAddress = cli.Server.AdminAddress };
+        Assert.Null((await Scrape.OfAsync(admin)).Value("metrics_requests_total", ("project", project.Name), ("rpc", "LogCustomMetric"), ("code", "InvalidArgument")));
+    }
+
+    [Fact]
     public async Task A_report_path_that_cannot_be_written_is_a_usage_error_before_anything_is_sent()
     {
         var project = cli.NewProject();

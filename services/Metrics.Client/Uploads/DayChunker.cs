@@ -4,7 +4,8 @@ namespace Metrics.Client.Uploads;
 /// Cuts rows into chunks of one day each, in a way that depends only on the rows' order: a day's rows go out when
 /// <see cref="UploadOptions.ChunkSize"/> of them are held; past <see cref="UploadOptions.MaxBufferedRows"/> held in
 /// all, the largest day's go out as a short chunk; at the end the rest, day by day. One day a chunk means a
-/// refusal for a sealed day concerns the whole chunk, and no call spans many days.
+/// refusal for a sealed day concerns the whole chunk, and no call spans many days. Rows refused before they are sent
+/// (<see cref="UploadRow.Problem"/>) are held together, whatever their date, and make chunks that send nothing.
 /// </summary>
 internal sealed class DayChunker(UploadOptions options)
 {
@@ -15,7 +16,7 @@ internal sealed class DayChunker(UploadOptions options)
     /// <summary>Adds a row; the chunks it completes, if any.</summary>
     public IEnumerable<UploadChunk> Add(UploadRow row)
     {
-        var date = row.Record.Date;
+        var date = row.Problem is null ? row.Record.Date : "";
         if (!_held.TryGetValue(date, out var rows))
             _held[date] = rows = new List<UploadRow>(Math.Min(options.ChunkSize, 1024));
         rows.Add(row);

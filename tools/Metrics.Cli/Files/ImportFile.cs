@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Metrics.Client.Uploads;
@@ -90,8 +91,14 @@ internal sealed class ImportFile : IAsyncDisposable
         return record;
     }
 
+    /// <summary>
+    /// What is wrong with the row before it is sent: no date, a date not YYYY-MM-DD (text of another form: each value
+    /// would be a day, and so a chunk and a call, of its own), or a test row in an upload of production ones.
+    /// </summary>
     private static RowProblem? Problem(SourceRow row, bool isTest) =>
         row.Date.Length == 0 ? new RowProblem("date", "the row has no date: the import schema needs one")
+        : !DateOnly.TryParseExact(row.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            ? new RowProblem("date", $"date \"{row.Date}\" is not a YYYY-MM-DD date")
         : row.IsTest && !isTest ? new RowProblem("is_test", "is_test is true: upload test rows with --test, in an upload of their own")
         : null;
 
