@@ -137,7 +137,8 @@ public sealed class MetricsUploader
                 if (reply.Duplicate)
                     tally.AlreadyApplied(rows.Count);
                 else
-                    tally.Applied(reply.Accepted);
+                    // A success stores every record: those this call did not apply, an earlier attempt under its key had.
+                    tally.Applied(reply.Accepted, appliedBefore: rows.Count - reply.Accepted);
                 break;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && Violations(e, rows) is { Count: > 0 } violations)

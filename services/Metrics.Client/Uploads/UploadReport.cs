@@ -1,9 +1,9 @@
 namespace Metrics.Client.Uploads;
 
 /// <summary>
-/// What an upload did: rows read; records applied by it; records of chunks applied before (by an interrupted earlier
-/// run, answered <c>duplicate</c>); rejected rows, each with its row number, field and reason (the first
-/// <see cref="UploadTally.MaxListedRejections"/> listed, all counted).
+/// What an upload did: rows read; records applied by it; records applied before (by an interrupted earlier run, or
+/// by an earlier attempt of a call); rejected rows, each with its row number, field and reason (the
+/// <see cref="UploadTally.MaxListedRejections"/> of the lowest row numbers listed, all counted).
 /// </summary>
 public sealed record UploadReport(
     long RowsRead,

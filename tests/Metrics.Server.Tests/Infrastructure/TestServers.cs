@@ -30,11 +30,12 @@ public static class TestServers
 
     /// <summary>
     /// A Redis deployment node keeping its data in <paramref name="redis"/> (a connection string). Nodes started
-    /// with the same Redis and <paramref name="clusterId"/> form one cluster, each on ports of its own.
+    /// with the same Redis and <paramref name="clusterId"/> form one cluster, each on ports of its own. With
+    /// <paramref name="logFile"/>, its output also goes there as it comes, for a test to read while the node starts.
     /// </summary>
     public static Task<MetricsServerProcess> StartOnRedisAsync(
-        string redis, string clusterId, IReadOnlyDictionary<string, string>? extraSettings = null) =>
-        MetricsServerProcess.StartAsync(Options(redis, clusterId, extraSettings));
+        string redis, string clusterId, IReadOnlyDictionary<string, string>? extraSettings = null, string? logFile = null) =>
+        MetricsServerProcess.StartAsync(Options(redis, clusterId, extraSettings) with { LogFile = logFile });
 
     private static MetricsServerOptions Options(string? redis, string clusterId, IReadOnlyDictionary<string, string>? extraSettings)
     {

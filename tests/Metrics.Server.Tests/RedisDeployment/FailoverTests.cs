@@ -56,8 +56,15 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         await using var redis = await RedisServerProcess.StartAsync();
         await redis.StopAsync();
-        var starting = TestServers.StartOnRedisAsync(redis.ConnectionString, "redis-away");
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        var log = Path.GetTempFileName();
+        var starting = TestServers.StartOnRedisAsync(redis.ConnectionString, "redis-away", logFile: log);
+        // Redis stays away until the node says it waits for it (however long the node takes to get there), and a while more.
+        using (var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            while (!starting.IsCompleted && !(await ReadSharedAsync(log)).Contains("Waiting for Redis at", StringComparison.Ordinal))
+                await Task.Delay(200, patience.Token);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.False(starting.IsCompleted, "the node started serving without Redis");
         await redis.StartAgainAsync();
 
@@ -65,6 +72,15 @@ public sealed class FailoverTests(ITestOutputHelper output)
         using var client = new NodeClient(node);
         await IngestAsync(client, TestProject.Of(0), "after-redis", "alice", 1);
         Assert.Contains("Waiting for Redis at", node.Output);
+        File.Delete(log);
+    }
+
+    /// <summary>A file another process is writing.</summary>
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(file);
+        return await reader.ReadToEndAsync();
     }
 
     [Fact]
