@@ -43,6 +43,17 @@ public sealed class ImportRunTests : IAsyncLifetime
     private static ImportDefinition Definition(string id = "daily", double threshold = 0.01, int maxRejected = 0, string signal = "") =>
         new(id, "warehouse", "select * from metrics", "", 14, threshold, false, signal, maxRejected, default);
 
+    /// <summary>
+    /// The fence of a lease that holds the import "daily" in the silo's store: what a run commits under when it swaps
+    /// in, for a test that makes a run's commits itself.
+    /// </summary>
+    private static async Task<ImportRunFence> FenceAsync(EmbeddedSilo silo, DateTimeOffset now)
+    {
+        var lease = new RunLease("an-activation", "a-run", now.AddMinutes(1));
+        await silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, now);
+        return new ImportRunFence("daily", lease.Owner, lease.RunId);
+    }
+
     private async Task<ImportRunState> RunAsync(string importId = "daily")
     {
         var started = await Imports.Run(importId, Day1.ToString(), Day2.ToString());
@@ -152,10 +163,7 @@ public sealed class ImportRunTests : IAsyncLifetime
         await day.StageLoad(first, rows);
         await day.StageLoad(second, rows);
 
-        // Each commit is made under a lease that holds the import, as each run's was when it swapped in.
-        var lease = new RunLease("an-activation", "a-run", DateTimeOffset.UtcNow.AddMinutes(1));
-        await _silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, DateTimeOffset.UtcNow);
-        var fence = new ImportRunFence("daily", lease.Owner, lease.RunId);
+        var fence = await FenceAsync(_silo, DateTimeOffset.UtcNow);
         LoadCommit Commit(Guid load) => new(load, rows.Length, fingerprint, false, DateTimeOffset.UtcNow, Restate: true, "import:daily", fence);
         var outcomes = new[] { await day.CommitLoad(Commit(first)), await day.CommitLoad(Commit(second)) };
 
@@ -176,11 +184,8 @@ public sealed class ImportRunTests : IAsyncLifetime
         await day.StageLoad(load, rows);
         await Readiness.MarkDataReady(Day1.EndUnixSeconds); // the run's write lease lost, the day sealed before its swap
 
-        var lease = new RunLease("an-activation", "a-run", DateTimeOffset.UtcNow.AddMinutes(1));
-        await _silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, DateTimeOffset.UtcNow);
-        LoadCommit Commit(bool restate) => new(
-            load, rows.Length, new LoadFingerprint(2, 5, 0, 0), false, DateTimeOffset.UtcNow, restate, "import:daily",
-            new ImportRunFence("daily", lease.Owner, lease.RunId));
+        var fence = await FenceAsync(_silo, DateTimeOffset.UtcNow);
+        LoadCommit Commit(bool restate) => new(load, rows.Length, new LoadFingerprint(2, 5, 0, 0), false, DateTimeOffset.UtcNow, restate, "import:daily", fence);
 
         Assert.Equal(LoadOutcome.Sealed, await day.CommitLoad(Commit(restate: false)));
         Assert.Equal(1.0, (await day.View(false))!.Overall.Sum);
@@ -202,10 +207,9 @@ public sealed class ImportRunTests : IAsyncLifetime
         await Readiness.ExpectRestatement("revenue", Day1.Date, 1);
         var load = Guid.NewGuid();
         await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
-        var lease = new RunLease("an-activation", "a-run", DateTimeOffset.UtcNow.AddMinutes(1));
-        await _silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, DateTimeOffset.UtcNow);
+        var fence = await FenceAsync(_silo, DateTimeOffset.UtcNow);
         Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
-            load, 1, new LoadFingerprint(1, 5, 0, 0), false, DateTimeOffset.UtcNow, true, "import:daily", new ImportRunFence("daily", lease.Owner, lease.RunId))));
+            load, 1, new LoadFingerprint(1, 5, 0, 0), false, DateTimeOffset.UtcNow, true, "import:daily", fence)));
         Assert.False(watch.Events.TryRead(out _));
 
         await Readiness.MarkDataReady(Day1.EndUnixSeconds); // nothing new to seal: it announces what is left
@@ -236,11 +240,10 @@ public sealed class ImportRunTests : IAsyncLifetime
         var day = silo.Grains.GetMetricDayGrain(new MetricDayId(Project, "revenue", Day1));
         var load = Guid.NewGuid();
         await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
-        var lease = new RunLease("an-activation", "a-run", clock.Now.AddMinutes(1));
         await silo.Services.GetRequiredService<IImportStore>().AddImportAsync(Project, Definition());
-        await silo.Services.GetRequiredService<IImportStore>().AcquireLeaseAsync(Project, "daily", lease, clock.Now);
+        var fence = await FenceAsync(silo, clock.Now);
         Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
-            load, 1, new LoadFingerprint(1, 5, 0, 0), false, clock.Now, true, "import:daily", new ImportRunFence("daily", lease.Owner, lease.RunId))));
+            load, 1, new LoadFingerprint(1, 5, 0, 0), false, clock.Now, true, "import:daily", fence)));
         await readiness.MarkDataReady(Day1.EndUnixSeconds);
         await Task.Delay(200);
         Assert.False(watch.Events.TryRead(out _));
