@@ -326,12 +326,12 @@ internal sealed partial class ImportsGrain(
                 LogRunFailed(e, _project, importId);
                 progress.End(ImportRunStatus.Failed, "the run stopped on an internal error; every metric-day it had not swapped in whole is as it was. Run the import again", clock.GetUtcNow());
             }
-            await saving.CancelAsync();
-            await saver;
             var ended = progress.State;
             bool stored;
             try
             {
+                await saving.CancelAsync();
+                await saver;
                 stored = await SaveEndAsync(progress, leased);
             }
             finally

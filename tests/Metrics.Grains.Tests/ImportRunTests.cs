@@ -222,6 +222,35 @@ public sealed class ImportRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARestatementExpectedByTwoRunsIsAnnouncedByTheOneThatSwapsItInThoughTheOtherGaveUpFirst()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 1);
+        await Imports.Create(Definition());
+        await RunAsync();
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+        using var watch = await _silo.Services.GetRequiredService<IReadinessFeed>().WatchAsync(Project);
+        var day = MetricDay("revenue", Day1);
+
+        // Two activations' runs expect a restatement of the day at version 1; the first one's swap is refused (its lease lost).
+        await Readiness.ExpectRestatement("revenue", Day1.Date, 1);
+        await Readiness.ExpectRestatement("revenue", Day1.Date, 1);
+        await Readiness.AnnounceRestatement("revenue", Day1.Date, 1);
+        var load = Guid.NewGuid();
+        await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
+        var fence = await FenceAsync(_silo, DateTimeOffset.UtcNow);
+        Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
+            load, 1, new LoadFingerprint(1, 5, 0, 0), false, DateTimeOffset.UtcNow, true, "import:daily", fence)));
+        Assert.False(watch.Events.TryRead(out _));
+        await Readiness.AnnounceRestatement("revenue", Day1.Date, 1);
+
+        var announced = await watch.Events.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        Assert.Equal((2, "revenue"), (announced.RestatedVersion, announced.MetricName));
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+        await Task.Delay(200);
+        Assert.False(watch.Events.TryRead(out _)); // announced once: no longer expected
+    }
+
+    [Fact]
     public async Task ARestatementExpectedButNeverSwappedInIsNotAnnouncedAndNoLongerExpectedAfterAnHour()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-03-12T10:00:00-07:00"));
@@ -304,7 +333,7 @@ public sealed class ImportRunTests : IAsyncLifetime
         var run = await RunAsync();
 
         Assert.Equal((ImportRunStatus.Succeeded, 2L, 0L), (run.Status, run.RowsRejected, run.RowsApplied));
-        Assert.Equal((0, 0), (run.DaysLoaded, run.DaysRestated));
+        Assert.Equal((0, 2, 0), (run.DaysLoaded, run.DaysUnchanged, run.DaysRestated)); // left as they were
         Assert.Equal(7.0, (await MetricDay("revenue", Day2).View(false))!.Overall.Sum);
         Assert.Equal([10.0], (await MetricDay("revenue", Day1).Versions()).Select(v => v.Overall.Sum)); // no empty version
     }
@@ -344,15 +373,28 @@ public sealed class ImportRunTests : IAsyncLifetime
         var imports = silo.Grains.GetGrain<IImportsGrain>(Project);
         await imports.Create(Definition());
 
-        var started = (await imports.Run("daily", Day1.ToString(), Day1.ToString())).Value!;
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        ImportRunState run;
-        while (!(run = (await imports.GetRun("daily", started.RunId)).Value!).Ended && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
+        async Task<ImportRunState> RunToEndAsync()
+        {
+            var started = (await imports.Run("daily", Day1.ToString(), Day1.ToString())).Value!;
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            ImportRunState run;
+            while (!(run = (await imports.GetRun("daily", started.RunId)).Value!).Ended && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
+            return run;
+        }
+        var first = silo.Grains.GetMetricDayGrain(new MetricDayId(Project, "first", Day1));
 
+        var loaded = await RunToEndAsync();
         Assert.True(clock.Now - DateTimeOffset.Parse("2026-03-12T10:00:00-07:00") > MetricDayGrain.StagingExpiry * 2);
-        Assert.Equal((ImportRunStatus.Succeeded, 2, 110_000L), (run.Status, run.DaysLoaded, run.RowsApplied));
-        Assert.Equal(10_000, (await silo.Grains.GetMetricDayGrain(new MetricDayId(Project, "first", Day1)).View(false))!.Overall.Sum);
+        Assert.Equal((ImportRunStatus.Succeeded, 2, 110_000L), (loaded.Status, loaded.DaysLoaded, loaded.RowsApplied));
+        Assert.Equal(10_000, (await first.View(false))!.Overall.Sum);
+
+        // Again with "first" changed and "second" not: the rows of "second", read for 40 minutes, make no chunk.
+        for (var i = 0; i < 10_000; i++)
+            rows.Rows[i] = rows.Rows[i] with { MetricValue = 2 };
+        var reloaded = await RunToEndAsync();
+        Assert.Equal((ImportRunStatus.Succeeded, 1, 1, 10_000L), (reloaded.Status, reloaded.DaysLoaded, reloaded.DaysUnchanged, reloaded.RowsApplied));
+        Assert.Equal(20_000, (await first.View(false))!.Overall.Sum);
     }
 
     /// <summary>A source whose reading takes time: the clock moves on a minute every so many rows read.</summary>

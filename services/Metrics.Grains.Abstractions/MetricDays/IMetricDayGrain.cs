@@ -26,7 +26,7 @@ public interface IMetricDayGrain : IGrainWithStringKey
 
     /// <summary>
     /// Holds rows of an import's load in this activation, invisible to readers until <see cref="CommitLoad"/>. A load
-    /// is staged in chunks of bounded size, so no grain call carries a whole day.
+    /// is staged in chunks of bounded size, so no grain call carries a whole day. No rows keeps the load from expiring.
     /// </summary>
     Task StageLoad(Guid loadId, UnitRow[] rows);
 

@@ -32,11 +32,14 @@ public interface IReadinessGrain : IGrainWithStringKey
     /// </summary>
     Task ExpectRestatement(string metricName, DateOnly date, int versionBefore);
 
-    /// <summary>After the swap: announces the restatement if the metric-day shows it, and no longer expects it either way.</summary>
-    Task AnnounceRestatement(string metricName, DateOnly date);
+    /// <summary>
+    /// After the swap: announces the metric-day's newest version if it is past <paramref name="versionBefore"/> (the
+    /// swap restated it), and then no longer expects a restatement the announcement covers.
+    /// </summary>
+    Task AnnounceRestatement(string metricName, DateOnly date, int versionBefore);
 
-    /// <summary>The metric names the import owns: those it loaded.</summary>
-    Task<string[]> OwnedBy(string importId);
+    /// <summary>The catalog entries of the metrics the import owns: those it loaded, with the first and last days they have data.</summary>
+    Task<CatalogEntry[]> OwnedBy(string importId);
 
     /// <summary>Gives back the metric names the import owns: the API, or another import, may write them again.</summary>
     Task ReleaseOwnership(string importId);

@@ -11,5 +11,7 @@ namespace Metrics.Grains.Readiness;
 public sealed record PendingRestatement(string MetricName, DateOnly Date, int VersionBefore, DateTimeOffset Since)
 {
     /// <summary>One per metric-day: its field in the stored state.</summary>
-    public string Key => $"{Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{MetricName}";
+    public string Key => KeyOf(MetricName, Date);
+
+    public static string KeyOf(string metricName, DateOnly date) => $"{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{metricName}";
 }

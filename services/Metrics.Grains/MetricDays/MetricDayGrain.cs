@@ -205,7 +205,8 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
                 staged.Totals.Prefetch(rows[i + MetricDayTotals.PrefetchDistance].Unit);
             staged.Totals.Add(rows[i].Unit, rows[i].Measurement);
         }
-        staged.Chunks.Add(rows);
+        if (rows.Length > 0)
+            staged.Chunks.Add(rows); // none: its run touches it, reading on; no empty entry for the Logstream
         staged.TouchedAt = clock.GetUtcNow();
         return Task.CompletedTask;
     }

@@ -54,7 +54,7 @@ public sealed partial class ReadinessGrain(
         try
         {
             await AnnounceAsync();
-            await AnnounceRestatementsAsync(_state.PendingRestatements.Values.ToArray(), expected: false);
+            await AnnouncePendingRestatementsAsync();
         }
         catch (Exception e)
         {
@@ -139,6 +139,21 @@ public sealed partial class ReadinessGrain(
 
     public async Task<MarkReadyResult> MarkDataReady(long timestamp)
     {
+        var result = await MarkAsync(timestamp);
+        try
+        {
+            await AnnouncePendingRestatementsAsync();
+        }
+        catch (Exception e)
+        {
+            // They stay pending: the next MarkDataReady, or the next activation, announces them.
+            LogAnnounceFailed(e, this.GetPrimaryKeyString(), _state.PendingRestatements.Count);
+        }
+        return result;
+    }
+
+    private async Task<MarkReadyResult> MarkAsync(long timestamp)
+    {
         await _sealing.WaitAsync();
         try
         {
@@ -160,9 +175,7 @@ public sealed partial class ReadinessGrain(
             }
             // With an equal timestamp this completes a seal or an announcement that failed half-way: the retry does what is left.
             await SealAsync(timestamp);
-            var announced = await AnnounceAsync();
-            await AnnounceRestatementsAsync(_state.PendingRestatements.Values.ToArray(), expected: false);
-            return new MarkReadyResult(null, timestamp, announced);
+            return new MarkReadyResult(null, timestamp, await AnnounceAsync());
         }
         finally
         {
@@ -175,42 +188,69 @@ public sealed partial class ReadinessGrain(
 
     public Task ExpectRestatement(string metricName, DateOnly date, int versionBefore)
     {
-        var expected = new PendingRestatement(metricName, date, versionBefore, clock.GetUtcNow());
-        // One already expected (a run that died before it announced) keeps its earlier version: the newest is announced.
-        return CommitAsync(state => state.PendingRestatements.ContainsKey(expected.Key) ? null : ReadinessChange.Pend(expected));
+        var now = clock.GetUtcNow();
+        // One expected already (a run that died before it announced, or one under way) keeps the lower version, and its
+        // expiry starts again: the newest version is announced, once for both.
+        return CommitAsync(state => ReadinessChange.Pend(new PendingRestatement(
+            metricName, date, Math.Min(versionBefore, state.PendingRestatements.GetValueOrDefault(PendingRestatement.KeyOf(metricName, date))?.VersionBefore ?? versionBefore), now)));
     }
 
-    public async Task AnnounceRestatement(string metricName, DateOnly date)
+    public async Task AnnounceRestatement(string metricName, DateOnly date, int versionBefore)
     {
-        if (_state.PendingRestatements.GetValueOrDefault(new PendingRestatement(metricName, date, 0, default).Key) is { } pending)
-            await AnnounceRestatementsAsync([pending], expected: true);
+        var version = await VersionAsync(metricName, date);
+        if (version <= versionBefore)
+            return; // not restated (its swap refused): what is pending stays, for another run's swap or the expiry
+        await PublishRestatementAsync(metricName, date, version);
+        await ResolveAsync([(PendingRestatement.KeyOf(metricName, date), null, version)]);
     }
 
     /// <summary>
-    /// Publishes each restatement its metric-day shows (a version past the one it was expected from), then stores
-    /// that it is no longer pending, as it stores one that did not happen: when <paramref name="expected"/> (its run
-    /// swapped in, or not, and says so), or once <see cref="RestatementExpiry"/> has passed. An event published
-    /// twice (a crash before the store) is the same event.
+    /// Publishes each pending restatement its metric-day shows (a version past the one it was expected from), and
+    /// gives up those expected longer than <see cref="RestatementExpiry"/> ago that it does not show. An event
+    /// published twice (a crash before the resolution is stored) is the same event.
     /// </summary>
-    private async Task AnnounceRestatementsAsync(IReadOnlyCollection<PendingRestatement> pending, bool expected)
+    private async Task AnnouncePendingRestatementsAsync()
     {
-        var resolved = new List<string>();
-        foreach (var restatement in pending)
+        var done = new List<(string, PendingRestatement?, int)>();
+        foreach (var pending in _state.PendingRestatements.Values.ToArray())
         {
-            var day = new PacificDay(restatement.Date);
-            var version = (await GrainFactory.GetMetricDayGrain(new MetricDayId(_project, restatement.MetricName, day)).Content()).Version;
-            if (version > restatement.VersionBefore)
-                await feed.PublishAsync(new SealedDayEvent(_project, restatement.Date, _state.Watermark, 1, clock.GetUtcNow(), version, restatement.MetricName));
-            else if (!expected && clock.GetUtcNow() - restatement.Since < RestatementExpiry)
-                continue;
-            resolved.Add(restatement.Key);
+            var version = await VersionAsync(pending.MetricName, pending.Date);
+            if (version > pending.VersionBefore)
+            {
+                await PublishRestatementAsync(pending.MetricName, pending.Date, version);
+                done.Add((pending.Key, null, version));
+            }
+            else if (clock.GetUtcNow() - pending.Since >= RestatementExpiry)
+            {
+                done.Add((pending.Key, pending, 0));
+            }
         }
-        if (resolved.Count > 0)
-            await CommitAsync(_ => ReadinessChange.Resolve(resolved));
+        if (done.Count > 0)
+            await ResolveAsync(done);
     }
 
-    public async Task<string[]> OwnedBy(string importId) =>
-        (await StoredStateAsync()).Catalog.Values.Where(e => e.Owner == importId).Select(e => e.MetricName).ToArray();
+    /// <summary>
+    /// Stores that restatements are no longer pending: each one the version announced covers (expected from a lower
+    /// one), or the one given up, if no run has expected it again since. Decided on the state as it is when stored:
+    /// the grain is reentrant, and a run may have expected a restatement of the metric-day meanwhile.
+    /// </summary>
+    private Task ResolveAsync(IReadOnlyList<(string Key, PendingRestatement? GivenUp, int Announced)> done) => CommitAsync(state =>
+    {
+        var keys = done
+            .Where(d => state.PendingRestatements.GetValueOrDefault(d.Key) is { } now && (d.Announced > now.VersionBefore || now == d.GivenUp))
+            .Select(d => d.Key)
+            .ToList();
+        return keys.Count == 0 ? null : ReadinessChange.Resolve(keys);
+    });
+
+    private async Task<int> VersionAsync(string metricName, DateOnly date) =>
+        (await GrainFactory.GetMetricDayGrain(new MetricDayId(_project, metricName, new PacificDay(date))).Content()).Version;
+
+    private Task PublishRestatementAsync(string metricName, DateOnly date, int version) =>
+        feed.PublishAsync(new SealedDayEvent(_project, date, _state.Watermark, 1, clock.GetUtcNow(), version, metricName));
+
+    public async Task<CatalogEntry[]> OwnedBy(string importId) =>
+        (await StoredStateAsync()).Catalog.Values.Where(e => e.Owner == importId).ToArray();
 
     public Task ReleaseOwnership(string importId) =>
         CommitAsync(state => state.Release(importId));

@@ -9,6 +9,7 @@ using Metrics.Grains.Telemetry;
 using Metrics.Imports.Definitions;
 using Metrics.Imports.Schema;
 using Metrics.Imports.Sources;
+using Microsoft.Extensions.Logging;
 
 namespace Metrics.Imports.Runs;
 
@@ -24,8 +25,8 @@ namespace Metrics.Imports.Runs;
 /// a run stopped between the confirmation and the swap (and woken after another activation took the import over)
 /// swaps nothing in.
 /// </summary>
-internal sealed class ImportRunner(
-    IGrainFactory grains, IImportProjects projects, ILogstreamWriter logstream, ProductMeters meters, TimeProvider clock)
+internal sealed partial class ImportRunner(
+    IGrainFactory grains, IImportProjects projects, ILogstreamWriter logstream, ProductMeters meters, TimeProvider clock, ILogger<ImportRunner> logger)
 {
     /// <summary>Rows validated and staged at once: the most one ingest request may carry.</summary>
     private const int ChunkRows = RecordValidator.MaxRecords;
@@ -45,6 +46,12 @@ internal sealed class ImportRunner(
     /// <summary>A staged load no chunk came to for this long is touched, so that the metric-day grain keeps it while the day is read.</summary>
     private static readonly TimeSpan StagingKeepAlive = TimeSpan.FromMinutes(1);
 
+    /// <summary>Rows read between two looks for staged loads to keep alive (<see cref="StagingKeepAlive"/>).</summary>
+    private const int KeepAliveEveryRows = 4096;
+
+    /// <summary>Metric-days whose content a day's comparison reads at the same time.</summary>
+    private const int ConcurrentReads = 32;
+
     /// <summary>Metric-days of a day that swap their loads in at the same time.</summary>
     private const int ConcurrentSwaps = 4;
 
@@ -58,18 +65,23 @@ internal sealed class ImportRunner(
         var owned = await readiness.OwnedByOthers(import.ImportId, fingerprints.Select(f => f.MetricName).Distinct(StringComparer.Ordinal).ToArray());
         if (owned.Length > 0)
             throw Owned(owned);
-        // What the import loaded before: a metric the source no longer has on a day is compared as an empty load. Not
-        // when the source has no row at all in the window: a query or table broken that way would empty every day.
-        var loadedBefore = fingerprints.Count == 0 ? [] : await readiness.OwnedBy(import.ImportId);
         // A query that ignores {{start_date}}..{{end_date}}: only the run's window is loaded.
         var byDay = fingerprints
             .Select(f => (Fingerprint: f, Parsed: PacificDay.TryParse(f.Date, out var date), Date: date))
             .Where(f => f.Parsed && f.Date >= from && f.Date <= to)
             .ToLookup(f => f.Date, f => f.Fingerprint);
+        // What the import loaded before: a metric the source no longer has on a day (between the first and last days the
+        // catalog knows of it) is compared as an empty load. Not when the source has no row at all in the window: a
+        // query or table broken that way would empty every day.
+        var loadedBefore = byDay.Count == 0 ? [] : await readiness.OwnedBy(import.ImportId);
         for (var day = from; day <= to; day = day.Next)
         {
             var dayFingerprints = byDay[day].ToList();
-            var gone = loadedBefore.Except(dayFingerprints.Select(f => f.MetricName), StringComparer.Ordinal).ToArray();
+            var gone = loadedBefore
+                .Where(m => m.FirstDate <= day.Date && day.Date <= m.LastDate)
+                .Select(m => m.MetricName)
+                .Except(dayFingerprints.Select(f => f.MetricName), StringComparer.Ordinal)
+                .ToArray();
             if (dayFingerprints.Count == 0 && gone.Length == 0)
                 continue;
             await LoadDayAsync(project, import, source, readiness, day, dayFingerprints, gone, progress, run, cancellationToken);
@@ -88,7 +100,10 @@ internal sealed class ImportRunner(
             .Select(f => (Metric: f.MetricName, Fingerprint: new LoadFingerprint(f.Rows, f.ValueSum, f.NumeratorSum, f.DenominatorSum), Gone: false))
             .Concat(gone.Select(metric => (Metric: metric, Fingerprint: NoRows, Gone: true)))
             .ToArray();
-        var contents = await Task.WhenAll(candidates.Select(c => MetricDay(project, c.Metric, day).Content()));
+        var contents = new MetricDayContent[candidates.Length];
+        // A few at a time: a day may have thousands of metrics, each a metric-day to activate.
+        await AtMostAsync(ConcurrentReads, candidates.Select((c, i) => (Func<Task>)(async () =>
+            contents[i] = await MetricDay(project, c.Metric, day).Content())));
         var wanted = new Dictionary<string, StagedMetric>(StringComparer.Ordinal);
         foreach (var ((metric, loaded, isGone), content) in candidates.Zip(contents))
         {
@@ -198,7 +213,6 @@ internal sealed class ImportRunner(
                 staged[metricDay.MetricName].Rows += slice.Rows.Length;
                 staged[metricDay.MetricName].StagedAt = now;
             }
-            await KeepStagedAsync(project, day, staged, now);
             foreach (var entry in partition.Catalog)
             {
                 var metric = staged[entry.MetricName];
@@ -219,7 +233,9 @@ internal sealed class ImportRunner(
         {
             await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken))
             {
-                progress.RowsRead++;
+                // Rows of metrics left unchanged may come for long between two chunks: the staged loads are kept meanwhile.
+                if (++progress.RowsRead % KeepAliveEveryRows == 0)
+                    await KeepStagedAsync(project, day, staged, clock.GetUtcNow());
                 if (row.Date != dayText || !staged.TryGetValue(row.MetricName, out var metric))
                     continue; // another day's row, or a metric left unchanged
                 metric.Read.Add(row);
@@ -233,7 +249,10 @@ internal sealed class ImportRunner(
             // A metric-day none of whose rows was valid keeps what it holds: its rows are reported, and an empty load
             // would erase it (or, on a sealed day, publish an empty version).
             foreach (var metric in staged.Where(s => s.Value.Rows == 0 && s.Value.Fingerprint.Rows > 0).Select(s => s.Key).ToList())
+            {
                 staged.Remove(metric);
+                progress.DaysUnchanged++;
+            }
         }
         catch (SourceException e)
         {
@@ -323,19 +342,8 @@ internal sealed class ImportRunner(
             // The metric-days swap their loads in a few at a time, each in one write of its own: a swap holds its
             // day's units as an array and the snapshot's bytes while it writes, so every metric of a day at once
             // would hold all of them together.
-            using var swaps = new SemaphoreSlim(ConcurrentSwaps);
-            await Task.WhenAll(staged.Select(async s =>
-            {
-                await swaps.WaitAsync();
-                try
-                {
-                    await CommitOneAsync(project, import, readiness, day, s.Key, s.Value, restate, progress, run);
-                }
-                finally
-                {
-                    swaps.Release();
-                }
-            }));
+            await AtMostAsync(ConcurrentSwaps, staged.Select(s => (Func<Task>)(() =>
+                CommitOneAsync(project, import, readiness, day, s.Key, s.Value, restate, progress, run))));
         }
         finally
         {
@@ -383,9 +391,18 @@ internal sealed class ImportRunner(
         async Task<LoadOutcome> RestateAsync()
         {
             // Expected before the swap, announced after it: should the run die in between, the readiness grain announces it.
-            await readiness.ExpectRestatement(metric, day.Date, (await grain.Content()).Version);
+            var versionBefore = (await grain.Content()).Version;
+            await readiness.ExpectRestatement(metric, day.Date, versionBefore);
             var restated = await Commit();
-            await readiness.AnnounceRestatement(metric, day.Date);
+            try
+            {
+                await readiness.AnnounceRestatement(metric, day.Date, versionBefore);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Swapped in all the same: it stays expected, and the readiness grain announces it later.
+                LogRestatementNotAnnounced(e, project, metric, day.ToString());
+            }
             return restated;
         }
         var outcome = restate ? await RestateAsync() : await Commit();
@@ -444,6 +461,24 @@ internal sealed class ImportRunner(
     private async Task DiscardAsync(string project, PacificDay day, Dictionary<string, StagedMetric> staged) =>
         await Task.WhenAll(staged.Select(s => MetricDay(project, s.Key, day).DiscardLoad(s.Value.LoadId)));
 
+    /// <summary>Makes <paramref name="calls"/>, at most <paramref name="concurrency"/> at a time.</summary>
+    private static async Task AtMostAsync(int concurrency, IEnumerable<Func<Task>> calls)
+    {
+        using var slots = new SemaphoreSlim(concurrency);
+        await Task.WhenAll(calls.Select(async call =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                await call();
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+    }
+
     private static async Task<T> SourceCall<T>(Func<Task<T>> call)
     {
         try
@@ -474,4 +509,7 @@ internal sealed class ImportRunner(
 
     private IMetricDayGrain MetricDay(string project, string metric, PacificDay day) =>
         grains.GetMetricDayGrain(new MetricDayId(project, metric, day));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {Project}: the restatement of {MetricName} on {Date} could not be announced now; the readiness grain announces it at its next activation or MarkDataReady")]
+    private partial void LogRestatementNotAnnounced(Exception exception, string project, string metricName, string date);
 }

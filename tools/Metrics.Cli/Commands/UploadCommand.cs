@@ -45,7 +45,7 @@ internal static class UploadCommand
             using var client = Connection.Client(parse);
             var reportFile = parse.GetValue(report);
             if (reportFile is not null)
-                OutputFile.Create("--report", reportFile);
+                OutputFile.Check("--report", reportFile);
             var total = await source.CountAsync(cancellationToken);
             var tally = new UploadTally();
             var upload = client.UploadAsync(source.ReadAsync(options.IsTest, cancellationToken), options, tally, cancellationToken);

@@ -23,7 +23,7 @@ internal static class ExportFile
         var format = FormatOf(path);
         var full = Path.GetFullPath(path);
         var partial = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
-        OutputFile.Create("--output", path, createAt: partial);
+        OutputFile.Check("--output", path, alsoAt: partial);
         try
         {
             long units = 0;
