@@ -54,6 +54,34 @@ public sealed class ImportRunTests : IAsyncLifetime
         return new ImportRunFence("daily", lease.Owner, lease.RunId);
     }
 
+    /// <summary>"revenue" of <see cref="Day1"/> loaded and sealed (version 1), and the project's readiness events watched from then on.</summary>
+    private async Task<ReadinessWatch> LoadSealAndWatchAsync()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 1);
+        await Imports.Create(Definition());
+        await RunAsync();
+        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
+        return await _silo.Services.GetRequiredService<IReadinessFeed>().WatchAsync(Project);
+    }
+
+    /// <summary>A run's swap of a restatement of "revenue" on <see cref="Day1"/>, made by the test: staged and committed under a lease.</summary>
+    private static async Task RestateAsync(EmbeddedSilo silo, DateTimeOffset now)
+    {
+        var day = silo.Grains.GetMetricDayGrain(new MetricDayId(Project, "revenue", Day1));
+        var load = Guid.NewGuid();
+        await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
+        var fence = await FenceAsync(silo, now);
+        Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
+            load, 1, new LoadFingerprint(1, 5, 0, 0), false, now, true, "import:daily", fence)));
+    }
+
+    /// <summary>Nothing more is announced: no event within a moment.</summary>
+    private static async Task AssertNoMoreEventsAsync(ReadinessWatch watch)
+    {
+        await Task.Delay(200);
+        Assert.False(watch.Events.TryRead(out _));
+    }
+
     private async Task<ImportRunState> RunAsync(string importId = "daily")
     {
         var started = await Imports.Run(importId, Day1.ToString(), Day2.ToString());
@@ -196,20 +224,11 @@ public sealed class ImportRunTests : IAsyncLifetime
     [Fact]
     public async Task ARestatementSwappedInByARunThatDiedBeforeAnnouncingItIsAnnouncedByTheNextMarkDataReady()
     {
-        _source.Add("u1", "revenue", "2026-03-10", 1);
-        await Imports.Create(Definition());
-        await RunAsync();
-        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
-        using var watch = await _silo.Services.GetRequiredService<IReadinessFeed>().WatchAsync(Project);
+        using var watch = await LoadSealAndWatchAsync();
 
         // The run's steps up to its swap, and no further: its node died before it announced the restatement.
-        var day = MetricDay("revenue", Day1);
         await Readiness.ExpectRestatement("revenue", Day1.Date, 1);
-        var load = Guid.NewGuid();
-        await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
-        var fence = await FenceAsync(_silo, DateTimeOffset.UtcNow);
-        Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
-            load, 1, new LoadFingerprint(1, 5, 0, 0), false, DateTimeOffset.UtcNow, true, "import:daily", fence)));
+        await RestateAsync(_silo, DateTimeOffset.UtcNow);
         Assert.False(watch.Events.TryRead(out _));
 
         await Readiness.MarkDataReady(Day1.EndUnixSeconds); // nothing new to seal: it announces what is left
@@ -217,37 +236,26 @@ public sealed class ImportRunTests : IAsyncLifetime
         var announced = await watch.Events.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
         Assert.Equal((2, "revenue", Day1.Date), (announced.RestatedVersion, announced.MetricName, announced.Date));
         await Readiness.MarkDataReady(Day1.EndUnixSeconds);
-        await Task.Delay(200);
-        Assert.False(watch.Events.TryRead(out _)); // announced once
+        await AssertNoMoreEventsAsync(watch); // announced once
     }
 
     [Fact]
     public async Task ARestatementExpectedByTwoRunsIsAnnouncedByTheOneThatSwapsItInThoughTheOtherGaveUpFirst()
     {
-        _source.Add("u1", "revenue", "2026-03-10", 1);
-        await Imports.Create(Definition());
-        await RunAsync();
-        await Readiness.MarkDataReady(Day1.EndUnixSeconds);
-        using var watch = await _silo.Services.GetRequiredService<IReadinessFeed>().WatchAsync(Project);
-        var day = MetricDay("revenue", Day1);
+        using var watch = await LoadSealAndWatchAsync();
 
         // Two activations' runs expect a restatement of the day at version 1; the first one's swap is refused (its lease lost).
         await Readiness.ExpectRestatement("revenue", Day1.Date, 1);
         await Readiness.ExpectRestatement("revenue", Day1.Date, 1);
         await Readiness.AnnounceRestatement("revenue", Day1.Date, 1);
-        var load = Guid.NewGuid();
-        await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
-        var fence = await FenceAsync(_silo, DateTimeOffset.UtcNow);
-        Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
-            load, 1, new LoadFingerprint(1, 5, 0, 0), false, DateTimeOffset.UtcNow, true, "import:daily", fence)));
+        await RestateAsync(_silo, DateTimeOffset.UtcNow);
         Assert.False(watch.Events.TryRead(out _));
         await Readiness.AnnounceRestatement("revenue", Day1.Date, 1);
 
         var announced = await watch.Events.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
         Assert.Equal((2, "revenue"), (announced.RestatedVersion, announced.MetricName));
         await Readiness.MarkDataReady(Day1.EndUnixSeconds);
-        await Task.Delay(200);
-        Assert.False(watch.Events.TryRead(out _)); // announced once: no longer expected
+        await AssertNoMoreEventsAsync(watch); // announced once: no longer expected
     }
 
     [Fact]
@@ -266,16 +274,10 @@ public sealed class ImportRunTests : IAsyncLifetime
         await readiness.MarkDataReady(Day1.EndUnixSeconds); // dropped now, unannounced
 
         // Had it been kept, this swap, made without expecting a restatement, would be announced by the next call.
-        var day = silo.Grains.GetMetricDayGrain(new MetricDayId(Project, "revenue", Day1));
-        var load = Guid.NewGuid();
-        await day.StageLoad(load, [new UnitRow("user_id", "u1", 5, null, null)]);
         await silo.Services.GetRequiredService<IImportStore>().AddImportAsync(Project, Definition());
-        var fence = await FenceAsync(silo, clock.Now);
-        Assert.Equal(LoadOutcome.Restated, await day.CommitLoad(new LoadCommit(
-            load, 1, new LoadFingerprint(1, 5, 0, 0), false, clock.Now, true, "import:daily", fence)));
+        await RestateAsync(silo, clock.Now);
         await readiness.MarkDataReady(Day1.EndUnixSeconds);
-        await Task.Delay(200);
-        Assert.False(watch.Events.TryRead(out _));
+        await AssertNoMoreEventsAsync(watch);
     }
 
     [Fact]
