@@ -18,9 +18,14 @@ public sealed class ImportColumns
 
     private readonly string _unit, _idType, _date, _metric, _value, _numerator, _denominator, _isTest;
 
-    private ImportColumns(string unit, string idType, string date, string metric, string value, string numerator, string denominator, string isTest)
+    /// <summary>The date column is of the SQL type DATE: compared as a date, not as text.</summary>
+    private readonly bool _dateTyped;
+
+    private ImportColumns(
+        string unit, string idType, string date, bool dateTyped, string metric, string value, string numerator, string denominator, string isTest)
     {
-        (_unit, _idType, _date, _metric, _value, _numerator, _denominator, _isTest) = (unit, idType, date, metric, value, numerator, denominator, isTest);
+        (_unit, _idType, _date, _dateTyped, _metric, _value, _numerator, _denominator, _isTest) =
+            (unit, idType, date, dateTyped, metric, value, numerator, denominator, isTest);
     }
 
     /// <summary>Checks the result columns of a query (read with no rows); throws <see cref="SourceException"/> naming what is wrong.</summary>
@@ -62,13 +67,26 @@ public sealed class ImportColumns
             Required("unit_id", null, "unit_id", "user_id"),
             Required("id_type", null, "id_type"),
             Required("date", Dates, "date"),
+            string.Equals(Find("date")!.Value.TypeName, "date", StringComparison.OrdinalIgnoreCase),
             Required("metric_name", null, "metric_name"),
             value ?? ValueSql.Absent, numerator ?? ValueSql.Absent, denominator ?? ValueSql.Absent,
             Optional("is_test", [typeof(bool)]));
     }
 
-    /// <summary>The day of a row as YYYY-MM-DD text: the date part of a DATE, a timestamp or a text column.</summary>
-    private string Day => $"left(CAST({_date} AS VARCHAR), 10)";
+    /// <summary>
+    /// The day of a row as the window compares and groups it: a DATE column as it is (the database compares dates
+    /// without text, and estimates the window's rows from the column's statistics), a timestamp or a text column by
+    /// its first ten characters.
+    /// </summary>
+    private string DayKey => _dateTyped ? _date : $"left(CAST({_date} AS VARCHAR), 10)";
+
+    /// <summary><paramref name="day"/> (YYYY-MM-DD) as a value <see cref="DayKey"/> compares with.</summary>
+    private string DayBound(string day) => _dateTyped ? $"DATE '{day}'" : $"'{day}'";
+
+    /// <summary>A <see cref="DayKey"/> expression as YYYY-MM-DD text.</summary>
+    private string DayText(string dayKey) => _dateTyped ? $"CAST({dayKey} AS VARCHAR)" : dayKey;
+
+    private string InWindow(string dayKey, string from, string to) => $"{dayKey} BETWEEN {DayBound(from)} AND {DayBound(to)}";
 
     /// <summary>A row of the fingerprint's inner query is a ratio row.</summary>
     private const string IsRatio = "(numerator IS NOT NULL AND denominator IS NOT NULL)";
@@ -80,26 +98,26 @@ public sealed class ImportColumns
     /// fingerprint, whatever invalid values the day holds besides.
     /// </summary>
     public string FingerprintSql(string source, string from, string to) => $"""
-        SELECT metric_name, metric_day, count(*),
+        SELECT metric_name, {DayText("metric_day")}, count(*),
                sum(CASE WHEN {IsRatio} THEN 0 ELSE {ValueSql.Acceptable("coalesce(metric_value, 0)")} END),
                sum(CASE WHEN {IsRatio} THEN {ValueSql.Acceptable("numerator")} ELSE 0 END),
                sum(CASE WHEN {IsRatio} THEN {ValueSql.Acceptable("denominator")} ELSE 0 END)
-        FROM (SELECT CAST({_metric} AS VARCHAR) AS metric_name, {Day} AS metric_day,
+        FROM (SELECT CAST({_metric} AS VARCHAR) AS metric_name, {DayKey} AS metric_day,
                      {_value} AS metric_value, {_numerator} AS numerator, {_denominator} AS denominator
               FROM ({source}) AS source) AS source
-        WHERE metric_day BETWEEN '{from}' AND '{to}'
-        GROUP BY 1, 2
+        WHERE {InWindow("metric_day", from, to)}
+        GROUP BY metric_name, metric_day
         """;
 
     /// <summary>The rows in [from, to], in the schema's order of columns.</summary>
     public string RowsSql(string source, string from, string to) => $"""
         {RowsSql(source)}
-        WHERE {Day} BETWEEN '{from}' AND '{to}'
+        WHERE {InWindow(DayKey, from, to)}
         """;
 
     /// <summary>Every row, in the order the source holds them and the schema's order of columns (what <see cref="ReadRow"/> reads).</summary>
     public string RowsSql(string source) => $"""
-        SELECT CAST({_unit} AS VARCHAR), CAST({_idType} AS VARCHAR), {Day}, CAST({_metric} AS VARCHAR), {_value}, {_numerator}, {_denominator}, {_isTest}
+        SELECT CAST({_unit} AS VARCHAR), CAST({_idType} AS VARCHAR), {DayText(DayKey)}, CAST({_metric} AS VARCHAR), {_value}, {_numerator}, {_denominator}, {_isTest}
         FROM ({source}) AS source
         """;
 
