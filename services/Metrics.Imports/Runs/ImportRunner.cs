@@ -37,6 +37,9 @@ internal sealed partial class ImportRunner(
     /// <summary>Rows read from the source ahead of the chunk being staged.</summary>
     private const int ReadAhead = 2 * ChunkRows;
 
+    /// <summary>Rows the read-ahead hands over at once.</summary>
+    private const int ReadBatchRows = 500;
+
     /// <summary>The fingerprint of a metric the source has no rows of on a day.</summary>
     private static readonly LoadFingerprint NoRows = new(0, 0, 0, 0);
 
@@ -170,6 +173,9 @@ internal sealed partial class ImportRunner(
         long rejected = 0;
         var firstErrors = new List<ImportRowError>(FirstErrorsNamed);
 
+        // The chunk before's StageLoad calls.
+        var staging = Task.CompletedTask;
+
         async Task FlushAsync()
         {
             records.Clear();
@@ -204,8 +210,10 @@ internal sealed partial class ImportRunner(
                 throw new ImportRunFailed(
                     $"{dayText}: {rejected} invalid row(s), more than max_rejected_rows ({import.MaxRejectedRows}); the day was not loaded. First: {string.Join("; ", firstErrors.Select(e => $"row {e.Row} {e.Column}: {e.Reason}"))}");
             var partition = RequestPartition.Of(valid, null, "", import.IsTest, clock.GetUtcNow());
-            // Each metric's grain stages its part at once; a grain receives the chunks in order, one after the other.
-            await Task.WhenAll(partition.Slices.Select(s =>
+            // Each metric's grain stages its part while the next chunk is read and validated; a grain receives the
+            // chunks in order, one after the other.
+            await staging;
+            staging = Task.WhenAll(partition.Slices.Select(s =>
                 MetricDay(project, s.MetricDay.MetricName, day).StageLoad(staged[s.MetricDay.MetricName].LoadId, s.Slice.Rows)));
             var now = clock.GetUtcNow();
             foreach (var (metricDay, slice) in partition.Slices)
@@ -226,25 +234,29 @@ internal sealed partial class ImportRunner(
             return staged; // only metrics the source no longer has on the day: nothing to read, each swapped for an empty load
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var rows = Channel.CreateBounded<SourceRow>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        var batches = Channel.CreateBounded<List<SourceRow>>(new BoundedChannelOptions(ReadAhead / ReadBatchRows) { SingleReader = true, SingleWriter = true });
         // The source is read ahead on its own, off the grain's thread, while the rows before are validated and staged.
-        var reading = Task.Run(() => ReadAheadAsync(source.ReadAsync(import.Query, day, day, stop.Token), rows.Writer, stop.Token), CancellationToken.None);
+        var reading = Task.Run(() => ReadAheadAsync(source.ReadAsync(import.Query, day, day, stop.Token), batches.Writer, stop.Token), CancellationToken.None);
         try
         {
-            await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
-                // Rows of metrics left unchanged may come for long between two chunks: the staged loads are kept meanwhile.
-                if (++progress.RowsRead % KeepAliveEveryRows == 0)
-                    await KeepStagedAsync(project, day, staged, clock.GetUtcNow());
-                if (row.Date != dayText || !staged.TryGetValue(row.MetricName, out var metric))
-                    continue; // another day's row, or a metric left unchanged
-                metric.Read.Add(row);
-                chunk.Add(row);
-                if (chunk.Count == ChunkRows)
-                    await FlushAsync();
+                foreach (var row in batch)
+                {
+                    // Rows of metrics left unchanged may come for long between two chunks: the staged loads are kept meanwhile.
+                    if (++progress.RowsRead % KeepAliveEveryRows == 0)
+                        await KeepStagedAsync(project, day, staged, clock.GetUtcNow());
+                    if (row.Date != dayText || !staged.TryGetValue(row.MetricName, out var metric))
+                        continue; // another day's row, or a metric left unchanged
+                    metric.Read.Add(row);
+                    chunk.Add(row);
+                    if (chunk.Count == ChunkRows)
+                        await FlushAsync();
+                }
             }
             if (chunk.Count > 0)
                 await FlushAsync();
+            await staging;
             CheckReadAsFingerprinted(day, staged);
             // A metric-day none of whose rows was valid keeps what it holds: its rows are reported, and an empty load
             // would erase it (or, on a sealed day, publish an empty version).
@@ -256,12 +268,14 @@ internal sealed partial class ImportRunner(
         }
         catch (SourceException e)
         {
+            await staging.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             await DiscardAsync(project, day, staged);
             throw new ImportRunFailed(e.Message);
         }
         catch
         {
             await stop.CancelAsync();
+            await staging.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             await DiscardAsync(project, day, staged);
             throw;
         }
@@ -301,18 +315,30 @@ internal sealed partial class ImportRunner(
         }
     }
 
-    /// <summary>Copies the source's rows into the channel; the source's failure ends the channel with it.</summary>
-    private static async Task ReadAheadAsync(IAsyncEnumerable<SourceRow> source, ChannelWriter<SourceRow> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the source's rows into the channel in batches of <see cref="ReadBatchRows"/> (a row at a time, the two
+    /// threads would contend for the channel's lock at every row); the source's failure ends the channel with it.
+    /// </summary>
+    private static async Task ReadAheadAsync(IAsyncEnumerable<SourceRow> source, ChannelWriter<List<SourceRow>> batches, CancellationToken cancellationToken)
     {
         try
         {
+            var batch = new List<SourceRow>(ReadBatchRows);
             await foreach (var row in source.WithCancellation(cancellationToken))
-                await rows.WriteAsync(row, cancellationToken);
-            rows.Complete();
+            {
+                batch.Add(row);
+                if (batch.Count < ReadBatchRows)
+                    continue;
+                await batches.WriteAsync(batch, cancellationToken);
+                batch = new List<SourceRow>(ReadBatchRows);
+            }
+            if (batch.Count > 0)
+                await batches.WriteAsync(batch, cancellationToken);
+            batches.Complete();
         }
         catch (Exception e)
         {
-            rows.TryComplete(e);
+            batches.TryComplete(e);
         }
     }
 
