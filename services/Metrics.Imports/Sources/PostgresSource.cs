@@ -38,9 +38,13 @@ internal sealed class PostgresSource(string name, NpgsqlDataSource database) : I
         var columns = await CallAsync(() => ColumnsAsync(connection, bound, cancellationToken));
         await using var command = Command(connection, columns.RowsSql(bound.Sql, from.ToString(), to.ToString()), bound);
         await using var reader = await CallAsync(() => command.ExecuteReaderAsync(cancellationToken));
+        // Cancelled once for the whole read, by the server: a token passed to each read is registered and released
+        // again every time Npgsql fills its buffer, and that contends for the token's lock.
+        await using var cancel = cancellationToken.Register(command.Cancel);
         long row = 0;
-        while (await CallAsync(() => reader.ReadAsync(cancellationToken)))
+        while (await CallAsync(() => reader.ReadAsync(CancellationToken.None), cancellationToken))
             yield return ImportColumns.ReadRow(reader, ++row);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public Task<PacificDay?> FinishedDateAsync(string signalQuery, CancellationToken cancellationToken) => CallAsync(async () =>
@@ -72,11 +76,19 @@ internal sealed class PostgresSource(string name, NpgsqlDataSource database) : I
         return command;
     }
 
-    private async Task<T> CallAsync<T>(Func<Task<T>> call)
+    /// <summary>
+    /// Runs a call to the server, its failures told as <see cref="SourceException"/>s; a call that fails once
+    /// <paramref name="cancelled"/> is, cancelled by it (a query cancelled by the server).
+    /// </summary>
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancelled = default)
     {
         try
         {
             return await call();
+        }
+        catch (Exception e) when (cancelled.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            throw new OperationCanceledException(cancelled);
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("28", StringComparison.Ordinal) || e.SqlState.StartsWith("08", StringComparison.Ordinal))
         {
