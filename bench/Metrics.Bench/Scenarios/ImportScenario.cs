@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Grpc.Core;
 using Metrics.Bench.Hosting;
 using Metrics.Contracts.V1;
 using Npgsql;
@@ -11,53 +10,49 @@ namespace Metrics.Bench.Scenarios;
 /// day of 20 metrics × 100,000 units as S1 writes it, imported by a node of the Redis deployment — fingerprints,
 /// the day's rows streamed, validated, staged and swapped in — beside the floor of reading the same query with
 /// Npgsql alone in the same run. The node's resident memory is sampled during the import: the rows are streamed,
-/// so it grows with the units the day holds, not with the rows read.
+/// so it grows with the units the day holds, not with the rows read. As every scenario's node is warmed up with calls
+/// of its workload, the node first runs an import of a small table into a project of its own.
 /// </summary>
 public static class ImportScenario
 {
     public const string Title = "Import of 2,000,000 PostgreSQL rows into one day, against reading them with Npgsql alone";
 
     private const int Metrics = 20;
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(10);
 
     public static async Task RunAsync(BenchContext context)
     {
         if (!context.Options.Runs("IMPORT"))
             return;
         var unitsPerMetric = context.Options.Scaled(100_000, 500);
+        var warmUpUnitsPerMetric = context.Options.Scaled(5_000, 100);
         await using var postgres = await PostgresServerProcess.StartAsync();
         await using var database = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await FillAsync(database, context.Date, unitsPerMetric);
+        await FillAsync(database, "bench_rows", context.Date, unitsPerMetric);
+        await FillAsync(database, "bench_warmup_rows", context.Date, warmUpUnitsPerMetric);
         var project = BenchProject.Import;
         await using var node = await context.StartNodeAsync("node-import", onRedis: true, "import", new Dictionary<string, string>
         {
             [$"Metrics:Projects:{project.Name}:Sources:warehouse:Kind"] = "postgres",
             [$"Metrics:Projects:{project.Name}:Sources:warehouse:ConnectionString"] = postgres.ConnectionString,
+            [$"Metrics:Projects:{BenchProject.Warmup.Name}:Sources:warehouse:Kind"] = "postgres",
+            [$"Metrics:Projects:{BenchProject.Warmup.Name}:Sources:warehouse:ConnectionString"] = postgres.ConnectionString,
         });
-        var query = $"SELECT * FROM bench_rows WHERE date BETWEEN {{{{start_date}}}} AND {{{{end_date}}}}";
+        var query = Query("bench_rows");
+        using var channel = node.CreateChannel();
+        var imports = new ImportService.ImportServiceClient(channel);
+        await ImportRuns.RunToEndAsync(imports, BenchProject.Warmup, "warmup-postgres", "warehouse", Query("bench_warmup_rows"), context.Date, (long)Metrics * warmUpUnitsPerMetric);
+        await node.WaitUntilIdleAsync();
 
         await context.MeasureAsync("IMPORT", Title, async (result, _) =>
         {
             var rows = (long)Metrics * unitsPerMetric;
             var floor = await FloorAsync(database, query.Replace("{{start_date}}", $"'{context.Date}'").Replace("{{end_date}}", $"'{context.Date}'"));
-            using var channel = node.CreateChannel();
-            var imports = new ImportService.ImportServiceClient(channel);
-            var headers = project.SecretHeaders;
-            await imports.CreateImportAsync(new CreateImportRequest { Import = new Import { ImportId = "bench", Source = "warehouse", Query = query } }, headers);
 
             var before = ResidentMemory.Bytes(node.ProcessId) ?? 0;
             var peak = before;
             var clock = Stopwatch.StartNew();
-            var run = await imports.RunImportAsync(new RunImportRequest { ImportId = "bench", FromDate = context.Date, ToDate = context.Date }, headers);
-            using var watch = imports.WatchImportRun(new WatchImportRunRequest { ImportId = "bench", RunId = run.RunId }, headers, DateTime.UtcNow + RunLimit);
-            await foreach (var state in watch.ResponseStream.ReadAllAsync())
-            {
-                run = state;
-                peak = Math.Max(peak, ResidentMemory.Bytes(node.ProcessId) ?? 0);
-            }
+            await ImportRuns.RunToEndAsync(imports, project, "bench", "warehouse", query, context.Date, rows, () => peak = Math.Max(peak, ResidentMemory.Bytes(node.ProcessId) ?? 0));
             var seconds = clock.Elapsed.TotalSeconds;
-            if (run.Status != ImportRunStatus.Succeeded || run.RowsApplied != rows)
-                throw new InvalidOperationException($"the run ended {run.Status} with {run.RowsApplied:N0} of {rows:N0} rows applied: {run.Message}");
             var rate = rows / seconds;
             result.Add(new Figure("rows_per_second", "import rows/s", rate, "rows/s", Target.Min(150_000), rate / floor));
             result.Add(new Figure("floor_rows_per_second", "Npgsql read rows/s (floor)", floor, "rows/s"));
@@ -66,18 +61,21 @@ public static class ImportScenario
             result.Add(new Figure("resident_before_mb", "node resident memory before", before / 1e6, "MB"));
             result.Add(new Figure("resident_peak_mb", "node resident memory, peak during the run", peak / 1e6, "MB"));
             result.Notes.Add($"{rows:N0} rows ({Metrics} metrics × {unitsPerMetric:N0} units, {context.Date}) in one table; the import's run from " +
-                             "RunImport to the last WatchImportRun message; the floor reads the same query's rows with one NpgsqlDataReader");
+                             "RunImport to the last WatchImportRun message; the floor reads the same query's rows with one NpgsqlDataReader; " +
+                             $"the node warmed up by an import of {Metrics * warmUpUnitsPerMetric:N0} rows into a project of its own");
         });
     }
 
-    private static async Task FillAsync(NpgsqlDataSource database, string date, int unitsPerMetric)
+    private static string Query(string table) => $"SELECT * FROM {table} WHERE date BETWEEN {{{{start_date}}}} AND {{{{end_date}}}}";
+
+    private static async Task FillAsync(NpgsqlDataSource database, string table, string date, int unitsPerMetric)
     {
         await using var fill = database.CreateCommand($"""
-            CREATE TABLE bench_rows (unit_id text, id_type text, date date, metric_name text, metric_value double precision, numerator double precision, denominator double precision);
-            INSERT INTO bench_rows
+            CREATE TABLE {table} (unit_id text, id_type text, date date, metric_name text, metric_value double precision, numerator double precision, denominator double precision);
+            INSERT INTO {table}
               SELECT 'u' || u, 'user_id', DATE '{date}', 'import_' || lpad(m::text, 2, '0'), (u % 1000) / 10.0, NULL, NULL
               FROM generate_series(0, {Metrics - 1}) AS m, generate_series(0, {unitsPerMetric - 1}) AS u;
-            ANALYZE bench_rows;
+            ANALYZE {table};
             """);
         fill.CommandTimeout = 600;
         await fill.ExecuteNonQueryAsync();
