@@ -21,6 +21,10 @@ internal sealed record RetryableFailure(string Sentence, string Cause)
                 // Two activations of one grain (a node lost and replaced): the stale one reloads on the retry.
                 StoreConflictException => "the stored state was written through another activation while nodes came and went",
                 SiloUnavailableException or OrleansMessageRejectionException => "a node of the cluster is unreachable",
+                // The grain directory refused an activation on this node: the cluster declared it dead before it knew (a
+                // node stalled, then woken), and it stops itself. Orleans says so in its message only.
+                OrleansException when cause.Message.Contains(" on invalid silo: ", StringComparison.Ordinal) =>
+                    "this node was declared dead by the cluster and is leaving it",
                 // Orleans' answer to a grain call that outlived its response timeout (a node stalled or lost).
                 TimeoutException => "a node of the cluster did not answer in time",
                 _ => null,

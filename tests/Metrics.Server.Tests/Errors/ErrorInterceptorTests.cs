@@ -29,6 +29,29 @@ public sealed class ErrorInterceptorTests
     }
 
     [Fact]
+    public async Task AnActivationRefusedOnANodeTheClusterDeclaredDeadAnswersUnavailable()
+    {
+        // Orleans' words when the grain directory refuses an activation on a node it holds for dead (a node stalled,
+        // then woken before it learnt so), wrapped as the grain call that activated it rethrows it.
+        var refused = new Orleans.Runtime.OrleansException(
+            "Trying to register metricday/p0/chaos_a/2026-01-03 on invalid silo: S127.0.0.1:22340:155694252. Known status: Dead");
+
+        var (error, log) = await FailAsync(new AggregateException(refused));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal("this node was declared dead by the cluster and is leaving it; retry the call (request req-42)", error.Status.Detail);
+        Assert.Equal(LogLevel.Warning, Assert.Single(log.Entries).Level);
+    }
+
+    [Fact]
+    public async Task AnyOtherOrleansExceptionAnswersInternal()
+    {
+        var (error, _) = await FailAsync(new Orleans.Runtime.OrleansException(Secret));
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+    }
+
+    [Fact]
     public async Task AnyOtherExceptionAnswersInternalWithTheRequestIdOnly()
     {
         var (error, log) = await FailAsync(new InvalidOperationException(Secret));
