@@ -27,7 +27,7 @@ public sealed class DayFingerprintTally
 
     public double DenominatorSum { get; private set; }
 
-    public void Add(SourceRow row)
+    public void Add(in SourceRow row)
     {
         Rows++;
         if (row.IsRatio)

@@ -115,9 +115,12 @@ public sealed class ImportColumns
         WHERE {InWindow(DayKey, from, to)}
         """;
 
-    /// <summary>Every row, in the order the source holds them and the schema's order of columns (what <see cref="ReadRow"/> reads).</summary>
+    /// <summary>
+    /// Every row, in the order the source holds them and the schema's order of columns (what <see cref="SourceRowReader"/>
+    /// reads): a DATE column's day as a date, which the database sends in four bytes rather than formatted as text.
+    /// </summary>
     public string RowsSql(string source) => $"""
-        SELECT CAST({_unit} AS VARCHAR), CAST({_idType} AS VARCHAR), {DayText(DayKey)}, CAST({_metric} AS VARCHAR), {_value}, {_numerator}, {_denominator}, {_isTest}
+        SELECT CAST({_unit} AS VARCHAR), CAST({_idType} AS VARCHAR), {DayKey}, CAST({_metric} AS VARCHAR), {_value}, {_numerator}, {_denominator}, {_isTest}
         FROM ({source}) AS source
         """;
 
@@ -139,19 +142,11 @@ public sealed class ImportColumns
         Number(reader, 4) ?? 0,
         Number(reader, 5) ?? 0);
 
-    public static SourceRow ReadRow(DbDataReader reader, long rowNumber) => new(
-        rowNumber,
-        reader.IsDBNull(0) ? "" : reader.GetString(0),
-        reader.IsDBNull(1) ? "" : reader.GetString(1),
-        reader.IsDBNull(2) ? "" : reader.GetString(2),
-        reader.IsDBNull(3) ? "" : reader.GetString(3),
-        Number(reader, 4),
-        Number(reader, 5),
-        Number(reader, 6),
-        !reader.IsDBNull(7) && reader.GetBoolean(7));
+    /// <summary>A reader of the rows of <see cref="RowsSql(string, string, string)"/>, for one read.</summary>
+    public SourceRowReader RowReader() => new(_dateTyped);
 
     /// <summary>A value column or a sum of them, double precision as the SQL reads them; null for NULL.</summary>
-    private static double? Number(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+    internal static double? Number(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     private static string Quote(string name) => $"\"{name.Replace("\"", "\"\"")}\"";
 }

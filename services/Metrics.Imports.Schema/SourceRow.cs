@@ -5,7 +5,7 @@ namespace Metrics.Imports.Schema;
 /// (<c>YYYY-MM-DD</c>, whatever its type in the source), <see cref="RowNumber"/> counts from 1 in the order read.
 /// As the import schema defines, a row with all three values is a ratio row, and a row with no value and no ratio pair counts 0.
 /// </summary>
-public sealed record SourceRow(
+public readonly record struct SourceRow(
     long RowNumber,
     string UnitId,
     string IdType,

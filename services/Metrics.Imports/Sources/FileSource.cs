@@ -44,9 +44,10 @@ internal sealed class FileSource(string name, string root) : IImportSource
         await using var command = connection.CreateCommand();
         command.CommandText = columns.RowsSql(source, from.ToString(), to.ToString());
         await using var reader = await CallAsync(query, async () => (System.Data.Common.DbDataReader)await command.ExecuteReaderAsync(cancellationToken));
+        var rows = columns.RowReader();
         long row = 0;
         while (await CallAsync(query, () => reader.ReadAsync(cancellationToken)))
-            yield return ImportColumns.ReadRow(reader, ++row);
+            yield return rows.Read(reader, ++row);
     }
 
     /// <summary>A files source has no signal table: its files are the data. signal_query names a file whose rows have finished_date.</summary>

@@ -41,10 +41,18 @@ internal sealed class PostgresSource(string name, NpgsqlDataSource database) : I
         // Cancelled once for the whole read, by the server: a token passed to each read is registered and released
         // again every time Npgsql fills its buffer, and that contends for the token's lock.
         await using var cancel = cancellationToken.Register(command.Cancel);
+        var rows = columns.RowReader();
         long row = 0;
-        while (await CallAsync(() => reader.ReadAsync(CancellationToken.None), cancellationToken))
-            yield return ImportColumns.ReadRow(reader, ++row);
+        while (await NextAsync(reader, cancellationToken))
+            yield return rows.Read(reader, ++row);
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Moves to the next row (a call of <see cref="CallAsync{T}"/> without a delegate to allocate at every row).</summary>
+    private async ValueTask<bool> NextAsync(NpgsqlDataReader reader, CancellationToken cancelled)
+    {
+        var next = reader.ReadAsync(CancellationToken.None);
+        return next.IsCompletedSuccessfully ? next.Result : await CallAsync(() => next, cancelled);
     }
 
     public Task<PacificDay?> FinishedDateAsync(string signalQuery, CancellationToken cancellationToken) => CallAsync(async () =>

@@ -57,10 +57,11 @@ internal sealed class ImportFile : IAsyncDisposable
         command.CommandText = _columns.RowsSql(_source);
         command.UseStreamingMode = true;
         await using var reader = await Read("the file", () => command.ExecuteReaderAsync(cancellationToken));
+        var rows = _columns.RowReader();
         long number = 0;
         while (NextRow(reader, cancellationToken))
         {
-            var row = ImportColumns.ReadRow(reader, ++number);
+            var row = rows.Read(reader, ++number);
             yield return new UploadRow(row.RowNumber, Record(row), Problem(row, isTest));
         }
     }
