@@ -6,6 +6,12 @@ namespace Metrics.Bench.Scenarios;
 /// <summary>An import created and run over one day to its end, as IMPORT and IMPORT_FILES run theirs (and warm up with).</summary>
 public static class ImportRuns
 {
+    /// <summary>
+    /// The imports a node runs to warm up before it is measured, each of its own metrics: the methods called once per
+    /// chunk or once per metric-day are compiled at full optimization after a few dozen calls, as in a node that has run a few imports.
+    /// </summary>
+    public const int WarmUpImports = 40;
+
     private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(10);
 
     /// <summary>
