@@ -8,9 +8,12 @@ namespace Metrics.Domain;
 /// </summary>
 public sealed class MetricDayTotals
 {
-    private readonly UnitTable _units = new();
+    private readonly UnitTable _units;
 
     private readonly RunningDayAggregates _running = new();
+
+    /// <param name="expectedUnits">The units the day is expected to hold, room for which is made at once (0: none).</param>
+    public MetricDayTotals(int expectedUnits = 0) => _units = new UnitTable(expectedUnits);
 
     public bool IsRatio { get; private set; }
 

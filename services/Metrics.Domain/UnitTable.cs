@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
@@ -34,6 +35,17 @@ internal sealed class UnitTable
     private readonly List<string> _idTypes = [];
 
     public int Count { get; private set; }
+
+    /// <param name="capacity">Units to make room for at once, rounded up to a power of two; 0 for none.</param>
+    public UnitTable(int capacity = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxUnits);
+        if (capacity == 0)
+            return;
+        _entries = new Entry[Math.Max(4, (int)BitOperations.RoundUpToPowerOf2((uint)capacity))];
+        _slots = new Slot[2 * _entries.Length];
+    }
 
     /// <summary>The most units a day holds: its slots, twice as many, are then as long as an array may be.</summary>
     public const int MaxUnits = 1 << 29;

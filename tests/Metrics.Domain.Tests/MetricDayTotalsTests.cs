@@ -24,6 +24,32 @@ public class MetricDayTotalsTests
         Assert.Empty(aggregates.ByIdType);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(1000)]
+    public void SizedForSomeUnits_HoldsFewerOrMoreThanThat(int expectedUnits)
+    {
+        var totals = new MetricDayTotals(expectedUnits);
+        Assert.Equal(0, totals.UnitCount);
+        Assert.Equal(default, totals.TotalsOf(Alice));
+
+        for (var i = 0; i < 5000; i++)
+            totals.Add(new UnitKey(i % 2 == 0 ? "user_id" : "stable_id", $"u{i}"), Value(i));
+        totals.Add(new UnitKey("user_id", "u0"), Value(7));
+
+        Assert.Equal(5000, totals.UnitCount);
+        Assert.Equal(5001, totals.Rows);
+        Assert.Equal(new UnitTotals(7, 0, 0, 2), totals.TotalsOf(new UnitKey("user_id", "u0")));
+        Assert.Equal(new UnitTotals(4999, 0, 0, 1), totals.TotalsOf(new UnitKey("stable_id", "u4999")));
+        Assert.Equal(default, totals.TotalsOf(new UnitKey("stable_id", "u0")));
+        Assert.Equal(Enumerable.Range(0, 5000).Select(i => $"u{i}"), totals.Units.Select(u => u.Key.UserId));
+    }
+
+    [Fact]
+    public void SizedForMoreUnitsThanADayMayHold_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MetricDayTotals(int.MaxValue));
+
     [Fact]
     public void RowsForTheSameUnit_AddUp()
     {

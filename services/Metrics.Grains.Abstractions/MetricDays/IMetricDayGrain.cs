@@ -27,8 +27,10 @@ public interface IMetricDayGrain : IGrainWithStringKey
     /// <summary>
     /// Holds rows of an import's load in this activation, invisible to readers until <see cref="CommitLoad"/>. A load
     /// is staged in chunks of bounded size, so no grain call carries a whole day. No rows keeps the load from expiring.
+    /// <paramref name="expectedUnits"/>, the load's rows as the source counted them, sizes the load's units at its first
+    /// chunk, so that they are not grown (and copied) again and again as its chunks come.
     /// </summary>
-    Task StageLoad(Guid loadId, UnitRow[] rows);
+    Task StageLoad(Guid loadId, UnitRow[] rows, long expectedUnits = 0);
 
     /// <summary>Swaps the staged rows in, as one write: readers see the day before the load or after it, never a mix.</summary>
     Task<LoadOutcome> CommitLoad(LoadCommit commit);

@@ -187,12 +187,13 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
             Held(_units.Test));
     }
 
-    public Task StageLoad(Guid loadId, UnitRow[] rows)
+    public Task StageLoad(Guid loadId, UnitRow[] rows, long expectedUnits = 0)
     {
         DropExpiredLoads();
         if (!_staged.TryGetValue(loadId, out var staged))
         {
-            _staged[loadId] = staged = new StagedLoad(new MetricDayTotals(), []);
+            // Sized for at most so many units: a source's rows are its units at most, but a count is not trusted with more.
+            _staged[loadId] = staged = new StagedLoad(new MetricDayTotals((int)Math.Clamp(expectedUnits, 0, MaxPresizedUnits)), []);
             _stagingExpiry ??= this.RegisterGrainTimer(() =>
             {
                 DropExpiredLoads();
@@ -210,6 +211,9 @@ public sealed partial class MetricDayGrain(IMetricDayStore store, ILogstreamWrit
         staged.TouchedAt = clock.GetUtcNow();
         return Task.CompletedTask;
     }
+
+    /// <summary>The most units a staged load is sized for before its rows come (about 64 MB of entries and slots).</summary>
+    private const int MaxPresizedUnits = 1 << 20;
 
     public Task DiscardLoad(Guid loadId)
     {

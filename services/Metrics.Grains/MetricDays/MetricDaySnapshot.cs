@@ -31,7 +31,7 @@ public sealed record UnitSnapshot(bool IsRatio, KeyValuePair<UnitKey, UnitTotals
 
     public MetricDayTotals ToTotals()
     {
-        var totals = new MetricDayTotals();
+        var totals = new MetricDayTotals(Units.Length);
         foreach (var (unit, unitTotals) in Units)
             totals.Add(unit, unitTotals, IsRatio);
         return totals;

@@ -214,7 +214,10 @@ internal sealed partial class ImportRunner(
             // chunks in order, one after the other.
             await staging;
             staging = Task.WhenAll(partition.Slices.Select(s =>
-                MetricDay(project, s.MetricDay.MetricName, day).StageLoad(staged[s.MetricDay.MetricName].LoadId, s.Slice.Rows)));
+            {
+                var metric = staged[s.MetricDay.MetricName];
+                return MetricDay(project, s.MetricDay.MetricName, day).StageLoad(metric.LoadId, s.Slice.Rows, metric.Fingerprint.Rows);
+            }));
             var now = clock.GetUtcNow();
             foreach (var (metricDay, slice) in partition.Slices)
             {
