@@ -82,9 +82,9 @@ public sealed class ImportRunTests : IAsyncLifetime
         Assert.False(watch.Events.TryRead(out _));
     }
 
-    private async Task<ImportRunState> RunAsync(string importId = "daily")
+    private async Task<ImportRunState> RunAsync(string importId = "daily", PacificDay? from = null, PacificDay? to = null)
     {
-        var started = await Imports.Run(importId, Day1.ToString(), Day2.ToString());
+        var started = await Imports.Run(importId, (from ?? Day1).ToString(), (to ?? Day2).ToString());
         Assert.Null(started.Refusal);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -119,6 +119,31 @@ public sealed class ImportRunTests : IAsyncLifetime
         Assert.Equal(0.75, ctr.Overall.Ratio);
         Assert.Null(await MetricDay("revenue", PacificDay.Parse("2026-03-12")).View(false));
         Assert.Equal([Day1.Date, Day2.Date], (await Readiness.Get()).OpenDates);
+    }
+
+    [Fact]
+    public async Task ARunOfOneDayReadsItWhileFingerprintingAndStopsTheReadWhenNothingChanged()
+    {
+        _source.Add("u1", "revenue", "2026-03-10", 10);
+        _source.Add("u2", "revenue", "2026-03-10", 5);
+        _source.Add("u1", "revenue", "2026-03-11", 7);
+        await Imports.Create(Definition());
+
+        var first = await RunAsync(from: Day1, to: Day1);
+        Assert.Equal((2L, 2L, 1, 0), (first.RowsRead, first.RowsApplied, first.DaysLoaded, first.DaysUnchanged));
+        Assert.Equal(15.0, (await MetricDay("revenue", Day1).View(false))!.Overall.Sum);
+        Assert.Null(await MetricDay("revenue", Day2).View(false));
+
+        // Unchanged: its read, begun beside the fingerprints, is stopped, and nothing of it is counted or applied.
+        var unchanged = await RunAsync(from: Day1, to: Day1);
+        Assert.Equal((ImportRunStatus.Succeeded, 0L, 0L, 0, 1), (unchanged.Status, unchanged.RowsRead, unchanged.RowsApplied, unchanged.DaysLoaded, unchanged.DaysUnchanged));
+        Assert.Equal((2, 2), (_source.ReadsBegun, _source.ReadsEnded));
+
+        // A run of more days reads only the days with a change.
+        var twoDays = await RunAsync();
+        Assert.Equal((1L, 1, 1), (twoDays.RowsRead, twoDays.DaysLoaded, twoDays.DaysUnchanged));
+        Assert.Equal((3, 3), (_source.ReadsBegun, _source.ReadsEnded));
+        Assert.Equal(15.0, (await MetricDay("revenue", Day1).View(false))!.Overall.Sum);
     }
 
     [Fact]

@@ -33,13 +33,29 @@ internal sealed class ListSource : IImportSource
             })
             .ToList());
 
+    /// <summary>Reads begun, and reads ended (read to their end, or stopped by their reader).</summary>
+    public int ReadsBegun => _readsBegun;
+
+    public int ReadsEnded => _readsEnded;
+
+    private int _readsBegun;
+    private int _readsEnded;
+
     public async IAsyncEnumerable<SourceRow> ReadAsync(string query, PacificDay from, PacificDay to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (Gate is { } gate)
-            await gate.Task;
-        var rowNumber = 0;
-        foreach (var row in InRange(from, to).ToList())
-            yield return row with { RowNumber = ++rowNumber };
+        Interlocked.Increment(ref _readsBegun);
+        try
+        {
+            if (Gate is { } gate)
+                await gate.Task;
+            var rowNumber = 0;
+            foreach (var row in InRange(from, to).ToList())
+                yield return row with { RowNumber = ++rowNumber };
+        }
+        finally
+        {
+            Interlocked.Increment(ref _readsEnded);
+        }
     }
 
     public Task<PacificDay?> FinishedDateAsync(string signalQuery, CancellationToken cancellationToken) => Task.FromResult(FinishedDate);

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Metrics.Domain;
 using Metrics.Grains;
 using Metrics.Grains.Ingestion;
@@ -37,8 +36,11 @@ internal sealed partial class ImportRunner(
     /// <summary>Rows read from the source ahead of the chunk being staged.</summary>
     private const int ReadAhead = 2 * ChunkRows;
 
-    /// <summary>Rows the read-ahead hands over at once.</summary>
-    private const int ReadBatchRows = 500;
+    /// <summary>
+    /// Rows of a one-day run read ahead while the source computes the day's fingerprints (about 30 MB of rows at most):
+    /// the node has nothing else to do meanwhile.
+    /// </summary>
+    private const int FingerprintReadAhead = 300_000;
 
     /// <summary>The fingerprint of a metric the source has no rows of on a day.</summary>
     private static readonly LoadFingerprint NoRows = new(0, 0, 0, 0);
@@ -63,6 +65,9 @@ internal sealed partial class ImportRunner(
     {
         var source = projects.Source(project, import.Source)
             ?? throw new ImportRunFailed($"source \"{import.Source}\" is no longer configured for the project");
+        // A run of one day (lookback_days 1, or one day named) reads the day while the source computes its fingerprints,
+        // and stops the read if the day has nothing to load; a run of more days reads a day once it is known to have a change.
+        await using var oneDay = from == to ? DayRows.Start(source, import.Query, from, FingerprintReadAhead, cancellationToken) : null;
         var fingerprints = await SourceCall(() => source.FingerprintAsync(import.Query, from, to, cancellationToken));
         var readiness = grains.GetReadinessGrain(project);
         var owned = await readiness.OwnedByOthers(import.ImportId, fingerprints.Select(f => f.MetricName).Distinct(StringComparer.Ordinal).ToArray());
@@ -87,15 +92,18 @@ internal sealed partial class ImportRunner(
                 .ToArray();
             if (dayFingerprints.Count == 0 && gone.Length == 0)
                 continue;
-            await LoadDayAsync(project, import, source, readiness, day, dayFingerprints, gone, progress, run, cancellationToken);
+            await LoadDayAsync(project, import, source, oneDay, readiness, day, dayFingerprints, gone, progress, run, cancellationToken);
             progress.Changed();
         }
+        if (oneDay is not null)
+            await oneDay.DisposeAsync();
         if (import.SignalQuery.Length > 0)
             await SignalAsync(import, source, readiness, run, cancellationToken);
     }
 
+    /// <param name="readAhead">The day's rows, if their read has started.</param>
     private async Task LoadDayAsync(
-        string project, ImportDefinition import, IImportSource source, IReadinessGrain readiness, PacificDay day,
+        string project, ImportDefinition import, IImportSource source, DayRows? readAhead, IReadinessGrain readiness, PacificDay day,
         IReadOnlyList<DayFingerprint> fingerprints, string[] gone, RunProgress progress, LeasedRun run, CancellationToken cancellationToken)
     {
         var daySealed = Watermark.Seals((await readiness.Get()).Watermark, day);
@@ -127,7 +135,7 @@ internal sealed partial class ImportRunner(
         if (wanted.Count == 0)
             return;
 
-        var staged = await StageAsync(project, import, source, day, wanted, progress, cancellationToken);
+        var staged = await StageAsync(project, import, source, readAhead, day, wanted, progress, cancellationToken);
         if (staged.Count == 0)
             return;
         try
@@ -160,7 +168,7 @@ internal sealed partial class ImportRunner(
 
     /// <summary>Reads the day's rows, validates them in chunks, and stages the valid rows of the metrics to load.</summary>
     private async Task<Dictionary<string, StagedMetric>> StageAsync(
-        string project, ImportDefinition import, IImportSource source, PacificDay day, Dictionary<string, StagedMetric> staged,
+        string project, ImportDefinition import, IImportSource source, DayRows? readAhead, PacificDay day, Dictionary<string, StagedMetric> staged,
         RunProgress progress, CancellationToken cancellationToken)
     {
         var validator = new RecordValidator(projects.IdTypes(project));
@@ -234,15 +242,17 @@ internal sealed partial class ImportRunner(
         }
 
         if (staged.Values.All(s => s.Fingerprint.Rows == 0))
+        {
+            if (readAhead is not null)
+                await readAhead.DisposeAsync();
             return staged; // only metrics the source no longer has on the day: nothing to read, each swapped for an empty load
+        }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = Channel.CreateBounded<List<SourceRow>>(new BoundedChannelOptions(ReadAhead / ReadBatchRows) { SingleReader = true, SingleWriter = true });
         // The source is read ahead on its own, off the grain's thread, while the rows before are validated and staged.
-        var reading = Task.Run(() => ReadAheadAsync(source.ReadAsync(import.Query, day, day, stop.Token), batches.Writer, stop.Token), CancellationToken.None);
+        await using var rows = readAhead ?? DayRows.Start(source, import.Query, day, ReadAhead, cancellationToken);
         try
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var batch in rows.Batches.ReadAllAsync(cancellationToken))
             {
                 foreach (var row in batch)
                 {
@@ -277,14 +287,10 @@ internal sealed partial class ImportRunner(
         }
         catch
         {
-            await stop.CancelAsync();
+            await rows.DisposeAsync();
             await staging.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             await DiscardAsync(project, day, staged);
             throw;
-        }
-        finally
-        {
-            await reading;
         }
         return staged;
     }
@@ -315,33 +321,6 @@ internal sealed partial class ImportRunner(
                 throw new ImportRunFailed(
                     $"{day}: the source changed while it was read: {metric} had {counted.Rows} row(s) (values summing to {counted.ValueSum:R}) " +
                     $"when fingerprinted and {read.Rows} (summing to {read.ValueSum:R}) when read; the day was not loaded, run the import again");
-        }
-    }
-
-    /// <summary>
-    /// Copies the source's rows into the channel in batches of <see cref="ReadBatchRows"/> (a row at a time, the two
-    /// threads would contend for the channel's lock at every row); the source's failure ends the channel with it.
-    /// </summary>
-    private static async Task ReadAheadAsync(IAsyncEnumerable<SourceRow> source, ChannelWriter<List<SourceRow>> batches, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var batch = new List<SourceRow>(ReadBatchRows);
-            await foreach (var row in source.WithCancellation(cancellationToken))
-            {
-                batch.Add(row);
-                if (batch.Count < ReadBatchRows)
-                    continue;
-                await batches.WriteAsync(batch, cancellationToken);
-                batch = new List<SourceRow>(ReadBatchRows);
-            }
-            if (batch.Count > 0)
-                await batches.WriteAsync(batch, cancellationToken);
-            batches.Complete();
-        }
-        catch (Exception e)
-        {
-            batches.TryComplete(e);
         }
     }
 
