@@ -27,7 +27,8 @@ public static class ImportFilesScenario
         var file = Path.Combine(root, "rows.parquet");
         await ImportRowsFile.WriteParquetAsync(file, context.Date, "import", Metrics, unitsPerMetric);
         var warmUpUnitsPerMetric = context.Options.Scaled(2_000, 100);
-        for (var i = 1; i <= ImportRuns.WarmUpImports; i++)
+        var warmUpImports = ImportRuns.WarmUpImports(context.Options);
+        for (var i = 1; i <= warmUpImports; i++)
             await ImportRowsFile.WriteParquetAsync(Path.Combine(root, $"warmup_{i}.parquet"), context.Date, $"warmup_files_{i}", Metrics, warmUpUnitsPerMetric);
         var project = BenchProject.ImportFiles;
         await using var node = await context.StartNodeAsync("node-import-files", onRedis: true, "import-files", new Dictionary<string, string>
@@ -40,7 +41,7 @@ public static class ImportFilesScenario
         using var channel = node.CreateChannel();
         var imports = new ImportService.ImportServiceClient(channel);
         // The node warmed up as every scenario's is: small imports into a project of its own.
-        for (var i = 1; i <= ImportRuns.WarmUpImports; i++)
+        for (var i = 1; i <= warmUpImports; i++)
             await ImportRuns.RunToEndAsync(imports, BenchProject.Warmup, $"warmup-files-{i}", "files", $"warmup_{i}.parquet", context.Date, (long)Metrics * warmUpUnitsPerMetric);
         await node.WaitUntilIdleAsync();
 
@@ -58,7 +59,7 @@ public static class ImportFilesScenario
             result.Add(new Figure("parquet_net_rows_per_second", "Parquet.Net read rows/s", parquetNet, "rows/s"));
             result.Add(new Figure("rows", "rows", rows, "rows"));
             result.Notes.Add($"{rows:N0} rows ({Metrics} metrics × {unitsPerMetric:N0} units, {context.Date}) in one Parquet file of " +
-                             $"{new FileInfo(file).Length / 1e6:0.0} MB; each floor reads every row's columns in the harness; the node warmed up by {ImportRuns.WarmUpImports} imports of " +
+                             $"{new FileInfo(file).Length / 1e6:0.0} MB; each floor reads every row's columns in the harness; the node warmed up by {warmUpImports} import(s) of " +
                              $"{Metrics * warmUpUnitsPerMetric:N0} rows each into a project of its own");
         });
     }

@@ -7,10 +7,11 @@ namespace Metrics.Bench.Scenarios;
 public static class ImportRuns
 {
     /// <summary>
-    /// The imports a node runs to warm up before it is measured, each of its own metrics: the methods called once per
-    /// chunk or once per metric-day are compiled at full optimization after a few dozen calls, as in a node that has run a few imports.
+    /// The imports a node runs to warm up before it is measured, each of its own metrics: the runtime compiles a method
+    /// at full optimization after 30 calls, and some of an import's methods are called once a run, once a metric-day or
+    /// once a chunk, as they are in a node that has run imports for a while. One at a smoke run's scale.
     /// </summary>
-    public const int WarmUpImports = 40;
+    public static int WarmUpImports(BenchOptions options) => options.Scaled(40, 1);
 
     private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(10);
 

@@ -26,10 +26,11 @@ public static class ImportScenario
             return;
         var unitsPerMetric = context.Options.Scaled(100_000, 500);
         var warmUpUnitsPerMetric = context.Options.Scaled(2_000, 100);
+        var warmUpImports = ImportRuns.WarmUpImports(context.Options);
         await using var postgres = await PostgresServerProcess.StartAsync();
         await using var database = NpgsqlDataSource.Create(postgres.ConnectionString);
         await FillAsync(database, "bench_rows", "import", context.Date, unitsPerMetric);
-        for (var i = 1; i <= ImportRuns.WarmUpImports; i++)
+        for (var i = 1; i <= warmUpImports; i++)
             await FillAsync(database, $"bench_warmup_rows_{i}", $"warmup_{i}", context.Date, warmUpUnitsPerMetric);
         var project = BenchProject.Import;
         await using var node = await context.StartNodeAsync("node-import", onRedis: true, "import", new Dictionary<string, string>
@@ -42,7 +43,7 @@ public static class ImportScenario
         var query = Query("bench_rows");
         using var channel = node.CreateChannel();
         var imports = new ImportService.ImportServiceClient(channel);
-        for (var i = 1; i <= ImportRuns.WarmUpImports; i++)
+        for (var i = 1; i <= warmUpImports; i++)
             await ImportRuns.RunToEndAsync(imports, BenchProject.Warmup, $"warmup-postgres-{i}", "warehouse", Query($"bench_warmup_rows_{i}"), context.Date, (long)Metrics * warmUpUnitsPerMetric);
         await node.WaitUntilIdleAsync();
 
@@ -65,7 +66,7 @@ public static class ImportScenario
             result.Add(new Figure("resident_peak_mb", "node resident memory, peak during the run", peak / 1e6, "MB"));
             result.Notes.Add($"{rows:N0} rows ({Metrics} metrics × {unitsPerMetric:N0} units, {context.Date}) in one table; the import's run from " +
                              "RunImport to the last WatchImportRun message; the floor reads the same query's rows with one NpgsqlDataReader; " +
-                             $"the node warmed up by {ImportRuns.WarmUpImports} imports of {Metrics * warmUpUnitsPerMetric:N0} rows each into a project of its own; " +
+                             $"the node warmed up by {warmUpImports} import(s) of {Metrics * warmUpUnitsPerMetric:N0} rows each into a project of its own; " +
                              "the table vacuumed and analyzed before either reads it");
         });
     }

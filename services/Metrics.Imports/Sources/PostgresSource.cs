@@ -48,10 +48,21 @@ internal sealed class PostgresSource(string name, NpgsqlDataSource database) : I
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Moves to the next row (a call of <see cref="CallAsync{T}"/> without a delegate to allocate at every row).</summary>
+    /// <summary>
+    /// Moves to the next row: a call of <see cref="CallAsync{T}"/>, but without a delegate to allocate at every row when
+    /// the row is already buffered.
+    /// </summary>
     private async ValueTask<bool> NextAsync(NpgsqlDataReader reader, CancellationToken cancelled)
     {
-        var next = reader.ReadAsync(CancellationToken.None);
+        Task<bool> next;
+        try
+        {
+            next = reader.ReadAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            next = Task.FromException<bool>(e);
+        }
         return next.IsCompletedSuccessfully ? next.Result : await CallAsync(() => next, cancelled);
     }
 
