@@ -23,15 +23,12 @@ internal sealed class DayRows : IAsyncDisposable
 
     private DayRows(IImportSource source, string query, PacificDay day, int aheadRows, CancellationToken cancellationToken)
     {
-        Day = day;
         _batches = Channel.CreateBounded<List<SourceRow>>(
             new BoundedChannelOptions(Math.Max(1, aheadRows / BatchRows)) { SingleReader = true, SingleWriter = true });
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stop = _stop.Token;
         _reading = Task.Run(() => ReadAsync(source.ReadAsync(query, day, day, stop), _batches.Writer, stop), CancellationToken.None);
     }
-
-    public PacificDay Day { get; }
 
     /// <summary>The rows, as the source yields them, at most <paramref name="aheadRows"/> of them read and not yet taken.</summary>
     public static DayRows Start(IImportSource source, string query, PacificDay day, int aheadRows, CancellationToken cancellationToken) =>
