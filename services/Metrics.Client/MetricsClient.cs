@@ -20,6 +20,7 @@ public sealed class MetricsClient : IDisposable
     private const int MaxRetriedMessageBytes = 64 * 1024 * 1024;
 
     private readonly GrpcChannel _channel;
+    private readonly CallInvoker _invoker;
     private readonly TimeSpan _callTimeout;
 
     public MetricsClient(MetricsClientOptions options)
@@ -42,7 +43,7 @@ public sealed class MetricsClient : IDisposable
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
             },
         });
-        var invoker = _channel.Intercept(metadata =>
+        var invoker = _invoker = _channel.Intercept(metadata =>
         {
             metadata.Add(KeyHeader, options.ApiKey);
             return metadata;
@@ -80,6 +81,10 @@ public sealed class MetricsClient : IDisposable
         request.Metrics.AddRange(records);
         return await Ingest.LogCustomMetricAsync(request, Unary(cancellationToken));
     }
+
+    /// <summary>A <c>LogCustomMetric</c> call of records serialized already, with the key and the retries of any other.</summary>
+    internal async Task<LogCustomMetricResponse> LogAsync(EncodedLogRequest request, CancellationToken cancellationToken) =>
+        await _invoker.AsyncUnaryCall(EncodedLogRequest.Method, null, Unary(cancellationToken), request);
 
     /// <summary>Moves the watermark to <paramref name="readyUntil"/>: every metric before it has been uploaded.</summary>
     public async Task<MarkDataReadyResponse> MarkDataReadyAsync(DateTimeOffset readyUntil, CancellationToken cancellationToken = default) =>

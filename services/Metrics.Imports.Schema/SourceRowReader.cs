@@ -7,7 +7,8 @@ namespace Metrics.Imports.Schema;
 /// Reads the rows of <see cref="ImportColumns.RowsSql(string, string, string)"/> as <see cref="SourceRow"/>s. A source's rows
 /// mostly repeat their ID type, date and metric name from one row to the next: a text equal to the row before's is
 /// given as the row before's instance, so that the rows held share one string each (and the validation and the
-/// partition, which look at the instance first, find them at once); a date is formatted once in a row of rows of one day.
+/// partition, which look at the instance first, find them at once); a DATE column's day is formatted once in a row of
+/// rows of one day. A reader that checks a date need do so once an instance.
 /// </summary>
 public sealed class SourceRowReader
 {
@@ -41,7 +42,7 @@ public sealed class SourceRowReader
         if (reader.IsDBNull(2))
             return "";
         if (!_dateTyped)
-            return Text(reader, 2);
+            return Repeated(Text(reader, 2), ref _dateText);
         var date = reader.GetDateTime(2);
         if (date != _date || _dateText.Length == 0)
             (_date, _dateText) = (date, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));

@@ -47,13 +47,14 @@ public sealed class DayChunkerTests
     [Fact]
     public void A_key_names_the_day_and_the_chunks_place_in_it_and_stays_within_the_servers_bound()
     {
-        var key = Cut(Rows(1000, days: 1), Options).Single().Key("upload", isTest: false);
+        var chunk = Cut(Rows(1000, days: 1), Options).Single();
+        var key = chunk.Encode(chunk.Sent(), "upload", isTest: false).Key;
 
         Assert.Matches(@"^upload-2026-01-01-0-[0-9a-f]{32}$", key);
         Assert.True(key.Length <= 256);
     }
 
-    private static List<string> Keys(IEnumerable<UploadRow> rows, bool isTest) => Cut(rows, Options).Select(c => c.Key("upload", isTest)).ToList();
+    private static List<string> Keys(IEnumerable<UploadRow> rows, bool isTest) => Cut(rows, Options).Select(c => c.Encode(c.Sent(), "upload", isTest).Key).ToList();
 
     private static List<UploadChunk> Cut(IEnumerable<UploadRow> rows, UploadOptions options)
     {

@@ -8,7 +8,7 @@ namespace Metrics.Client.Uploads;
 
 /// <summary>
 /// Sends rows as <c>LogCustomMetric</c> calls, <see cref="UploadOptions.Parallelism"/> at a time, a chunk of one day
-/// each (<see cref="DayChunker"/>) under a key made of what it sends (<see cref="UploadChunk.Key"/>). Run again over
+/// each (<see cref="DayChunker"/>) under a key made of what it sends (<see cref="UploadChunk.Encode"/>). Run again over
 /// the same rows after an interruption, every chunk applied before is answered <c>duplicate</c> and counted once.
 /// <list type="bullet">
 /// <item>A chunk refused as invalid (<c>INVALID_ARGUMENT</c>, nothing applied, its key not taken) loses the rows the
@@ -124,16 +124,14 @@ public sealed class MetricsUploader
 
     private async Task SendAsync(UploadChunk chunk, UploadTally tally, CancellationToken cancellationToken)
     {
-        var key = chunk.Key(_options.KeyPrefix, _options.IsTest);
         tally.Rejected(chunk.Rows.Where(r => r.Problem is not null).Select(r => new RejectedRow(r.RowNumber, r.Problem!.Field, r.Problem.Reason)));
-        var rows = chunk.Rows.Where(r => r.Problem is null).ToList();
+        var rows = chunk.Sent();
+        var (key, records) = chunk.Encode(rows, _options.KeyPrefix, _options.IsTest);
         while (rows.Count > 0)
         {
-            var request = new LogCustomMetricRequest { IsTest = _options.IsTest, IdempotencyKey = key };
-            request.Metrics.AddRange(rows.Select(r => r.Record));
             try
             {
-                var reply = await _client.Ingest.LogCustomMetricAsync(request, _client.Unary(cancellationToken));
+                var reply = await _client.LogAsync(new EncodedLogRequest(_options.IsTest, key, records), cancellationToken);
                 if (reply.Duplicate)
                     tally.AlreadyApplied(rows.Count);
                 else
@@ -146,6 +144,7 @@ public sealed class MetricsUploader
                 var refused = Refused(violations, rows);
                 tally.Rejected(refused.Select(r => new RejectedRow(rows[r.Key].RowNumber, r.Value.Field, r.Value.Reason)));
                 rows = rows.Where((_, i) => !refused.ContainsKey(i)).ToList();
+                records = EncodedRecords.Of(rows.Select(r => r.Record).ToList());
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition)
             {

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.IO.Hashing;
-using Google.Protobuf;
 
 namespace Metrics.Client.Uploads;
 
@@ -11,33 +9,18 @@ namespace Metrics.Client.Uploads;
 /// </summary>
 internal sealed record UploadChunk(string Date, int Sequence, IReadOnlyList<UploadRow> Rows)
 {
-    /// <summary>The key: the hash is XXH128 of the test flag's byte then each record sent, serialized, one after the other.</summary>
-    public string Key(string prefix, bool isTest)
+    /// <summary>The rows the chunk sends: those not refused before sending.</summary>
+    public List<UploadRow> Sent() => Rows.Where(r => r.Problem is null).ToList();
+
+    /// <summary>
+    /// The key, and the rows sent as <see cref="EncodedRecords"/>. The hash is XXH128 of the test flag's byte then each
+    /// record sent, serialized, one after the other.
+    /// </summary>
+    public (string Key, byte[] Records) Encode(IReadOnlyList<UploadRow> sent, string prefix, bool isTest)
     {
         var hash = new XxHash128();
         hash.Append([isTest ? (byte)1 : (byte)0]);
-        var buffer = ArrayPool<byte>.Shared.Rent(1024);
-        try
-        {
-            foreach (var row in Rows)
-            {
-                if (row.Problem is not null)
-                    continue;
-                var size = row.Record.CalculateSize();
-                if (size > buffer.Length)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(size);
-                }
-                var record = buffer.AsSpan(0, size);
-                row.Record.WriteTo(record);
-                hash.Append(record);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return $"{prefix}-{(Date.Length == 0 ? "undated" : Date)}-{Sequence}-{Convert.ToHexStringLower(hash.GetCurrentHash())}";
+        var records = EncodedRecords.Of(sent.Select(r => r.Record).ToList(), hash);
+        return ($"{prefix}-{(Date.Length == 0 ? "undated" : Date)}-{Sequence}-{Convert.ToHexStringLower(hash.GetCurrentHash())}", records);
     }
 }

@@ -58,11 +58,12 @@ internal sealed class ImportFile : IAsyncDisposable
         command.UseStreamingMode = true;
         await using var reader = await Read("the file", () => command.ExecuteReaderAsync(cancellationToken));
         var rows = _columns.RowReader();
+        var dates = new DateCheck();
         long number = 0;
         while (NextRow(reader, cancellationToken))
         {
             var row = rows.Read(reader, ++number);
-            yield return new UploadRow(row.RowNumber, Record(row), Problem(row, isTest));
+            yield return new UploadRow(row.RowNumber, Record(row), Problem(row, isTest, dates));
         }
     }
 
@@ -96,12 +97,30 @@ internal sealed class ImportFile : IAsyncDisposable
     /// What is wrong with the row before it is sent: no date, a date not YYYY-MM-DD (text of another form: each value
     /// would be a day, and so a chunk and a call, of its own), or a test row in an upload of production ones.
     /// </summary>
-    private static RowProblem? Problem(SourceRow row, bool isTest) =>
+    private static RowProblem? Problem(SourceRow row, bool isTest, DateCheck dates) =>
         row.Date.Length == 0 ? new RowProblem("date", "the row has no date: the import schema needs one")
-        : !DateOnly.TryParseExact(row.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
-            ? new RowProblem("date", $"date \"{row.Date}\" is not a YYYY-MM-DD date")
+        : !dates.IsDay(row.Date) ? new RowProblem("date", $"date \"{row.Date}\" is not a YYYY-MM-DD date")
         : row.IsTest && !isTest ? new RowProblem("is_test", "is_test is true: upload test rows with --test, in an upload of their own")
         : null;
+
+    /// <summary>
+    /// Whether a date is YYYY-MM-DD, parsed once an instance: the row reader gives a run of rows of one date one string,
+    /// so the rows of a day after the first are known by reference.
+    /// </summary>
+    private sealed class DateCheck
+    {
+        private string? _day;
+
+        public bool IsDay(string date)
+        {
+            if (ReferenceEquals(date, _day))
+                return true;
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                return false;
+            _day = date;
+            return true;
+        }
+    }
 
     /// <summary>DuckDB's words for the problem and where (a malformed CSV line); no internals.</summary>
     private static async Task<T> Read<T>(string what, Func<Task<T>> read)
