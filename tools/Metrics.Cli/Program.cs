@@ -2,6 +2,7 @@ using System.CommandLine;
 using Metrics.Cli;
 using Metrics.Cli.Commands;
 
+StartupProfile.Start(args);
 var root = new RootCommand("metrics: the command-line client of the Metrics service")
 {
     UploadCommand.Create(),
