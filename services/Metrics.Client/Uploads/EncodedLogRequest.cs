@@ -7,7 +7,8 @@ namespace Metrics.Client.Uploads;
 
 /// <summary>
 /// A <c>LogCustomMetricRequest</c> whose records are already serialized (<see cref="EncodedRecords"/>), and the
-/// <c>LogCustomMetric</c> method that sends it as such: the same call on the wire as the generated client's.
+/// <c>LogCustomMetric</c> method that sends it as such: the generated client's call, its request's fields written in
+/// another order (the key before the records), which protobuf parsers read alike.
 /// </summary>
 internal sealed record EncodedLogRequest(bool IsTest, string IdempotencyKey, byte[] Records)
 {

@@ -21,7 +21,7 @@ internal static class EncodedRecords
         for (var i = 0; i < records.Count; i++)
         {
             sizes[i] = records[i].CalculateSize();
-            total += CodedOutputStream.ComputeTagSize(MetricsField) + CodedOutputStream.ComputeLengthSize(sizes[i]) + sizes[i];
+            total = checked(total + CodedOutputStream.ComputeTagSize(MetricsField) + CodedOutputStream.ComputeLengthSize(sizes[i]) + sizes[i]);
         }
         var bytes = new byte[total];
         var output = new CodedOutputStream(bytes);
