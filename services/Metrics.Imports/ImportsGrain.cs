@@ -435,8 +435,8 @@ internal sealed partial class ImportsGrain(
     private IEnumerable<ImportRunState> RunsOf(string importId)
     {
         var runs = _runs.GetValueOrDefault(importId)?.Values ?? Enumerable.Empty<ImportRunState>();
-        // The run under way as it is this instant, not as last stored.
-        return _running.TryGetValue(importId, out var progress) ? runs.Where(r => r.RunId != progress.State.RunId).Append(progress.State) : runs;
+        // The run under way as it is this instant, not as last stored; ended only once it has let the import go.
+        return _running.TryGetValue(importId, out var progress) ? runs.Where(r => r.RunId != progress.State.RunId).Append(progress.UnderWay) : runs;
     }
 
     private ImportView View(ImportDefinition import) =>

@@ -264,6 +264,39 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
     }
 
     /// <summary>
+    /// A run is answered ended once its end is stored and the import let go, not before: a caller that sees it end
+    /// may start the next at once, and one that starts it while the end waits for the store is refused as busy.
+    /// </summary>
+    [Fact]
+    public async Task ARunIsAnsweredEndedOnlyOnceTheImportIsFreeForTheNext()
+    {
+        var failing = new FailingImportStore(Store);
+        await StartSiloAsync(QuickRenewal, failing);
+        await Store.AddImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
+        _source.Gate = new TaskCompletionSource();
+        var started = (await Imports.Run("daily", Day, Day)).Value!;
+        await WaitForAsync(() => StoredAsync(started.RunId), r => r.Status == ImportRunStatus.Running);
+
+        Interlocked.Exchange(ref failing.FailedRunSaves, 1); // the run's end is not stored at its first attempt
+        _source.Gate.SetResult();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref failing.FailedRunSaves) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run's end was never saved");
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(ImportRunStatus.Running, (await RunSeenAsync(started.RunId)).Status);
+        Assert.Equal(ImportRefusal.Busy, (await Imports.Run("daily", Day, Day)).Refusal);
+        var ended = await WaitForAsync(() => RunSeenAsync(started.RunId), r => r.Ended);
+        var next = await Imports.Run("daily", Day, Day);
+
+        Assert.Equal((ImportRunStatus.Succeeded, 1L), (ended.Status, ended.RowsApplied));
+        Assert.Null(next.Refusal);
+        Assert.Equal(ImportRunStatus.Succeeded, (await WaitForAsync(() => RunSeenAsync(next.Value!.RunId), r => r.Ended)).Status);
+    }
+
+    /// <summary>
     /// This activation read the runs before another ran the schedule's latest tick to its end (and let the lease go):
     /// its own memory says the tick has no run, the store says it has one, and a tick makes one run.
     /// </summary>

@@ -35,6 +35,14 @@ internal sealed class RunProgress(ImportRunState start)
         Errors = _errors.ToArray(),
     };
 
+    /// <summary>
+    /// <see cref="State"/> as answered while the run is still this activation's run under way: its end is shown once
+    /// stored and the import let go, not before, for until then a new run of the import is refused as busy.
+    /// </summary>
+    public ImportRunState UnderWay => State is { Ended: true } ended
+        ? ended with { Status = ImportRunStatus.Running, Message = "", FinishedAt = null }
+        : State;
+
     public void Running() => Move(ImportRunStatus.Running, "", null);
 
     public void End(ImportRunStatus status, string message, DateTimeOffset finishedAt) => Move(status, message, finishedAt);
