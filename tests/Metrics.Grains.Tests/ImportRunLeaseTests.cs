@@ -97,6 +97,18 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
         Assert.Equal(expected.Errors, actual.Errors);
     }
 
+    /// <summary>A run stored as running and held at its source's gate, on a store whose run saves a test can fail.</summary>
+    private async Task<(FailingImportStore Store, ImportRunState Run)> RunHeldAtItsSourceAsync()
+    {
+        var failing = new FailingImportStore(Store);
+        await StartSiloAsync(QuickRenewal, failing);
+        await Store.AddImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
+        _source.Gate = new TaskCompletionSource();
+        var started = (await Imports.Run("daily", Day, Day)).Value!;
+        await WaitForAsync(() => StoredAsync(started.RunId), r => r.Status == ImportRunStatus.Running);
+        return (failing, started);
+    }
+
     private async Task<ImportRunState> RunToEndAsync()
     {
         var started = await Imports.Run("daily", Day, Day);
@@ -248,15 +260,10 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
     [Fact]
     public async Task ARunWhoseEndCouldNotBeStoredAtOnceIsStoredAsItEndedOnceTheStoreAnswers()
     {
-        var failing = new FailingImportStore(Store);
-        await StartSiloAsync(QuickRenewal, failing);
-        await Store.AddImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
-        _source.Gate = new TaskCompletionSource();
-        var started = (await Imports.Run("daily", Day, Day)).Value!;
-        await WaitForAsync(() => StoredAsync(started.RunId), r => r.Status == ImportRunStatus.Running);
+        var (failing, started) = await RunHeldAtItsSourceAsync();
 
         Interlocked.Exchange(ref failing.FailedRunSaves, 2); // the store is away as the run ends
-        _source.Gate.SetResult();
+        _source.Gate!.SetResult();
 
         var stored = await WaitForAsync(() => StoredAsync(started.RunId), r => r.Ended);
         Assert.Equal((ImportRunStatus.Succeeded, 1L), (stored.Status, stored.RowsApplied));
@@ -270,15 +277,10 @@ public abstract class ImportRunLeaseTests(Func<Task<ImportTestStores>> start) : 
     [Fact]
     public async Task ARunIsAnsweredEndedOnlyOnceTheImportIsFreeForTheNext()
     {
-        var failing = new FailingImportStore(Store);
-        await StartSiloAsync(QuickRenewal, failing);
-        await Store.AddImportAsync(Project, Definition() with { CreatedAt = _clock.Now });
-        _source.Gate = new TaskCompletionSource();
-        var started = (await Imports.Run("daily", Day, Day)).Value!;
-        await WaitForAsync(() => StoredAsync(started.RunId), r => r.Status == ImportRunStatus.Running);
+        var (failing, started) = await RunHeldAtItsSourceAsync();
 
         Interlocked.Exchange(ref failing.FailedRunSaves, 1); // the run's end is not stored at its first attempt
-        _source.Gate.SetResult();
+        _source.Gate!.SetResult();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Volatile.Read(ref failing.FailedRunSaves) > 0)
         {
